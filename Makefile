@@ -1,0 +1,59 @@
+# The two commands a newcomer needs: `make run` and `make test`. `make install` sets up alone (idempotent).
+VENV      := .venv
+PYTHON    ?= python3
+FLASK     := $(VENV)/bin/flask --app run
+VENDOR    := crm/static/vendor
+HOST      ?= 127.0.0.1
+PORT      ?= 5000
+
+.PHONY: install install-test run test lint bench clean
+
+install: $(VENV)/.installed $(VENDOR)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Front-end libraries come from the npm registry and are copied next to our own static files (never a CDN).
+$(VENDOR)/.installed: node_modules/.installed
+	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/htmx $(VENDOR)/chartjs $(VENDOR)/sortable
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map $(VENDOR)/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map $(VENDOR)/bootstrap/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map $(VENDOR)/chartjs/
+	cp node_modules/sortablejs/Sortable.min.js $(VENDOR)/sortable/
+	touch $@
+
+# What only the tests need: test libraries and a system Chromium for the browser tests.
+install-test: install $(VENV)/.installed-test
+	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || $(MAKE) --no-print-directory chromium
+
+$(VENV)/.installed-test: requirements-dev.txt requirements.txt
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+chromium:
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) users first-run
+	@echo "Starting the web server on http://$(HOST):$(PORT) and one job consumer (Ctrl-C stops both)."
+	trap 'kill 0' INT TERM; $(FLASK) worker --periodic & $(FLASK) run --host $(HOST) --port $(PORT); kill 0
+
+test: install-test
+	$(VENV)/bin/ruff check crm tests bench config.py run.py
+	$(VENV)/bin/pytest
+
+bench: install-test
+	@for script in bench/*.py; do echo "== $$script"; $(VENV)/bin/python $$script; done
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache

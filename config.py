@@ -1,0 +1,129 @@
+"""Settings, all read from environment variables with safe defaults for a laptop."""
+
+from __future__ import annotations
+
+import os
+
+DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def _env(name: str, default: str = "") -> str:
+    """One environment variable, stripped, or the default when unset or blank."""
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    """A yes/no environment variable (1, true, yes, on count as yes)."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    return value in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    """A whole-number environment variable."""
+    value = _env(name)
+    return int(value) if value else default
+
+
+def _list(name: str, default: list[str]) -> list[str]:
+    """A comma-separated environment variable."""
+    value = _env(name)
+    return [part.strip() for part in value.split(",") if part.strip()] if value else default
+
+
+class Config:
+    """Settings shared by every environment; read when the class body runs and again by `from_env()`."""
+
+    ENV_NAME = "development"
+    DEBUG = False
+    TESTING = False
+
+    @classmethod
+    def from_env(cls) -> dict:
+        """Every setting as a dict, read from the environment now (so tests and CLI see current values)."""
+        secure = _flag("SESSION_COOKIE_SECURE", cls.ENV_NAME == "production")
+        return {
+            "ENV_NAME": cls.ENV_NAME,
+            "DEBUG": cls.DEBUG,
+            "TESTING": cls.TESTING,
+            "SECRET_KEY": _env("SECRET_KEY", DEFAULT_SECRET_KEY),
+            # Empty means a SQLite file in the instance folder (filled in by create_app).
+            "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL"),
+            "SQLALCHEMY_RECORD_QUERIES": False,
+            # Empty means Huey on a SQLite file in the instance folder; redis://... for several workers.
+            "HUEY_URL": _env("HUEY_URL"),
+            "HUEY_NAME": _env("HUEY_NAME", "crm"),
+            "HUEY_IMMEDIATE": _flag("HUEY_IMMEDIATE", False),
+            "HUEY_WORKERS": _int("HUEY_WORKERS", 2),
+            "MAIL_BACKEND": _env("MAIL_BACKEND", "sendgrid" if _env("SENDGRID_API_KEY") else "file"),
+            "SENDGRID_API_KEY": _env("SENDGRID_API_KEY"),
+            "SENDGRID_API_HOST": _env("SENDGRID_API_HOST", "https://api.sendgrid.com"),
+            "SENDGRID_WEBHOOK_PUBLIC_KEY": _env("SENDGRID_WEBHOOK_PUBLIC_KEY"),
+            "REPLY_DOMAIN": _env("REPLY_DOMAIN"),
+            "FETCH_ALLOW_PRIVATE_NETWORKS": _flag("FETCH_ALLOW_PRIVATE_NETWORKS", False),
+            "CRM_REQUIRE_SERVICES": _flag("CRM_REQUIRE_SERVICES", False),
+            "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+            "TRUSTED_HOSTS": _list("TRUSTED_HOSTS", ["127.0.0.1", "localhost"]) or None,
+            "SESSION_COOKIE_NAME": "crm_session",
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": secure,
+            "REMEMBER_COOKIE_SECURE": secure,
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "PERMANENT_SESSION_LIFETIME": _int("SESSION_LIFETIME_SECONDS", 12 * 3600),
+            "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead, which expires on its own
+            "MAX_CONTENT_LENGTH": _int("MAX_UPLOAD_MB", 50) * 1024 * 1024,
+            # Failed sign-ins before a pause, per account and per client address, within the window.
+            "LOGIN_MAX_FAILURES_PER_ACCOUNT": _int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5),
+            "LOGIN_MAX_FAILURES_PER_ADDRESS": _int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
+            "LOGIN_FAILURE_WINDOW_SECONDS": _int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60),
+            # Trust X-Forwarded-For from this many proxies (gunicorn behind nginx: 1).
+            "PROXY_COUNT": _int("PROXY_COUNT", 0),
+            "INVITATION_DAYS": _int("INVITATION_DAYS", 7),
+        }
+
+
+class DevelopmentConfig(Config):
+    """A developer's laptop: `make run`."""
+
+    ENV_NAME = "development"
+    DEBUG = False
+
+
+class ProductionConfig(Config):
+    """A deployed server: secure cookies and a real secret key are required."""
+
+    ENV_NAME = "production"
+
+
+class TestConfig(Config):
+    """The test suite: tasks run at once, CSRF on (tests submit real tokens)."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+
+
+CONFIGS = {"development": DevelopmentConfig, "production": ProductionConfig, "testing": TestConfig}
+
+
+def load(name: str | None = None) -> dict:
+    """The settings for CRM_ENV (development, production or testing) as a dict."""
+    name = name or _env("CRM_ENV", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"CRM_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    return CONFIGS[name].from_env()
+
+
+def check_secret_key(settings: dict) -> None:
+    """Refuse to start in production with the default or a short SECRET_KEY."""
+    if settings.get("ENV_NAME") != "production":
+        return
+    key = settings.get("SECRET_KEY") or ""
+    if key == DEFAULT_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH:
+        raise RuntimeError(
+            f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_KEY_LENGTH} characters in production "
+            '(for example: python -c "import secrets; print(secrets.token_urlsafe(48))")'
+        )

@@ -1,0 +1,100 @@
+"""The outreach and link-building CRM: the application factory."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+import config as settings
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app from environment settings, overridden by `config` (tests pass their own)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        template_folder=os.path.join(root, "templates"),
+        instance_path=os.environ.get("CRM_INSTANCE_PATH") or os.path.join(root, "instance"),
+    )
+    app.config.update(settings.load((config or {}).get("ENV_NAME")))
+    app.config.update(config or {})
+    settings.check_secret_key(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "crm.db")
+
+    import crm.models  # noqa: F401 - the whole schema, for migrations and the worker
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_security(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    register_tasks(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind database, migrations, sign-in, CSRF and the job queue to the app."""
+    from crm.extensions import csrf, db, login_manager, migrate
+    from crm.jobs import huey
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    huey.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Each feature's blueprint; the current workspace is loaded before every request."""
+    from crm.accounts.current import load_current_membership
+    from crm.accounts.views import bp as accounts_bp
+    from crm.ops.views import bp as ops_bp
+    from crm.reports.views import bp as reports_bp
+
+    for blueprint in (accounts_bp, ops_bp, reports_bp):
+        app.register_blueprint(blueprint)
+    app.before_request(load_current_membership)
+
+
+def register_security(app: Flask) -> None:
+    """Security headers with a strict Content-Security-Policy, and proxy awareness when configured."""
+    from crm.security import init_app
+
+    init_app(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Friendly error pages that never show a stack trace."""
+    from crm.errors import init_app
+
+    init_app(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Globals and filters the base layout and macros use."""
+    from crm.templating import init_app
+
+    init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    """The `flask --app run ...` commands."""
+    from crm.accounts.cli import users
+    from crm.demo import demo
+    from crm.ops.cli import worker
+
+    for command in (users, demo, worker):
+        app.cli.add_command(command)
+
+
+def register_tasks(app: Flask) -> None:
+    """Import every feature's tasks so the job consumer knows them."""
+    import crm.ops.tasks  # noqa: F401

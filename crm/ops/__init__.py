@@ -1,0 +1,1 @@
+"""Running the product: job workers, their heartbeat, and a health check for load balancers."""

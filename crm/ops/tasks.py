@@ -1,0 +1,25 @@
+"""Periodic housekeeping: the worker heartbeat and clearing ended sessions."""
+
+from huey import crontab
+
+from crm.accounts import auth
+from crm.jobs import periodic_task, task
+from crm.ops import services
+
+
+@periodic_task(crontab(minute="*"))
+def heartbeat():
+    """Every minute: show the dashboard that periodic work runs."""
+    services.beat()
+
+
+@task()
+def heartbeat_now(name: str = services.HEARTBEAT):
+    """Record a heartbeat under a name right away (used to check a worker from the outside)."""
+    services.beat(name)
+
+
+@periodic_task(crontab(minute="17"))
+def purge_sessions():
+    """Hourly: delete ended and expired sign-in sessions and old failure counters."""
+    auth.purge_stale()

@@ -1,0 +1,1 @@
+"""The workspace dashboard and campaign reports."""

@@ -1,0 +1,44 @@
+"""Alembic environment: runs migrations against the app's database, using the app's metadata."""
+
+import logging
+from logging.config import fileConfig
+
+from alembic import context
+from flask import current_app
+
+config = context.config
+fileConfig(config.config_file_name)
+log = logging.getLogger("alembic.env")
+
+database = current_app.extensions["migrate"].db
+config.set_main_option("sqlalchemy.url", database.engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+
+
+def _skip_empty_autogenerate(context_, revision, directives):
+    """`flask db migrate` with no model change writes no empty revision."""
+    if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+        directives[:] = []
+        log.info("No changes in schema detected.")
+
+
+def run_offline() -> None:
+    """Emit SQL for the migrations without connecting."""
+    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=database.metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_online() -> None:
+    """Run the migrations on a connection; SQLite gets batch mode (set in create_app) to alter tables."""
+    options = dict(current_app.extensions["migrate"].configure_args)
+    options.setdefault("process_revision_directives", _skip_empty_autogenerate)
+    with database.engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=database.metadata, **options)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_offline()
+else:
+    run_online()
