@@ -15,7 +15,9 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         template_folder=os.path.join(root, "templates"),
-        instance_path=os.environ.get("CRM_INSTANCE_PATH") or os.path.join(root, "instance"),
+        instance_path=(config or {}).get("INSTANCE_PATH")
+        or os.environ.get("CRM_INSTANCE_PATH")
+        or os.path.join(root, "instance"),
     )
     app.config.update(settings.load((config or {}).get("ENV_NAME")))
     app.config.update(config or {})
@@ -42,7 +44,8 @@ def register_extensions(app: Flask) -> None:
     from crm.jobs import huey
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"), render_as_batch=True)
+    migrations = os.path.join(os.path.dirname(app.root_path), "migrations")
+    migrate.init_app(app, db, directory=migrations, render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please sign in to continue."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -31,6 +32,8 @@ def render_error(code: int, message: str | None = None):
     message = message or MESSAGES.get(code, "Something went wrong.")
     if _wants_json():
         return jsonify(error=message, status=code), code
+    if request_ctx.url_adapter is None:  # the request was refused before routing (untrusted Host): no links
+        return message, code, {"Content-Type": "text/plain; charset=utf-8"}
     return render_template("errors/error.html", code=code, message=message), code
 
 

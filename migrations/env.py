@@ -23,7 +23,8 @@ def _skip_empty_autogenerate(context_, revision, directives):
 
 def run_offline() -> None:
     """Emit SQL for the migrations without connecting."""
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=database.metadata, literal_binds=True)
+    url = config.get_main_option("sqlalchemy.url")
+    context.configure(url=url, target_metadata=database.metadata, literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -54,7 +54,7 @@ def require_role(minimum: str = "viewer"):
         @functools.wraps(view)
         def guarded(*args, **kwargs):
             if not current_user.is_authenticated:
-                return redirect(url_for("accounts.login", next=request.full_path))
+                return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
             membership = current_membership()
             if membership is None:
                 flash("You do not belong to any workspace yet. Create one or ask for an invitation.", "warning")

@@ -13,7 +13,7 @@ from crm.extensions import db, login_manager
 
 bp = Blueprint("accounts", __name__)
 
-SESSION_TOKEN_KEY = "sid"
+SESSION_TOKEN_KEY = "sid"  # noqa: S105 - a session key name, not a secret
 
 
 @login_manager.user_loader

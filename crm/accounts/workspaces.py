@@ -57,7 +57,9 @@ def get_or_create_workspace(name: str) -> Workspace:
     return workspace
 
 
-def create_user(email: str, password: str, *, name: str = "", workspace: str | None = None, role: str = "owner") -> User:
+def create_user(
+    email: str, password: str, *, name: str = "", workspace: str | None = None, role: str = "owner"
+) -> User:
     """Create a user (and optionally their membership in a workspace, created if missing); commits."""
     email = check_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)):

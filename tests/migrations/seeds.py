@@ -1,0 +1,37 @@
+"""Rows written right after a given revision, to prove later migrations keep existing data.
+
+Each seed takes a connection, inserts rows with plain SQL (the models may have moved on) and returns a
+function that checks them at the newest schema.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+
+def accounts(conn):
+    """A workspace with an owner, as the first schema knew them."""
+    conn.execute(text(
+        "INSERT INTO workspace (id, name, postal_address, created_at, updated_at) "
+        "VALUES (900, 'Seeded agency', '1 Old Road', '2026-01-01 10:00:00', '2026-01-01 10:00:00')"
+    ))
+    conn.execute(text(
+        "INSERT INTO user_account (id, email, name, password_hash, active, created_at, updated_at) "
+        "VALUES (900, 'seed@agency.example', 'Seed', 'x', true, '2026-01-01 10:00:00', '2026-01-01 10:00:00')"
+    ))
+    conn.execute(text(
+        "INSERT INTO membership (id, user_id, workspace_id, role, created_at, updated_at) "
+        "VALUES (900, 900, 900, 'owner', '2026-01-01 10:00:00', '2026-01-01 10:00:00')"
+    ))
+
+    def check(conn):
+        row = conn.execute(text(
+            "SELECT w.name, u.email, m.role FROM membership m JOIN workspace w ON w.id = m.workspace_id "
+            "JOIN user_account u ON u.id = m.user_id WHERE m.id = 900"
+        )).one()
+        assert tuple(row) == ("Seeded agency", "seed@agency.example", "owner")
+
+    return check
+
+
+SEEDS = {"15f329872188": accounts}

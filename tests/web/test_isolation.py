@@ -1,0 +1,80 @@
+"""No role can read or change another workspace's rows, whatever id is put in a URL: every id-taking route."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import inspect
+
+from crm.extensions import db
+from tests.conftest import ROLES, csrf_token
+from tests.factories import InvitationFactory, MembershipFactory
+
+# For each endpoint that takes an id: a function making a row in the given workspace and returning
+# (url keyword arguments, the row). A new route with an id fails test_every_id_route_is_covered until added here.
+RowMaker = Callable[[int], tuple[dict, object]]
+FOREIGN_ROWS: dict[str, RowMaker] = {}
+
+
+def covers(*endpoints: str):
+    """Register how to make a row for these endpoints."""
+
+    def decorator(fn: RowMaker) -> RowMaker:
+        for endpoint in endpoints:
+            FOREIGN_ROWS[endpoint] = fn
+        return fn
+
+    return decorator
+
+
+@covers("accounts.revoke")
+def _invitation(workspace_id):
+    row = InvitationFactory(workspace_id=workspace_id)
+    return {"invitation_id": row.id}, row
+
+
+@covers("accounts.change_role", "accounts.remove_member")
+def _membership(workspace_id):
+    row = MembershipFactory(workspace_id=workspace_id, role="owner")
+    return {"membership_id": row.id}, row
+
+
+def _id_routes(app):
+    for rule in app.url_map.iter_rules():
+        if any(type(conv).__name__ == "IntegerConverter" for conv in rule._converters.values()):
+            yield rule
+
+
+def _snapshot(row) -> dict:
+    db.session.refresh(row)
+    return {attr.key: getattr(row, attr.key) for attr in inspect(row).mapper.column_attrs}
+
+
+def test_every_id_route_is_covered(app):
+    missing = sorted({rule.endpoint for rule in _id_routes(app)} - FOREIGN_ROWS.keys())
+    assert not missing, f"add these endpoints to FOREIGN_ROWS in {__file__}: {missing}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_another_workspaces_ids_are_refused_for_every_role(app, team, as_role, role):
+    client = as_role(role)
+    token = csrf_token(client, "/")
+    for rule in _id_routes(app):
+        with app.app_context():
+            kwargs, row = FOREIGN_ROWS[rule.endpoint](team.rival_workspace_id)
+            before = _snapshot(row)
+            model, key = type(row), inspect(row).identity
+        url = rule.rule
+        for name, value in kwargs.items():
+            url = re.sub(rf"<(?:int:)?{name}>", str(value), url)
+        assert "<" not in url, f"{rule.endpoint}: unfilled argument in {url}"
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token,
+                                                                                        "role": "viewer"})
+            assert response.status_code in (403, 404), f"{role} {method} {url} gave {response.status_code}"
+        with app.app_context():
+            after = db.session.get(model, key)
+            assert after is not None, f"{rule.endpoint} deleted another workspace's row"
+            assert _snapshot(after) == before, f"{rule.endpoint} changed another workspace's row"
