@@ -24,6 +24,8 @@ class Workspace(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     # Printed in the footer of every outreach email (CAN-SPAM and bulk-sender rules require it).
     postal_address: Mapped[str] = mapped_column(Text, default="")
+    # Sites contacted within this many days are skipped when adding prospects to a campaign.
+    recontact_days: Mapped[int] = mapped_column(default=90, server_default="90")
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="workspace", cascade="all, delete-orphan")
 

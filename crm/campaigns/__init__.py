@@ -1,0 +1,1 @@
+"""Campaigns, their target pages, the pipeline of opportunities, tasks and costs."""

@@ -1,0 +1,204 @@
+"""Templates, sender identities, sequences, the outbox, webhook events, replies and suppression."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.db import TimestampMixin, UTCDateTime, WorkspaceScoped, utcnow
+from crm.extensions import db
+
+MESSAGE_STATUSES = (
+    "queued", "sending", "sent", "delivered", "opened", "clicked", "bounced", "failed", "unknown", "cancelled",
+)
+REPLY_KINDS = ("human", "out_of_office", "unsubscribe", "bounce")
+ENROLLMENT_STATUSES = ("active", "paused", "stopped", "finished")
+
+
+class Template(WorkspaceScoped, TimestampMixin, db.Model):
+    """A pitch or follow-up written by a user, with merge fields."""
+
+    __tablename__ = "template"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    subject: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)
+
+
+class SenderIdentity(WorkspaceScoped, TimestampMixin, db.Model):
+    """Who mail comes from, how much of it a day, and when."""
+
+    __tablename__ = "sender_identity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_name: Mapped[str] = mapped_column(String(120))
+    from_email: Mapped[str] = mapped_column(String(254))
+    reply_domain: Mapped[str] = mapped_column(String(253), default="")  # empty: the REPLY_DOMAIN setting
+    daily_cap: Mapped[int] = mapped_column(default=50)
+    window_days: Mapped[str] = mapped_column(String(7), default="12345")  # ISO weekdays, 1 = Monday
+    window_start: Mapped[str] = mapped_column(String(5), default="09:00")
+    window_end: Mapped[str] = mapped_column(String(5), default="17:00")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    use_recipient_timezone: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Sequence(WorkspaceScoped, TimestampMixin, db.Model):
+    """A campaign's first pitch and follow-ups, sent from one identity."""
+
+    __tablename__ = "sequence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("sender_identity.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(String(120), default="Main sequence")
+    status: Mapped[str] = mapped_column(String(20), default="draft")  # draft, active, paused
+    launched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    sender: Mapped[SenderIdentity | None] = relationship()
+    steps: Mapped[list[SequenceStep]] = relationship(
+        back_populates="sequence", cascade="all, delete-orphan", order_by="SequenceStep.position"
+    )
+
+
+class SequenceStep(WorkspaceScoped, db.Model):
+    """One message of a sequence: its template and how many business days after the previous one."""
+
+    __tablename__ = "sequence_step"
+    __table_args__ = (UniqueConstraint("sequence_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sequence_id: Mapped[int] = mapped_column(ForeignKey("sequence.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column()  # 1 = first pitch
+    template_id: Mapped[int] = mapped_column(ForeignKey("template.id", ondelete="RESTRICT"))
+    delay_business_days: Mapped[int] = mapped_column(default=0)
+
+    sequence: Mapped[Sequence] = relationship(back_populates="steps")
+    template: Mapped[Template] = relationship()
+
+
+class Enrollment(WorkspaceScoped, TimestampMixin, db.Model):
+    """A contact's way through a sequence: where they are, and why it stopped or paused."""
+
+    __tablename__ = "enrollment"
+    __table_args__ = (
+        UniqueConstraint("sequence_id", "contact_id"),
+        Index("ix_enrollment_due", "status", "next_due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sequence_id: Mapped[int] = mapped_column(ForeignKey("sequence.id", ondelete="CASCADE"))
+    opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunity.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    stop_reason: Mapped[str] = mapped_column(String(40), default="")
+    next_position: Mapped[int] = mapped_column(default=1)
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    sequence: Mapped[Sequence] = relationship()
+    contact = relationship("Contact")
+
+
+class OutboundMessage(WorkspaceScoped, TimestampMixin, db.Model):
+    """The outbox: one row per message, unique per (campaign, step, contact), claimed by workers with a lease."""
+
+    __tablename__ = "outbound_message"
+    __table_args__ = (Index("ix_outbound_message_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id", ondelete="SET NULL"), index=True)
+    sequence_id: Mapped[int | None] = mapped_column(ForeignKey("sequence.id", ondelete="SET NULL"))
+    step_id: Mapped[int | None] = mapped_column(ForeignKey("sequence_step.id", ondelete="SET NULL"), index=True)
+    step_position: Mapped[int] = mapped_column(default=1)
+    template_id: Mapped[int | None] = mapped_column(ForeignKey("template.id", ondelete="SET NULL"), index=True)
+    enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollment.id", ondelete="SET NULL"), index=True)
+    opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunity.id", ondelete="SET NULL"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="SET NULL"), index=True)
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("sender_identity.id", ondelete="SET NULL"))
+    to_email: Mapped[str] = mapped_column(String(254))
+    to_name: Mapped[str] = mapped_column(String(200), default="")
+    from_email: Mapped[str] = mapped_column(String(254))
+    from_name: Mapped[str] = mapped_column(String(200), default="")
+    reply_to: Mapped[str] = mapped_column(String(254), default="")
+    subject: Mapped[str] = mapped_column(String(500))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    message_id_header: Mapped[str] = mapped_column(String(255), default="")  # RFC 5322 Message-ID, for threading
+    in_reply_to: Mapped[str] = mapped_column(String(255), default="")
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    provider_message_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lease_owner: Mapped[str | None] = mapped_column(String(80))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_event_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class EmailEvent(db.Model):
+    """A SendGrid Event Webhook event, stored once by its event id."""
+
+    __tablename__ = "email_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int | None] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"), index=True)
+    provider_event_id: Mapped[str] = mapped_column(String(255), unique=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("outbound_message.id", ondelete="SET NULL"), index=True)
+    event: Mapped[str] = mapped_column(String(40))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    payload: Mapped[dict] = mapped_column(JSON)
+
+
+class Reply(WorkspaceScoped, db.Model):
+    """An inbound email matched to our outreach, classified and sanitised for display."""
+
+    __tablename__ = "reply"
+    __table_args__ = (UniqueConstraint("workspace_id", "dedupe_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(255))  # the inbound Message-ID (or a digest): repeats change nothing
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("outbound_message.id", ondelete="SET NULL"), index=True)
+    enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollment.id", ondelete="SET NULL"))
+    opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunity.id", ondelete="SET NULL"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="SET NULL"), index=True)
+    from_email: Mapped[str] = mapped_column(String(254))
+    from_name: Mapped[str] = mapped_column(String(200), default="")
+    subject: Mapped[str] = mapped_column(String(500), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    html_sanitized: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(20), default="human")
+    return_on: Mapped[date | None] = mapped_column(Date)  # out-of-office return date, when stated
+    matched_by: Mapped[str] = mapped_column(String(20), default="")  # token, in_reply_to, references, sender
+    headers: Mapped[dict | None] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Suppression(db.Model):
+    """An address or a whole domain never to be mailed, in one workspace or everywhere (workspace_id NULL)."""
+
+    __tablename__ = "suppression"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "kind", "value"),
+        Index("ix_suppression_value", "value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("workspace.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))  # address, domain
+    value: Mapped[str] = mapped_column(String(254))  # lower-case
+    reason: Mapped[str] = mapped_column(String(30))  # unsubscribe, bounce, spam_report, manual, do_not_contact
+    source: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

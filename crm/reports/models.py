@@ -1,0 +1,40 @@
+"""Share links for campaign reports, and the marketer's disavow decisions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm.db import UTCDateTime, WorkspaceScoped, utcnow
+from crm.extensions import db
+
+
+class ShareLink(WorkspaceScoped, db.Model):
+    """A signed, expiring, revocable read-only link to one campaign report."""
+
+    __tablename__ = "share_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DisavowDecision(WorkspaceScoped, db.Model):
+    """A reviewed harmful domain or URL: disavow it or keep it; remembered for the next export."""
+
+    __tablename__ = "disavow_decision"
+    __table_args__ = (UniqueConstraint("workspace_id", "kind", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # domain, url
+    value: Mapped[str] = mapped_column(String(2048))
+    decision: Mapped[str] = mapped_column(String(10))  # disavow, keep
+    comment: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
