@@ -1,0 +1,125 @@
+"""Page-level signals that decide whether a search engine indexes a page and follows its links."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser
+
+from crm.net.urls import join
+
+# Robots directives from <meta name> and X-Robots-Tag that apply to us: the generic ones and
+# Google's, because "is this link worth anything" is asked of Google's index.
+_OUR_AGENTS = frozenset({"robots", "googlebot", "*"})
+# X-Robots-Tag directives that take a value after a colon, so "max-snippet: 20" is not a user agent.
+_VALUED = frozenset({"unavailable_after", "max-snippet", "max-image-preview", "max-video-preview"})
+_AGENT_PREFIX = re.compile(r"^\s*([A-Za-z0-9_.*-]+)\s*:\s*(.*)$")
+_LINK_ITEM = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,<]*)*)")
+_REL_PARAM = re.compile(r"""rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))""", re.I)
+_REFRESH = re.compile(r"""^\s*(\d+)(?:\.\d*)?\s*(?:[;,]\s*(?:url\s*=\s*)?["']?([^"']*)["']?)?""", re.I)
+_NOT_FOUND = re.compile(
+    r"(\b404\b|^\W*not found\W*$|\bpage (?:was )?not found|\bpage (?:could|can) ?not be found|seite nicht gefunden"
+    r"|page introuvable|página no encontrada|pagina non trovata|pagina niet gevonden|страница не найдена"
+    r"|ページが見つかりません)",
+    re.I,
+)
+
+
+@dataclass
+class Directives:
+    """Indexing and following directives a page gives, with where each came from."""
+
+    meta_noindex: bool = False
+    meta_nofollow: bool = False
+    header_noindex: bool = False
+    header_nofollow: bool = False
+    canonical: str | None = None
+    canonical_conflict: bool = False
+    refresh_to: str | None = None
+
+
+def _directive_set(content: str) -> set[str]:
+    tokens = {token.strip().lower() for token in content.split(",")}
+    if "none" in tokens:
+        tokens |= {"noindex", "nofollow"}
+    return tokens
+
+
+def meta_robots(tree: LexborHTMLParser) -> set[str]:
+    """Directives from <meta name="robots"> and <meta name="googlebot">, wherever they sit in the page."""
+    found: set[str] = set()
+    for meta in tree.css("meta[name][content]"):
+        attrs = meta.attributes
+        if (attrs.get("name") or "").strip().lower() in _OUR_AGENTS:
+            found |= _directive_set(attrs.get("content") or "")
+    return found
+
+
+# Repeated headers arrive joined by ", ", and a directive without an agent prefix continues the
+# previous prefix, which is how Google reads them.
+def x_robots(value: str) -> set[str]:
+    """Directives for us in an X-Robots-Tag header value ("noindex", "googlebot: noindex, nofollow", ...)."""
+    found: set[str] = set()
+    agent = None
+    for item in (value or "").split(","):
+        item = item.strip()
+        prefixed = _AGENT_PREFIX.match(item)
+        if prefixed and prefixed.group(1).lower() not in _VALUED:
+            agent = prefixed.group(1).lower()
+            item = prefixed.group(2).strip()
+        if agent is None or agent in _OUR_AGENTS:
+            found |= _directive_set(item)
+    return found
+
+
+def _header_canonicals(link_header: str, base: str) -> list[str]:
+    urls = []
+    for target, params in _LINK_ITEM.findall(link_header or ""):
+        for quoted, bare in _REL_PARAM.findall(params):
+            if "canonical" in (quoted or bare).lower().split():
+                resolved = join(base, target.strip())
+                if resolved:
+                    urls.append(resolved)
+    return urls
+
+
+def directives(tree: LexborHTMLParser, headers: dict[str, str], base_url: str) -> Directives:
+    """Collect meta robots, X-Robots-Tag, the canonical URL and an instant meta refresh for a page."""
+    result = Directives()
+    meta = meta_robots(tree)
+    result.meta_noindex = "noindex" in meta
+    result.meta_nofollow = "nofollow" in meta
+    header = x_robots(headers.get("x-robots-tag", ""))
+    result.header_noindex = "noindex" in header
+    result.header_nofollow = "nofollow" in header
+
+    # Search engines only honour a canonical in <head>; several different ones cancel each other out.
+    canonicals = []
+    for link in tree.css("head link[rel][href]"):
+        if "canonical" in (link.attributes.get("rel") or "").lower().split():
+            resolved = join(base_url, link.attributes.get("href") or "")
+            if resolved:
+                canonicals.append(resolved)
+    canonicals += _header_canonicals(headers.get("link", ""), base_url)
+    distinct = list(dict.fromkeys(canonicals))
+    if len(distinct) == 1:
+        result.canonical = distinct[0]
+    elif distinct:
+        result.canonical_conflict = True
+
+    refresh = tree.css_first('meta[http-equiv="refresh" i][content]')
+    if refresh is not None:
+        parsed = _REFRESH.match(refresh.attributes.get("content") or "")
+        if parsed and parsed.group(2) and int(parsed.group(1)) == 0:
+            result.refresh_to = join(base_url, parsed.group(2).strip())
+    return result
+
+
+def looks_like_not_found(tree: LexborHTMLParser) -> bool:
+    """True when a page served with 200 announces in its title or main heading that it does not exist."""
+    for selector in ("title", "h1"):
+        node = tree.css_first(selector)
+        if node is not None and _NOT_FOUND.search(node.text(deep=True) or ""):
+            return True
+    return False

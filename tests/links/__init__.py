@@ -1,0 +1,1 @@
+"""Tests for the backlink verifier and the page parsing it relies on."""
