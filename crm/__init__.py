@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 
 from flask import Flask
 
 import config as settings
+
+# Feature packages, lowest floor first; each has init_app(app) registering its blueprint, commands, tasks,
+# demo data and signal subscriptions. Demo data is made in this order, so later features can use earlier ones.
+FEATURES = ("accounts", "ops", "prospects", "links", "campaigns", "outreach", "reports")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -34,7 +39,6 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
-    register_tasks(app)
     return app
 
 
@@ -56,14 +60,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Each feature's blueprint; the current workspace is loaded before every request."""
+    """Each feature's blueprint, commands, tasks and signal subscriptions; the workspace is loaded per request."""
     from crm.accounts.current import load_current_membership
-    from crm.accounts.views import bp as accounts_bp
-    from crm.ops.views import bp as ops_bp
-    from crm.reports.views import bp as reports_bp
 
-    for blueprint in (accounts_bp, ops_bp, reports_bp):
-        app.register_blueprint(blueprint)
+    for name in FEATURES:
+        init = getattr(importlib.import_module(f"crm.{name}"), "init_app", None)
+        if init is not None:  # a feature without pages or commands has nothing to register
+            init(app)
     app.before_request(load_current_membership)
 
 
@@ -89,15 +92,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """The `flask --app run ...` commands."""
-    from crm.accounts.cli import users
+    """Commands that span features (each feature adds its own in its init_app)."""
     from crm.demo import demo
-    from crm.ops.cli import worker
 
-    for command in (users, demo, worker):
-        app.cli.add_command(command)
-
-
-def register_tasks(app: Flask) -> None:
-    """Import every feature's tasks so the job consumer knows them."""
-    import crm.ops.tasks  # noqa: F401
+    app.cli.add_command(demo)

@@ -2,43 +2,20 @@
 
 from __future__ import annotations
 
+import importlib
 import re
-from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
 
 from crm.extensions import db
 from tests.conftest import ROLES, csrf_token
-from tests.factories import InvitationFactory, MembershipFactory
+from tests.support.isolation import FOREIGN_ROWS
 
-# For each endpoint that takes an id: a function making a row in the given workspace and returning
-# (url keyword arguments, the row). A new route with an id fails test_every_id_route_is_covered until added here.
-RowMaker = Callable[[int], tuple[dict, object]]
-FOREIGN_ROWS: dict[str, RowMaker] = {}
-
-
-def covers(*endpoints: str):
-    """Register how to make a row for these endpoints."""
-
-    def decorator(fn: RowMaker) -> RowMaker:
-        for endpoint in endpoints:
-            FOREIGN_ROWS[endpoint] = fn
-        return fn
-
-    return decorator
-
-
-@covers("accounts.revoke")
-def _invitation(workspace_id):
-    row = InvitationFactory(workspace_id=workspace_id)
-    return {"invitation_id": row.id}, row
-
-
-@covers("accounts.change_role", "accounts.remove_member")
-def _membership(workspace_id):
-    row = MembershipFactory(workspace_id=workspace_id, role="owner")
-    return {"membership_id": row.id}, row
+# Every feature's isolation_rows module registers how to make another workspace's row for its id routes.
+for _module in sorted(Path(__file__).resolve().parents[1].glob("*/isolation_rows.py")):
+    importlib.import_module(f"tests.{_module.parent.name}.isolation_rows")
 
 
 def _id_routes(app):
@@ -54,7 +31,7 @@ def _snapshot(row) -> dict:
 
 def test_every_id_route_is_covered(app):
     missing = sorted({rule.endpoint for rule in _id_routes(app)} - FOREIGN_ROWS.keys())
-    assert not missing, f"add these endpoints to FOREIGN_ROWS in {__file__}: {missing}"
+    assert not missing, f"add these endpoints to a tests/<feature>/isolation_rows.py module: {missing}"
 
 
 @pytest.mark.parametrize("role", ROLES)
