@@ -54,7 +54,7 @@ def migrated_sqlite(tmp_path_factory):
     path = folder / "crm.db"
     app = create_app(app_settings(folder, f"sqlite:///{path}"))
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         db.engine.dispose()
     return path
 
@@ -80,7 +80,7 @@ def migrated_postgres(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pg")
     app = create_app(app_settings(folder, url))
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         db.engine.dispose()
     yield url
     drop()
