@@ -1,0 +1,1 @@
+"""Outreach: templates, sequences, sending, webhooks, replies and suppression."""

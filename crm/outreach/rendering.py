@@ -1,0 +1,402 @@
+"""Sandboxed rendering of user-written email templates over plain merge-field values.
+
+The template language marketers get is deliberately small: merge fields (``{{ first_name }}``,
+``{{ custom.budget }}``), a fallback for blank fields (``{{ first_name | default("there") }}`` or
+``{{ first_name or "there" }}``), ``{% if %}``/``{% elif %}``/``{% else %}``, ``~`` to join text, and a
+few text filters (upper, lower, title, capitalize, trim, truncate).
+
+Limits are enforced in three layers:
+
+* size: the source of the subject and body is capped before parsing, and every merge value is capped;
+* shape: the parsed template is checked against an allow-list of node types, so loops, ``{% set %}``,
+  macros, includes, imports, calls, attribute access and arithmetic never reach the compiler. With no
+  loops and no assignment, a render does work linear in (source size x value size), which is what
+  makes the time bound hold, and ``range(10**9)``, nested loops or ``'a' * 10**9`` are refused up front;
+* output: rendering streams through ``Template.generate`` and stops as soon as the output passes its
+  cap or the wall-clock deadline passes, so even a surprise cannot hold a worker for long.
+
+Underneath it all, templates run in Jinja's ``ImmutableSandboxedEnvironment`` with ``StrictUndefined``
+and no loader, over a plain dict of strings. The HTML part is never written by users:
+``crm.outreach.mail.text_to_html`` derives it from the rendered text, escaping every character.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jinja2 import StrictUndefined, Undefined, nodes, pass_context
+from jinja2.exceptions import TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.visitor import NodeTransformer
+
+from crm.outreach.mail import text_to_html
+
+MERGE_FIELDS: dict[str, str] = {
+    "first_name": "Contact's first name",
+    "last_name": "Contact's last name",
+    "site_domain": "Prospect site's domain, e.g. example.com",
+    "page_url": "Prospect page we are pitching about",
+    "page_title": "Title of the prospect page",
+    "target_url": "Our page we want a link to",
+    "anchor_text": "Anchor text we would like",
+    "sender_name": "Name of the person sending",
+}
+CUSTOM_PREFIX = "custom."
+
+MAX_SUBJECT_SOURCE = 1_000
+MAX_BODY_SOURCE = 20_000
+MAX_SUBJECT_OUTPUT = 300
+MAX_BODY_OUTPUT = 100_000
+MAX_VALUE_LENGTH = 5_000
+RENDER_SECONDS = 1.0
+
+_CUSTOM_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
+_ALLOWED_FILTERS = frozenset({"default", "d", "upper", "lower", "title", "capitalize", "trim", "truncate"})
+_ALLOWED_TESTS = frozenset({"defined", "undefined", "none"})
+_ALLOWED_COMPARISONS = frozenset({"eq", "ne"})
+_MAX_INT_CONST = 10_000
+_BLANKS_KEY = "crm:blank-fields"  # not an identifier, so no template can name it
+_FIELD_CHECK_FILTER = "crm_merge_field"
+
+_FRIENDLY_NAMES = {
+    "For": "loops ({% for %})", "Assign": "variables ({% set %})", "AssignBlock": "variables ({% set %})",
+    "Macro": "macros", "CallBlock": "call blocks", "Call": "function calls", "Include": "including other templates",
+    "Import": "importing templates", "FromImport": "importing templates", "Extends": "extending other templates",
+    "Block": "blocks", "FilterBlock": "filter blocks", "With": "{% with %} blocks", "Getattr": "attribute access",
+    "Getitem": "indexing", "Slice": "slicing", "List": "lists", "Tuple": "tuples", "Dict": "dictionaries",
+} | dict.fromkeys(("Mul", "Pow", "Add", "Sub", "Div", "FloorDiv", "Mod", "Neg", "Pos"), "arithmetic")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a template cannot be sent, worded for the person who wrote it."""
+
+    code: str
+    message: str
+    part: str = "body"
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class EmailTemplate:
+    """The user-written source of one email: subject and plain-text body."""
+
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered email, ready to become a message."""
+
+    subject: str
+    body: str
+
+    def html(self) -> str:
+        """The HTML part derived safely from the plain-text body."""
+        return text_to_html(self.body)
+
+
+class RenderError(Exception):
+    """Raised when a template cannot be rendered; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("; ".join(f"{p.part}: {p.message}" for p in problems))
+
+
+class _RefusedError(Exception):
+    """A node the merge-field language does not offer; its one argument is the message."""
+
+
+def _blank_to_fallback(value: object, fallback: object = "", boolean: bool = True) -> object:
+    """Return the fallback when the value is missing or blank, which is what marketers mean by default."""
+    del boolean  # accepted for Jinja compatibility; blank always counts as missing here
+    if value is None or isinstance(value, Undefined) or not str(value).strip():
+        return fallback
+    return value
+
+
+@pass_context  # pass_context keeps Jinja from folding this at compile time, when no render is running
+def _check_printed(context, value: object, fields: str) -> object:
+    """Record merge fields whose printed value came out blank; return the value unchanged."""
+    if fields and not str(value).strip():
+        context.get(_BLANKS_KEY).append(fields)
+    return value
+
+
+def _environment() -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(
+        autoescape=False,  # plain-text email; the HTML part escapes separately
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.clear()  # range, lipsum, cycler, joiner, namespace, dict are no use to a pitch
+    allowed = {name: env.filters[name] for name in _ALLOWED_FILTERS}
+    env.filters.clear()
+    env.filters.update(allowed)
+    env.filters["default"] = env.filters["d"] = _blank_to_fallback
+    env.filters[_FIELD_CHECK_FILTER] = _check_printed
+    env.tests = {name: env.tests[name] for name in _ALLOWED_TESTS}
+    return env
+
+
+_ENV = _environment()
+
+
+def _custom_key(node: nodes.Node) -> str | None:
+    """The custom field key for ``custom.key`` or ``custom["key"]``, else None."""
+    if isinstance(node, nodes.Getattr | nodes.Getitem) and isinstance(node.node, nodes.Name):
+        if node.node.name != "custom":
+            return None
+        key = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+        if isinstance(key, str) and _CUSTOM_KEY.match(key):
+            return key
+    return None
+
+
+def _refuse(node: nodes.Node) -> _RefusedError:
+    kind = type(node).__name__
+    what = _FRIENDLY_NAMES.get(kind, f"'{kind}' expressions")
+    return _RefusedError(f"line {node.lineno}: {what} can't be used in email templates")
+
+
+def _validate(node: nodes.Node, fields: set[str]) -> None:
+    """Walk the parsed template, refusing anything outside the merge-field language; collect field names."""
+    key = _custom_key(node)
+    if key is not None:
+        fields.add(CUSTOM_PREFIX + key)
+        return
+    if isinstance(node, nodes.Getattr | nodes.Getitem):
+        if isinstance(node.node, nodes.Name) and node.node.name == "custom":
+            raise _RefusedError(f"line {node.lineno}: custom field names are letters, digits and _, e.g. custom.budget")
+        raise _refuse(node)
+    if isinstance(node, nodes.Name):
+        if node.ctx != "load":
+            raise _refuse(node)
+        if node.name == "custom":
+            raise _RefusedError(f"line {node.lineno}: name a custom field, e.g. {{{{ custom.budget }}}}")
+        fields.add(node.name)
+        return
+    if isinstance(node, nodes.Const):
+        value = node.value
+        if isinstance(value, bool) or value is None or isinstance(value, str | float):
+            return
+        if isinstance(value, int) and abs(value) <= _MAX_INT_CONST:
+            return
+        raise _RefusedError(f"line {node.lineno}: numbers in templates stay below {_MAX_INT_CONST}")
+    if isinstance(node, nodes.Filter | nodes.Test):
+        allowed = _ALLOWED_FILTERS if isinstance(node, nodes.Filter) else _ALLOWED_TESTS
+        if node.name not in allowed or node.node is None:
+            word = "filter" if isinstance(node, nodes.Filter) else "test"
+            raise _RefusedError(f"line {node.lineno}: the '{node.name}' {word} can't be used in email templates")
+        if node.kwargs or node.dyn_args or node.dyn_kwargs:
+            raise _RefusedError(f"line {node.lineno}: give the '{node.name}' filter plain values only")
+    elif isinstance(node, nodes.Operand):
+        if node.op not in _ALLOWED_COMPARISONS:
+            raise _RefusedError(f"line {node.lineno}: only == and != comparisons are available")
+    elif not isinstance(
+        node,
+        nodes.Template | nodes.Output | nodes.TemplateData | nodes.If | nodes.CondExpr | nodes.And | nodes.Or
+        | nodes.Not | nodes.Compare | nodes.Concat,
+    ):
+        raise _refuse(node)
+    for child in node.iter_child_nodes():
+        _validate(child, fields)
+
+
+def _field_names(node: nodes.Node) -> list[str]:
+    found: set[str] = set()
+    _validate(node, found)
+    return sorted(found)
+
+
+class _Rewriter(NodeTransformer):
+    """Turn custom.x into a flat name (so a field called "items" is never dict.items) and check printed blanks."""
+
+    def visit_Getattr(self, node: nodes.Node) -> nodes.Node:  # noqa: N802 - Jinja's visitor naming
+        key = _custom_key(node)
+        return nodes.Name(f"custom__{key}", "load", lineno=node.lineno) if key else self.generic_visit(node)
+
+    visit_Getitem = visit_Getattr  # noqa: N815
+
+    def visit_Output(self, node: nodes.Output) -> nodes.Output:  # noqa: N802
+        wrapped = []
+        for child in node.nodes:
+            if isinstance(child, nodes.TemplateData):
+                wrapped.append(child)
+                continue
+            described = ", ".join(_field_names(child))
+            wrapped.append(
+                nodes.Filter(
+                    self.visit(child), _FIELD_CHECK_FILTER, [nodes.Const(described)], [], None, None,
+                    lineno=child.lineno,
+                )
+            )
+        node.nodes = wrapped
+        return node
+
+
+def _normalise_context(context: Mapping[str, object]) -> tuple[dict[str, str], set[str]]:
+    """Flatten a plain dict of strings into render variables; return them and the known field names."""
+    flat: dict[str, str] = dict.fromkeys(MERGE_FIELDS, "")
+    known = set(MERGE_FIELDS)
+
+    def text(name: str, value: object) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise TypeError(f"merge field {name!r} must be a string, not {type(value).__name__}")
+        if len(value) > MAX_VALUE_LENGTH:
+            raise ValueError(f"merge field {name!r} is longer than {MAX_VALUE_LENGTH} characters")
+        return value if value.strip() else ""  # whitespace-only counts as blank, for `or` as much as default
+
+    for name, value in context.items():
+        if name == "custom":
+            if value is None:
+                continue
+            if not isinstance(value, Mapping):
+                raise TypeError("custom fields must be a dict of strings")
+            for key, custom_value in value.items():
+                if not isinstance(key, str) or not _CUSTOM_KEY.match(key):
+                    raise ValueError(f"custom field name {key!r} must be letters, digits and _")
+                flat[f"custom__{key}"] = text(CUSTOM_PREFIX + key, custom_value)
+                known.add(CUSTOM_PREFIX + key)
+            continue
+        if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
+            raise ValueError(f"merge field name {name!r} is not a plain identifier")
+        flat[name] = text(name, value)
+        known.add(name)
+    return flat, known
+
+
+def _stream(template, variables: dict, limit: int, part: str, deadline: float) -> str:
+    pieces: list[str] = []
+    size = 0
+    for chunk in template.generate(variables):
+        size += len(chunk)
+        if size > limit:
+            raise RenderError([Problem("too_long", f"the rendered {part} is longer than {limit} characters", part)])
+        if time.monotonic() > deadline:
+            raise RenderError([Problem("too_slow", f"the {part} took too long to render", part)])
+        pieces.append(chunk)
+    return "".join(pieces)
+
+
+def _unresolved(found: str, part: str) -> Problem:
+    return Problem("unresolved", f"the {part} still holds an unresolved merge field: {found}", part)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    template: object
+    fields: tuple[str, ...]
+    literal: str  # the template's own text, scanned for unresolved merge fields when it cannot render
+
+
+@lru_cache(maxsize=256)  # a campaign renders one template for many contacts: parse and compile it once
+def _compile(source: str) -> _Compiled:
+    tree = _ENV.parse(source)
+    fields = tuple(_field_names(tree))
+    literal = "".join(n.data for n in tree.find_all(nodes.TemplateData))
+    return _Compiled(_ENV.from_string(_Rewriter().visit(tree)), fields, literal)
+
+
+def _render_part(
+    source: str, part: str, variables: dict[str, str], known: set[str], deadline: float
+) -> tuple[str | None, list[Problem]]:
+    """Render one part; return its text (None when it cannot render) and the problems found."""
+    source_limit, output_limit = (
+        (MAX_SUBJECT_SOURCE, MAX_SUBJECT_OUTPUT) if part == "subject" else (MAX_BODY_SOURCE, MAX_BODY_OUTPUT)
+    )
+    if len(source) > source_limit:
+        return None, [Problem("too_long", f"the {part} template is longer than {source_limit} characters", part)]
+    try:
+        compiled = _compile(source)
+    except TemplateSyntaxError as exc:
+        return None, [Problem("syntax", f"line {exc.lineno}: {exc.message}", part)]
+    except _RefusedError as exc:
+        return None, [Problem("not_allowed", str(exc), part)]
+    except (RecursionError, MemoryError, SyntaxError):
+        return None, [Problem("too_complex", f"the {part} template is nested too deeply", part)]
+    unknown = [name for name in compiled.fields if name not in known]
+    if unknown:
+        return None, [
+            Problem("unknown_field", f"unknown merge field {{{{ {name} }}}}", part, name) for name in unknown
+        ] + [_unresolved(found, part) for found in unresolved_fields(compiled.literal)]
+    blanks: list[str] = []
+    try:
+        text = _stream(compiled.template, {**variables, _BLANKS_KEY: blanks}, output_limit, part, deadline)
+    except RenderError as exc:
+        return None, list(exc.problems)
+    except (UndefinedError, TemplateError, RecursionError) as exc:
+        return None, [Problem("render", f"the {part} could not be rendered: {exc}", part)]
+    problems = [
+        Problem("empty_field", f"{{{{ {fields} }}}} is empty for this contact and has no fallback", part, fields)
+        for fields in dict.fromkeys(blanks)
+    ]
+    return text, problems + [_unresolved(found, part) for found in unresolved_fields(text)]
+
+
+def _render_both(subject: str, body: str, context: Mapping[str, object], time_limit: float) -> tuple[
+    Rendered, list[Problem]
+]:
+    variables, known = _normalise_context(context)
+    deadline = time.monotonic() + time_limit
+    subject_text, problems = _render_part(subject, "subject", variables, known, deadline)
+    body_text, body_problems = _render_part(body, "body", variables, known, deadline)
+    # a newline from a merge value would break the Subject header, so the subject is folded onto one line
+    folded = " ".join((subject_text or "").split())
+    if subject_text is not None and not folded and not problems:
+        problems.append(Problem("empty_subject", "the subject is empty", "subject"))
+    return Rendered(folded, (body_text or "").replace("\r\n", "\n")), problems + body_problems
+
+
+def check(template: EmailTemplate, context: Mapping[str, object], *, time_limit: float = RENDER_SECONDS) -> list[
+    Problem
+]:
+    """Every reason this template cannot be sent to this contact; empty when it can."""
+    return _render_both(template.subject, template.body, context, time_limit)[1]
+
+
+def render(subject: str, body: str, context: Mapping[str, object], *, time_limit: float = RENDER_SECONDS) -> Rendered:
+    """Render subject and body for one contact, raising RenderError with every problem found."""
+    rendered, problems = _render_both(subject, body, context, time_limit)
+    if problems:
+        raise RenderError(problems)
+    return rendered
+
+
+_MERGE_WORDS = frozenset((
+    "name", "names", "first", "last", "full", "firstname", "lastname", "fname", "lname", "company", "website", "site",
+    "domain", "url", "link", "page", "title", "article", "blog", "anchor", "text", "your", "their", "his", "her", "my",
+    "sender", "recipient", "contact", "email", "keyword", "topic", "niche", "insert", "here", "author", "editor",
+    "brand", "business", "city", "date", "position", "role", "owner",
+))
+_BRACKETED = re.compile(r"\[\s*([A-Za-z][A-Za-z _'-]{0,40}?)\s*\]")
+_LEFTOVER_PATTERNS = (
+    # bounded, so text full of unmatched "{{" cannot make the scan quadratic
+    re.compile(r"\{\{.{0,200}?\}\}|\{%.{0,200}?%\}", re.S),  # Jinja-style, e.g. from a pasted value
+    re.compile(r"(?<!\{)\{\s*[A-Za-z_][\w .-]{0,40}\}(?!\})"),  # {first_name}
+    re.compile(r"%[A-Za-z_][A-Za-z0-9_]{0,40}%"),  # %FIRSTNAME%
+    re.compile(r"<<\s*[A-Za-z_][\w .-]{0,40}>>"),  # <<name>>
+    re.compile(r"\*\|[A-Za-z0-9_:]+\|\*"),  # *|FNAME|* from other mail tools
+)
+
+
+def unresolved_fields(text: str) -> list[str]:
+    """Merge fields another tool or a draft left in text, like [First Name], {first_name} or %NAME%."""
+    found: list[str] = []
+    for match in _BRACKETED.finditer(text):
+        words = [w.removesuffix("'s") for w in re.split(r"[\s_'-]+", match.group(1).lower()) if w]
+        # a vocabulary keeps "[Guide]" or "[2024 update]" in a page title from blocking a send
+        if "_" in match.group(1) or (words and all(w in _MERGE_WORDS for w in words)):
+            found.append(match.group(0))
+    for pattern in _LEFTOVER_PATTERNS:
+        found += [m.group(0) for m in pattern.finditer(text)]
+    return list(dict.fromkeys(found))
