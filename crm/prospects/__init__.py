@@ -1,0 +1,1 @@
+"""Prospect sites, contacts and metrics: import, export and contact discovery."""
