@@ -1,10 +1,10 @@
 """Every feature's models, imported together so migrations and the worker see the whole schema."""
 
-import crm.accounts.models  # noqa: F401
-import crm.campaigns.models  # noqa: F401
-import crm.links.models  # noqa: F401
-import crm.ops.models  # noqa: F401
-import crm.outreach.models  # noqa: F401
-import crm.prospects.models  # noqa: F401
-import crm.reports.models  # noqa: F401
+import crm.accounts.models
+import crm.campaigns.models
+import crm.links.models
+import crm.ops.models
+import crm.outreach.models
+import crm.prospects.models
+import crm.reports.models
 import crm.timeline  # noqa: F401

@@ -1,0 +1,1 @@
+"""Tests for the safe HTTP fetcher in crm/net."""
