@@ -28,6 +28,18 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _weights(name: str) -> dict[str, float]:
+    """Quality score weights written as "authority=25,relevance=20,..." (unnamed components keep defaults)."""
+    weights = {}
+    for part in _list(name, []):
+        key, _, value = part.partition("=")
+        try:
+            weights[key.strip()] = float(value)
+        except ValueError:
+            raise RuntimeError(f"{name}: {part!r} is not name=number") from None
+    return weights
+
+
 def _list(name: str, default: list[str]) -> list[str]:
     """A comma-separated environment variable."""
     value = _env(name)
@@ -63,7 +75,11 @@ class Config:
             "SENDGRID_API_HOST": _env("SENDGRID_API_HOST", "https://api.sendgrid.com"),
             "SENDGRID_WEBHOOK_PUBLIC_KEY": _env("SENDGRID_WEBHOOK_PUBLIC_KEY"),
             "REPLY_DOMAIN": _env("REPLY_DOMAIN"),
+            # Every other FETCH_* variable (user agent, timeouts, caps, politeness) passes through to the fetcher.
+            **{key: value for key, value in os.environ.items() if key.startswith("FETCH_")},
             "FETCH_ALLOW_PRIVATE_NETWORKS": _flag("FETCH_ALLOW_PRIVATE_NETWORKS", False),
+            "LINKS_RENDER_JS": _flag("LINKS_RENDER_JS", False),
+            "QUALITY_WEIGHTS": _weights("QUALITY_WEIGHTS"),
             "CRM_REQUIRE_SERVICES": _flag("CRM_REQUIRE_SERVICES", False),
             "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
             "TRUSTED_HOSTS": _list("TRUSTED_HOSTS", ["127.0.0.1", "localhost"]) or None,
