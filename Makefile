@@ -46,7 +46,8 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) users first-run
 	@echo "Starting the web server on http://$(HOST):$(PORT) and one job consumer (Ctrl-C stops both)."
-	trap 'kill 0' INT TERM; $(FLASK) worker --periodic & $(FLASK) run --host $(HOST) --port $(PORT); kill 0
+	$(FLASK) worker --periodic & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-test
 	$(VENV)/bin/ruff check crm tests bench config.py run.py
