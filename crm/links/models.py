@@ -52,6 +52,8 @@ class Backlink(WorkspaceScoped, TimestampMixin, db.Model):
     harm_reasons: Mapped[list | None] = mapped_column(JSON)
     etag: Mapped[str] = mapped_column(String(255), default="")
     last_modified: Mapped[str] = mapped_column(String(100), default="")
+    # Where the source page ended up after redirects, as last confirmed; a change is a "redirect" alert.
+    final_url: Mapped[str] = mapped_column(String(2048), default="", server_default="")
 
     checks: Mapped[list[LinkCheck]] = relationship(
         back_populates="backlink", cascade="all, delete-orphan", order_by="LinkCheck.checked_at.desc()"
@@ -104,6 +106,34 @@ class LinkAlert(WorkspaceScoped, db.Model):
     digested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     backlink: Mapped[Backlink] = relationship()
+
+
+class LinkVerifyRun(WorkspaceScoped, db.Model):
+    """One "verify now" of one or many backlinks, with the progress its page polls."""
+
+    __tablename__ = "link_verify_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(20), default="queued")  # queued, running, done, failed
+    total: Mapped[int] = mapped_column(default=0)
+    done: Mapped[int] = mapped_column(default=0)
+    backlink_ids: Mapped[list] = mapped_column(JSON, default=list)
+    counts: Mapped[dict] = mapped_column(JSON, default=dict)
+    error: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def finished(self) -> bool:
+        """True once the run has ended, well or badly."""
+        return self.state in ("done", "failed")
+
+    @property
+    def percent(self) -> int:
+        """Share of the backlinks checked so far, 0-100."""
+        return 100 if self.finished else (100 * self.done // self.total if self.total else 0)
 
 
 class PageText(WorkspaceScoped, db.Model):

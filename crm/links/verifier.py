@@ -21,7 +21,7 @@ STATUSES = ("live", "live_nofollow", "missing", "wrong_target", "not_indexable",
 
 # Fetch failures that say nothing about the link: try again later, never call the link missing.
 _UNVERIFIED_ERRORS = {"timeout": "timeout", "connect": "connect_error", "dns": "dns_error", "too_large": "too_large",
-                      "content_type": "not_html"}
+                      "content_type": "not_html", "robots_unreachable": "robots_unreachable"}
 # Fetch failures that mean the source page, as given, cannot be a working page.
 _PAGE_ERRORS = {"invalid_url": "invalid_url", "blocked_address": "blocked_address",
                 "too_many_redirects": "too_many_redirects"}
