@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from crm.links.rendering import Renderer, RenderLimits, RenderReport
 from crm.links.verifier import Verdict, verify
 from crm.net import Fetcher, FetchPolicy, FetchResult
-from crm.net.addresses import Resolver, UnsafeURL, parse_fetch_url
-from crm.net.robots import DISALLOW_ALL
+from crm.net.addresses import Resolver
 
 
 @dataclass(frozen=True)
@@ -77,30 +76,11 @@ def check_page(url: str, fetched: FetchResult, expectations: list[Expectation],
     return result
 
 
-def robots_unreachable(fetcher: Fetcher, page: FetchResult) -> FetchResult:
-    """A "disallowed" fetch whose robots.txt could not be read at all, re-labelled as not checkable now.
-
-    RFC 9309 has crawlers treat an unreachable robots.txt (connection refused, 5xx, 429) as "disallow all";
-    the fetcher obeys, but for monitoring that is a site having a bad moment, not a robots.txt that blocks
-    us, so the link must come out "unverified" and be retried, never "blocked".
-    """
-    if page.error != "robots_disallowed":
-        return page
-    try:
-        origin = parse_fetch_url(page.final_url or page.url).origin
-    except UnsafeURL:
-        return page
-    rules = fetcher.robots.fresh(origin)
-    if rules is None or rules.kind != DISALLOW_ALL or "unreachable" not in rules.reason:
-        return page
-    return replace(page, error="robots_unreachable", error_detail=rules.reason, robots_allowed=None)
-
-
 def check_sources(groups: Mapping[str, list[Expectation]], fetcher: Fetcher,
                   renderer: Renderer | None = None) -> Iterator[SourceResult]:
     """Fetch each source page once (many at a time) and yield its verdicts as pages arrive."""
     for fetched in fetcher.fetch_many(list(groups)):
-        yield check_page(fetched.url, robots_unreachable(fetcher, fetched), groups[fetched.url], renderer)
+        yield check_page(fetched.url, fetched, groups[fetched.url], renderer)
 
 
 def group_pairs(pairs: Iterable[tuple[str, Expectation]]) -> dict[str, list[Expectation]]:

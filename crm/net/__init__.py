@@ -13,8 +13,8 @@ Public API:
 
 fetch() never raises for network trouble: FetchResult.error holds one of crm.net.result.FETCH_ERRORS
 ("invalid_url", "blocked_address", "dns", "connect", "timeout", "too_large", "content_type",
-"too_many_redirects", "robots_disallowed"). Only http and https URLs without credentials are fetched;
-every hop of a redirect chain (at most policy.max_redirects) is resolved once, refused when any
+"too_many_redirects", "robots_disallowed", "robots_unreachable"). Only http and https URLs without
+credentials are fetched; every hop of a redirect chain (at most policy.max_redirects) is resolved once, refused when any
 address is not globally routable (unless allow_private_networks), and connected to exactly the
 checked address. A whole fetch ends by policy.total_timeout; bodies stop at the size caps.
 robots.txt is honoured per origin (RFC 9309) and each host gets at most per_host_concurrency

@@ -152,6 +152,9 @@ class Fetcher:
             if check_robots:
                 rules = self._robots_rules(target, deadline, ticket)
                 result.robots_allowed = rules.allows(target.url, self.policy.product_token)
+                if not result.robots_allowed and rules.unreachable:
+                    # RFC 9309: stay away from a host whose robots.txt cannot be read; that is not a "no".
+                    raise FetchError("robots_unreachable", f"{target.origin}: {rules.reason}")
                 if not result.robots_allowed:
                     raise FetchError("robots_disallowed", f"robots.txt of {target.origin} disallows {target.url}")
             status, location = self._exchange(result, target, addresses, deadline, mode, conditional, ticket)

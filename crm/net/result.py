@@ -15,6 +15,7 @@ FETCH_ERRORS = (
     "content_type",  # not an HTML-ish document
     "too_many_redirects",  # more than the allowed hops
     "robots_disallowed",  # robots.txt forbids our user agent
+    "robots_unreachable",  # robots.txt could not be read, so the host is left alone for now (RFC 9309)
 )
 
 

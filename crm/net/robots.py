@@ -23,6 +23,7 @@ class RobotsRules:
     kind: str  # PARSED, ALLOW_ALL or DISALLOW_ALL
     reason: str = ""
     parser: Protego | None = None
+    unreachable: bool = False  # DISALLOW_ALL because the file could not be read, not because it says so
 
     def allows(self, url: str, token: str) -> bool:
         """True when our product token may fetch the URL."""
@@ -48,7 +49,7 @@ def rules_from_result(result: FetchResult) -> tuple[RobotsRules, bool]:
         return RobotsRules(ALLOW_ALL, "robots.txt redirects more than five times: treated as absent"), False
     if result.error or result.status is None:
         reason = f"robots.txt unreachable ({result.error}: {result.error_detail})"
-        return RobotsRules(DISALLOW_ALL, reason), True
+        return RobotsRules(DISALLOW_ALL, reason, unreachable=True), True
     status = result.status
     if 200 <= status < 300:
         text = result.body.decode("utf-8", errors="replace").lstrip("\ufeff")
@@ -56,7 +57,8 @@ def rules_from_result(result: FetchResult) -> tuple[RobotsRules, bool]:
     # Google and common practice treat 429 like a server error: the site is struggling, stay away.
     if 400 <= status < 500 and status != 429:
         return RobotsRules(ALLOW_ALL, f"robots.txt answered {status}: no rules"), False
-    return RobotsRules(DISALLOW_ALL, f"robots.txt answered {status}: unreachable, all disallowed"), True
+    reason = f"robots.txt answered {status}: unreachable, all disallowed"
+    return RobotsRules(DISALLOW_ALL, reason, unreachable=True), True
 
 
 @dataclass

@@ -70,7 +70,7 @@ def test_what_a_robots_status_means(status, allowed, make_fetcher, make_server):
     server.expect_request("/page").respond_with_data(PAGE, content_type="text/html")
     result = make_fetcher().fetch(server.url_for("/page"))
     assert result.robots_allowed is allowed
-    assert result.error == (None if allowed else "robots_disallowed")
+    assert result.error == (None if allowed else "robots_unreachable")  # a struggling host, not a "no"
     assert _pages_served(server) == (["/page"] if allowed else [])
 
 
@@ -80,7 +80,7 @@ def test_an_unreachable_robots_file_keeps_the_host_closed(make_fetcher, make_raw
 
     server = make_raw(hang_up)
     result = make_fetcher().fetch(server.url("/page"))
-    assert result.error == "robots_disallowed" and server.hits == 1  # only the robots.txt attempt
+    assert result.error == "robots_unreachable" and server.hits == 1  # only the robots.txt attempt
 
 
 def test_a_robots_redirect_is_followed(make_fetcher, make_server):
@@ -134,7 +134,7 @@ def test_a_failing_robots_file_is_retried_only_after_the_error_ttl(make_fetcher,
     server.expect_request("/robots.txt").respond_with_data("oops", status=500)
     fetcher = make_fetcher(robots_error_ttl=60)
     for _ in range(3):
-        assert fetcher.fetch(server.url_for("/page")).error == "robots_disallowed"
+        assert fetcher.fetch(server.url_for("/page")).error == "robots_unreachable"
     assert _robots_served(server) == 1
 
 
