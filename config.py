@@ -74,6 +74,8 @@ class Config:
             "SENDGRID_API_KEY": _env("SENDGRID_API_KEY"),
             "SENDGRID_API_HOST": _env("SENDGRID_API_HOST", "https://api.sendgrid.com"),
             "SENDGRID_WEBHOOK_PUBLIC_KEY": _env("SENDGRID_WEBHOOK_PUBLIC_KEY"),
+            "SENDGRID_TIMEOUT": _int("SENDGRID_TIMEOUT", 10),
+            "OUTREACH_SEND_WORKERS": _int("OUTREACH_SEND_WORKERS", 4),
             "REPLY_DOMAIN": _env("REPLY_DOMAIN"),
             # Every other FETCH_* variable (user agent, timeouts, caps, politeness) passes through to the fetcher.
             **{key: value for key, value in os.environ.items() if key.startswith("FETCH_")},

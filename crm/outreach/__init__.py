@@ -1,1 +1,9 @@
-"""Outreach: templates, sequences, sending, webhooks, replies and suppression."""
+"""Templates, sequences, sender identities, outbox, SendGrid, webhooks, replies and suppression."""
+
+
+def init_app(app) -> None:
+    """Register the outreach pages and webhooks, the `outreach` commands, the send job and the demo data."""
+    from crm.outreach import cli, demo, tasks, views  # noqa: F401 - tasks and demo register themselves
+
+    app.register_blueprint(views.bp)
+    app.cli.add_command(cli.outreach)

@@ -99,6 +99,8 @@ class Enrollment(WorkspaceScoped, TimestampMixin, db.Model):
     next_position: Mapped[int] = mapped_column(default=1)
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the merge fields the launch checklist approved, so follow-ups render from what was reviewed
+    context: Mapped[dict | None] = mapped_column(JSON)
 
     sequence: Mapped[Sequence] = relationship()
     contact = relationship("Contact")
@@ -139,6 +141,8 @@ class OutboundMessage(WorkspaceScoped, TimestampMixin, db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     lease_owner: Mapped[str | None] = mapped_column(String(80))
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # set (and committed) just before the request to the provider: a lapsed lease with this set may have sent
+    request_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_event_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(Text, default="")

@@ -33,6 +33,7 @@ from jinja2.exceptions import TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
+from crm.outreach.leftovers import unresolved_fields
 from crm.outreach.mail import text_to_html
 
 MERGE_FIELDS: dict[str, str] = {
@@ -357,6 +358,25 @@ def _render_both(subject: str, body: str, context: Mapping[str, object], time_li
     return Rendered(folded, (body_text or "").replace("\r\n", "\n")), problems + body_problems
 
 
+def attempt(subject: str, body: str, context: Mapping[str, object], *, time_limit: float = RENDER_SECONDS) -> tuple[
+    Rendered, list[Problem]
+]:
+    """Render subject and body and return what came out with every problem found (the text is unusable if any)."""
+    return _render_both(subject, body, context, time_limit)
+
+
+def fields_used(source: str) -> list[str]:
+    """The merge fields a template source names (custom ones as custom.key); RenderError when it does not parse."""
+    try:
+        return list(_compile(source).fields)
+    except TemplateSyntaxError as exc:
+        raise RenderError([Problem("syntax", f"line {exc.lineno}: {exc.message}")]) from exc
+    except _RefusedError as exc:
+        raise RenderError([Problem("not_allowed", str(exc))]) from exc
+    except (RecursionError, MemoryError, SyntaxError) as exc:
+        raise RenderError([Problem("too_complex", "the template is nested too deeply")]) from exc
+
+
 def check(template: EmailTemplate, context: Mapping[str, object], *, time_limit: float = RENDER_SECONDS) -> list[
     Problem
 ]:
@@ -370,33 +390,3 @@ def render(subject: str, body: str, context: Mapping[str, object], *, time_limit
     if problems:
         raise RenderError(problems)
     return rendered
-
-
-_MERGE_WORDS = frozenset((
-    "name", "names", "first", "last", "full", "firstname", "lastname", "fname", "lname", "company", "website", "site",
-    "domain", "url", "link", "page", "title", "article", "blog", "anchor", "text", "your", "their", "his", "her", "my",
-    "sender", "recipient", "contact", "email", "keyword", "topic", "niche", "insert", "here", "author", "editor",
-    "brand", "business", "city", "date", "position", "role", "owner",
-))
-_BRACKETED = re.compile(r"\[\s*([A-Za-z][A-Za-z _'-]{0,40}?)\s*\]")
-_LEFTOVER_PATTERNS = (
-    # bounded, so text full of unmatched "{{" cannot make the scan quadratic
-    re.compile(r"\{\{.{0,200}?\}\}|\{%.{0,200}?%\}", re.S),  # Jinja-style, e.g. from a pasted value
-    re.compile(r"(?<!\{)\{\s*[A-Za-z_][\w .-]{0,40}\}(?!\})"),  # {first_name}
-    re.compile(r"%[A-Za-z_][A-Za-z0-9_]{0,40}%"),  # %FIRSTNAME%
-    re.compile(r"<<\s*[A-Za-z_][\w .-]{0,40}>>"),  # <<name>>
-    re.compile(r"\*\|[A-Za-z0-9_:]+\|\*"),  # *|FNAME|* from other mail tools
-)
-
-
-def unresolved_fields(text: str) -> list[str]:
-    """Merge fields another tool or a draft left in text, like [First Name], {first_name} or %NAME%."""
-    found: list[str] = []
-    for match in _BRACKETED.finditer(text):
-        words = [w.removesuffix("'s") for w in re.split(r"[\s_'-]+", match.group(1).lower()) if w]
-        # a vocabulary keeps "[Guide]" or "[2024 update]" in a page title from blocking a send
-        if "_" in match.group(1) or (words and all(w in _MERGE_WORDS for w in words)):
-            found.append(match.group(0))
-    for pattern in _LEFTOVER_PATTERNS:
-        found += [m.group(0) for m in pattern.finditer(text)]
-    return list(dict.fromkeys(found))

@@ -168,3 +168,34 @@ def test_unchanged_body_is_accepted_by_the_raw_client(prism):
 def test_a_wrong_api_host_fails_instead_of_retrying_forever(prism):
     outcome = SendGridBackend(API_KEY, host=prism + "/nowhere", timeout=10).send(SHAPES["first pitch, plain text"])
     assert outcome.failed and outcome.http_status == 404
+
+
+def test_every_message_the_product_builds_is_accepted(prism, app, team):
+    """First pitches and follow-ups as the outbox builds them (footer, unsubscribe and thread headers, Reply-To)."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select
+
+    from crm.extensions import db
+    from crm.outreach import launching, sending
+    from crm.outreach.models import OutboundMessage
+    from tests.outreach.world import build, use_opportunity_recipients
+
+    app.config.update(MAIL_BACKEND="sendgrid", SENDGRID_API_KEY=API_KEY, SENDGRID_API_HOST=prism, SENDGRID_TIMEOUT=10,
+                      PUBLIC_BASE_URL="https://crm.example.com", REPLY_DOMAIN="replies.example.com")
+    monday = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    restore = use_opportunity_recipients()
+    try:
+        with app.app_context():
+            world = build(team.workspace_id, people=2, from_email="sam@agency.example.com", reply_domain="")
+            launching.launch(world.workspace_id, world.sequence_id, world.recipients(), None, monday)
+            for day in (0, 3, 10):  # the first pitch, then each follow-up as it comes due
+                sending.send_due(now=monday + timedelta(days=day), workers=1)
+            rows = db.session.scalars(select(OutboundMessage).order_by(OutboundMessage.id)).all()
+            assert len(rows) == 6
+            assert {(r.step_position, r.status) for r in rows} == {(1, "sent"), (2, "sent"), (3, "sent")}, [
+                r.last_error for r in rows]
+            assert all(r.reply_to.endswith("@replies.example.com") for r in rows)
+            assert all(r.in_reply_to for r in rows if r.step_position > 1)
+    finally:
+        restore()

@@ -65,8 +65,7 @@ class FileBackend:
         self.clock = clock
 
     def _provider_id(self, message: OutgoingMessage) -> str:
-        digest = hashlib.sha256(message.idempotency_key.encode("utf-8")).hexdigest()[:24]
-        return PROVIDER_PREFIX + digest
+        return PROVIDER_PREFIX + hashlib.sha256(message.idempotency_key.encode("utf-8")).hexdigest()[:24]
 
     def path_for(self, provider_message_id: str) -> Path:
         """Where the .eml for a provider message id lives."""
@@ -74,6 +73,11 @@ class FileBackend:
         if not digest.isalnum():
             raise ValueError("not a file backend message id")
         return self.directory / f"{digest}.eml"
+
+    def find(self, idempotency_key: str) -> str | None:
+        """The provider id of the message saved under this idempotency key, or None if none was saved."""
+        digest = hashlib.sha256(idempotency_key.encode("utf-8")).hexdigest()[:24]
+        return PROVIDER_PREFIX + digest if self.path_for(PROVIDER_PREFIX + digest).exists() else None
 
     def read(self, provider_message_id: str) -> EmailMessage:
         """The saved message, for the outbox viewer."""

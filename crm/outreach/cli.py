@@ -1,0 +1,52 @@
+"""`flask outreach ...`: send-due, the same code the periodic job runs."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask.cli import with_appcontext
+
+from crm.accounts.models import Workspace
+from crm.extensions import db
+from crm.outreach import identities, library, sending, suppression
+
+
+@click.group("outreach")
+def outreach():
+    """Outreach email: the outbox and its sending."""
+
+
+@outreach.command("send-due")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Threads sending at once (default OUTREACH_SEND_WORKERS, 4).")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Send at most this many messages.")
+@with_appcontext
+def send_due(workers, limit):
+    """Send what is due now (recover, reconcile, queue due follow-ups, send); print the counts as JSON."""
+    try:
+        counts = sending.send_due(workers=workers, limit=limit)
+    except (ValueError, identities.IdentityError) as exc:  # e.g. MAIL_BACKEND=sendgrid without an API key
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(counts, sort_keys=True))
+
+
+@outreach.command("suppress")
+@click.argument("value")
+@click.option("--workspace", default=None, help="Workspace name; without it the entry applies to every workspace.")
+@click.option("--reason", type=click.Choice(sorted(suppression.REASONS)), default="manual", show_default=True)
+@with_appcontext
+def suppress(value, workspace, reason):
+    """Never mail an address or a whole domain (in one workspace, or everywhere); prints the entry as JSON."""
+    workspace_id = None
+    if workspace:
+        found = db.session.scalar(db.select(Workspace).where(Workspace.name == workspace))
+        if found is None:
+            raise click.ClickException(f"no workspace named {workspace!r}")
+        workspace_id = found.id
+    try:
+        row = library.add_suppression(workspace_id, value, "command line", reason)
+    except suppression.SuppressionError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps({"kind": row.kind, "value": row.value, "reason": row.reason,
+                           "scope": workspace or "global"}))

@@ -1,0 +1,110 @@
+"""Forms for templates, sender identities, sequences, the suppression list and the preview picker."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from crm.outreach.identities import WEEKDAYS, IdentityError, parse_clock, zone_named
+from crm.outreach.library import MAX_DELAY_DAYS, MAX_STEPS
+
+
+class TemplateForm(FlaskForm):
+    """A pitch or follow-up: name, subject and body with merge fields."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    subject = StringField("Subject", validators=[Length(max=500)])
+    body = TextAreaField("Body", validators=[DataRequired(), Length(max=20_000)], render_kw={"rows": 14})
+    recipient = SelectField("Preview for", choices=[], validate_choice=False)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A group of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _clock(form, field) -> None:
+    try:
+        parse_clock(field.data or "")
+    except IdentityError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def _zone(form, field) -> None:
+    if zone_named(field.data) is None:
+        raise ValidationError("Use a time zone name such as Europe/London or America/New_York.")
+
+
+class SenderForm(FlaskForm):
+    """Who the mail comes from, how much a day and when."""
+
+    from_name = StringField("From name", validators=[DataRequired(), Length(max=120)])
+    from_email = EmailField("From address", validators=[DataRequired(), Length(max=254)])
+    reply_domain = StringField("Reply domain", validators=[Optional(), Length(max=253)])
+    daily_cap = IntegerField("Daily cap", default=50, validators=[NumberRange(min=0, max=100_000)])
+    window_days = MultiCheckboxField("Sending days", default=["1", "2", "3", "4", "5"],
+                                     choices=[SelectChoice(str(i + 1), d) for i, d in enumerate(WEEKDAYS)])
+    window_start = StringField("Window opens", default="09:00", validators=[DataRequired(), _clock])
+    window_end = StringField("Window closes", default="17:00", validators=[DataRequired(), _clock])
+    timezone = StringField("Time zone", default="UTC", validators=[DataRequired(), Length(max=64), _zone])
+    use_recipient_timezone = BooleanField("Use the recipient's time zone when known")
+    active = BooleanField("Active", default=True)
+
+    def validate_window_days(self, field) -> None:
+        """At least one day."""
+        if not field.data:
+            raise ValidationError("Choose at least one day.")
+
+    def validate_window_end(self, field) -> None:
+        """The window closes after it opens."""
+        try:
+            if parse_clock(field.data) <= parse_clock(self.window_start.data or ""):
+                raise ValidationError("The window must close after it opens.")
+        except IdentityError:
+            pass  # the field validator reports the format
+
+
+class StepForm(Form):
+    """One step: its template and how many business days after the previous message."""
+
+    template_id = SelectField("Template", choices=[], validate_choice=False)
+    delay = IntegerField("Business days after the previous message", default=0,
+                         validators=[Optional(), NumberRange(min=0, max=MAX_DELAY_DAYS)])
+
+
+class SequenceForm(FlaskForm):
+    """A campaign's sequence: the sender and up to MAX_STEPS steps."""
+
+    sender_id = SelectField("Send from", choices=[], validate_choice=False)
+    steps = FieldList(FormField(StepForm), min_entries=MAX_STEPS, max_entries=MAX_STEPS)
+
+    def chosen_steps(self) -> list[tuple[int, int]]:
+        """(template id, delay) for each filled step, in order."""
+        chosen = []
+        for entry in self.steps:
+            value = entry.form.template_id.data
+            if value and str(value).isdigit():
+                chosen.append((int(value), int(entry.form.delay.data or 0)))
+        return chosen
+
+
+class SuppressionForm(FlaskForm):
+    """An address or a whole domain to suppress."""
+
+    value = StringField("Address or domain", validators=[DataRequired(), Length(max=254)])

@@ -1,0 +1,158 @@
+"""Replies from SendGrid Inbound Parse: matched to the message they answer, stored once, classified, acted on."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from crm import events, timeline
+from crm.db import utcnow
+from crm.extensions import db
+from crm.outreach import identities, stopping
+from crm.outreach.classify import BOUNCE, HUMAN, OUT_OF_OFFICE, UNSUBSCRIBE, classify_reply
+from crm.outreach.composing import UNSUBSCRIBE_PREFIX
+from crm.outreach.inbound_mail import InboundMail, sanitise_html, text_of_html
+from crm.outreach.models import OutboundMessage, Reply, SenderIdentity
+from crm.outreach.scheduling import add_business_days
+from crm.outreach.tokens import REPLY_PREFIX, TokenError, read_reply_token, read_unsubscribe_token
+from crm.prospects.models import Contact
+
+DEFAULT_AWAY = timedelta(days=7)  # an out-of-office that names no return date pauses a week
+KIND_LABELS = {HUMAN: "Reply", OUT_OF_OFFICE: "Out-of-office", UNSUBSCRIBE: "Unsubscribe request", BOUNCE: "Bounce"}
+
+
+def _by_token(mail: InboundMail, prefix: str):
+    for address in mail.recipients:
+        local = address.rpartition("@")[0]
+        if local.startswith(prefix):
+            yield local[len(prefix):]
+
+
+def match(mail: InboundMail) -> tuple[OutboundMessage | None, str]:
+    """The outbound message a reply answers and how it was found: token, in_reply_to, references or sender."""
+    secret = current_app.config["SECRET_KEY"]
+    for token in _by_token(mail, REPLY_PREFIX):
+        try:
+            row = db.session.get(OutboundMessage, read_reply_token(secret, token))
+        except TokenError:
+            continue
+        if row is not None:
+            return row, "token"
+    for ids, how in ((mail.in_reply_to, "in_reply_to"), (mail.references, "references")):
+        if ids:
+            row = db.session.scalar(select(OutboundMessage).where(OutboundMessage.message_id_header.in_(ids))
+                                    .order_by(OutboundMessage.step_position.desc(), OutboundMessage.id.desc()))
+            if row is not None:
+                return row, how
+    if mail.from_email:
+        row = db.session.scalar(select(OutboundMessage).where(
+            OutboundMessage.to_email == mail.from_email, OutboundMessage.sent_at.is_not(None),
+        ).order_by(OutboundMessage.sent_at.desc(), OutboundMessage.id.desc()))
+        if row is not None:
+            return row, "sender"
+    return None, ""
+
+
+def _resume_at(row: OutboundMessage, return_on, now: datetime) -> datetime:
+    sender = db.session.get(SenderIdentity, row.sender_id) if row.sender_id else None
+    zone = identities.zone_named(sender.timezone if sender else "") or ZoneInfo("UTC")
+    if return_on is None:
+        return now + DEFAULT_AWAY
+    back = datetime.combine(return_on, time(0), tzinfo=zone)
+    return max(now, add_business_days(back, 1, zone))
+
+
+def _act(row: OutboundMessage, reply: Reply, now: datetime) -> list:
+    """Stop, pause or suppress as the reply's kind demands (not committed); returns announcements for later."""
+    after = []
+    workspace_id = row.workspace_id
+    if reply.kind == HUMAN and row.site_id is not None:
+        stopping.stop_enrollments(workspace_id, "replied", site_id=row.site_id)
+    elif reply.kind == OUT_OF_OFFICE and row.contact_id is not None:
+        until = _resume_at(row, reply.return_on, now)
+        stopping.pause_contact(workspace_id, row.contact_id, until, f"out of office until {until.date()}")
+    elif reply.kind == UNSUBSCRIBE:
+        for address in dict.fromkeys((row.to_email, reply.from_email)):
+            for contact in stopping.block_address(workspace_id, address, "unsubscribe", "reply asked to stop"):
+                after.append(lambda c=contact: events.unsubscribe.send(workspace_id, contact_id=c.id, email=c.email))
+    elif reply.kind == BOUNCE:
+        stopping.block_address(workspace_id, row.to_email, "bounce", "bounce report by email")
+        db.session.execute(update(OutboundMessage).where(OutboundMessage.id == row.id)
+                           .values(status="bounced", last_error=f"bounce report: {reply.subject}"[:500]),
+                           execution_options={"synchronize_session": False})
+        after.append(lambda: events.bounce.send(workspace_id, message_id=row.id, contact_id=row.contact_id,
+                                                email=row.to_email, permanent=True))
+    return after
+
+
+def _unsubscribe_by_mail(mail: InboundMail) -> bool:
+    secret = current_app.config["SECRET_KEY"]
+    for token in _by_token(mail, UNSUBSCRIBE_PREFIX):
+        try:
+            ref = read_unsubscribe_token(secret, token)
+        except TokenError:
+            continue
+        return stopping.unsubscribe(ref.workspace_id, ref.contact_id, "List-Unsubscribe mailto") is not None
+    return False
+
+
+def receive(mail: InboundMail, now: datetime | None = None) -> dict:
+    """Store and act on one inbound email; a repeated delivery changes nothing. Commits."""
+    now = now or utcnow()
+    if _unsubscribe_by_mail(mail):
+        return {"result": "unsubscribed"}
+    row, how = match(mail)
+    if row is None:
+        return {"result": "unmatched"}
+    key = mail.dedupe_key()
+    existing = db.session.scalar(select(Reply.id).where(Reply.workspace_id == row.workspace_id,
+                                                        Reply.dedupe_key == key))
+    if existing is not None:
+        return {"result": "duplicate", "reply_id": existing}
+    text = mail.text or text_of_html(mail.html)
+    verdict = classify_reply(mail.subject, text, mail.headers, now)
+    sender_contact = db.session.scalar(select(Contact.id).where(Contact.workspace_id == row.workspace_id,
+                                                                Contact.email == mail.from_email))
+    reply = Reply(
+        workspace_id=row.workspace_id, dedupe_key=key, message_id=row.id, enrollment_id=row.enrollment_id,
+        opportunity_id=row.opportunity_id, contact_id=sender_contact or row.contact_id, site_id=row.site_id,
+        from_email=mail.from_email[:254] or "unknown", from_name=mail.from_name, subject=mail.subject, text=text,
+        html_sanitized=sanitise_html(mail.html), kind=verdict.kind, return_on=verdict.return_date, matched_by=how,
+        headers={**mail.headers, "x-crm-classified-by": verdict.evidence}, received_at=now,
+    )
+    try:
+        db.session.add(reply)
+        db.session.flush()
+        after = _act(row, reply, now)
+        timeline.record(row.workspace_id, "reply", f"{KIND_LABELS[reply.kind]} from {reply.from_email}: "
+                        f"{reply.subject or '(no subject)'}", site_id=row.site_id, contact_id=reply.contact_id,
+                        opportunity_id=row.opportunity_id, data={"reply_id": reply.id, "kind": reply.kind}, when=now)
+        db.session.flush()
+        result = {"result": "stored", "reply_id": reply.id, "kind": reply.kind}
+        # announced in the transaction, so what subscribers change is saved with the reply
+        events.reply_received.send(row.workspace_id, reply_id=reply.id, kind=reply.kind, campaign_id=row.campaign_id,
+                                   opportunity_id=row.opportunity_id, contact_id=reply.contact_id)
+        for announce in after:
+            announce()
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # the same reply delivered twice at once: the other delivery stored it
+        return {"result": "duplicate"}
+    except Exception:
+        db.session.rollback()
+        raise
+    return result
+
+
+def mark_read(workspace_id: int, site_id: int) -> int:
+    """Mark a site's unread replies as read; commits. Returns how many."""
+    done = db.session.execute(
+        update(Reply).where(Reply.workspace_id == workspace_id, Reply.site_id == site_id, Reply.read_at.is_(None))
+        .values(read_at=utcnow()), execution_options={"synchronize_session": False},
+    ).rowcount
+    db.session.commit()
+    return done or 0

@@ -1,0 +1,125 @@
+"""Reading a SendGrid Inbound Parse post (parsed fields or raw MIME) into one value, and sanitising reply HTML."""
+
+from __future__ import annotations
+
+import email.policy
+import hashlib
+import html as html_lib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email import message_from_string
+from email.parser import HeaderParser
+from email.utils import getaddresses, parseaddr
+
+import nh3
+
+MAX_TEXT = 200_000
+SAFE_TAGS = nh3.ALLOWED_TAGS - {"img", "area", "map"}  # no remote images: they are tracking pixels
+_MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+
+
+@dataclass(frozen=True)
+class InboundMail:
+    """An inbound email as the product needs it."""
+
+    from_email: str
+    from_name: str
+    recipients: tuple[str, ...]
+    subject: str
+    text: str
+    html: str
+    headers: dict[str, str] = field(default_factory=dict)
+    message_id: str = ""
+    in_reply_to: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+
+    def dedupe_key(self) -> str:
+        """The inbound Message-ID, or a digest of the message when it has none, so repeats are recognised."""
+        if self.message_id:
+            return self.message_id[:255]
+        digest = hashlib.sha256("\x00".join((self.from_email, self.subject, self.headers.get("date", ""),
+                                             self.text)).encode("utf-8", "replace")).hexdigest()
+        return f"sha256:{digest}"
+
+
+def _headers(raw: str) -> dict[str, str]:
+    parsed = HeaderParser(policy=email.policy.compat32).parsestr(raw or "")
+    found: dict[str, str] = {}
+    for name, value in parsed.items():
+        found.setdefault(name.strip().lower(), " ".join(str(value).split()))
+    return found
+
+
+def _ids(value: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_MESSAGE_ID.findall(value or "")))
+
+
+def _from_raw(raw: str) -> tuple[dict[str, str], str, str]:
+    message = message_from_string(raw, policy=email.policy.default)
+    headers = {}
+    for name, value in message.items():
+        headers.setdefault(name.lower(), " ".join(str(value).split()))
+    text = html = ""
+    for part in message.walk():
+        if part.get_content_maintype() == "multipart" or part.get_content_disposition() == "attachment":
+            continue
+        try:
+            content = part.get_content()
+        except (LookupError, ValueError):
+            continue
+        if part.get_content_type() == "text/plain" and not text:
+            text = content
+        elif part.get_content_type() == "text/html" and not html:
+            html = content
+    return headers, text, html
+
+
+def parse_form(form: Mapping[str, str]) -> InboundMail:
+    """The fields of an Inbound Parse post; raw MIME ("email") is read when the parse was set to send raw."""
+    if form.get("email"):
+        headers, text, html = _from_raw(form["email"])
+    else:
+        headers, text, html = _headers(form.get("headers", "")), form.get("text", ""), form.get("html", "")
+    name, sender = parseaddr(form.get("from") or headers.get("from", ""))
+    recipients = [addr for _, addr in getaddresses([form.get("to") or headers.get("to", ""),
+                                                    form.get("cc") or headers.get("cc", "")]) if addr]
+    try:
+        envelope = json.loads(form.get("envelope") or "{}")
+        recipients += [str(a) for a in envelope.get("to", []) if a]
+        sender = sender or str(envelope.get("from") or "")
+    except (ValueError, AttributeError, TypeError):
+        pass
+    return InboundMail(
+        from_email=sender.strip().lower(),
+        from_name=name.strip()[:200],
+        recipients=tuple(dict.fromkeys(r.strip().lower() for r in recipients)),
+        subject=" ".join((form.get("subject") or headers.get("subject", "")).split())[:500],
+        text=(text or "")[:MAX_TEXT],
+        html=(html or "")[:MAX_TEXT],
+        headers=headers,
+        message_id=(_ids(headers.get("message-id", "")) or ("",))[0],
+        in_reply_to=_ids(headers.get("in-reply-to", "")),
+        references=_ids(headers.get("references", "")),
+    )
+
+
+def sanitise_html(html: str) -> str:
+    """Reply HTML safe to show in the inbox: no scripts, styles, handlers, images or foreign URL schemes."""
+    if not html:
+        return ""
+    return nh3.clean(
+        html,
+        tags=set(SAFE_TAGS),
+        clean_content_tags={"script", "style", "title", "head"},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def text_of_html(html: str) -> str:
+    """Plain text from HTML, for classifying a reply that came without a text part."""
+    stripped = nh3.clean((html or "").replace("<br", "\n<br").replace("</p>", "</p>\n"), tags=set(),
+                         clean_content_tags={"script", "style", "title", "head"})
+    return "\n".join(" ".join(line.split()) for line in html_lib.unescape(stripped).splitlines()).strip()

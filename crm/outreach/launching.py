@@ -1,0 +1,210 @@
+"""Launching a campaign's sequence: a checklist of every reason a message would not go, then enrol and queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from crm import timeline
+from crm.accounts.models import Workspace
+from crm.db import utcnow
+from crm.extensions import db
+from crm.outreach import identities, suppression
+from crm.outreach.models import Enrollment, OutboundMessage, Sequence
+from crm.outreach.recipients import Recipient, basic_context, storable_context
+from crm.outreach.sequencing import CapPlanner, idempotency_key, queue_step, render_step, steps_of
+from crm.prospects.models import Contact
+
+
+class LaunchError(Exception):
+    """The sequence cannot be launched; the message says why."""
+
+
+@dataclass(frozen=True)
+class RecipientCheck:
+    """One recipient on the checklist: who, what stops their first message, and when it would go."""
+
+    recipient: Recipient
+    email: str = ""
+    name: str = ""
+    site_domain: str = ""
+    problems: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    send_at: datetime | None = None
+    context: dict = field(default_factory=dict)
+
+    @property
+    def ready(self) -> bool:
+        """Nothing stops this recipient's first message."""
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """Problems with the sequence as a whole, and each recipient's check."""
+
+    sequence_problems: tuple[str, ...]
+    recipients: tuple[RecipientCheck, ...]
+
+    @property
+    def ready(self) -> list[RecipientCheck]:
+        """Recipients whose first message would be queued."""
+        return [r for r in self.recipients if r.ready]
+
+    @property
+    def blocked(self) -> list[RecipientCheck]:
+        """Recipients who would be skipped, each with reasons."""
+        return [r for r in self.recipients if not r.ready]
+
+    @property
+    def can_launch(self) -> bool:
+        """True when the sequence is sound and at least one recipient is ready."""
+        return not self.sequence_problems and bool(self.ready)
+
+
+def merged_context(contact: Contact, recipient: Recipient) -> dict[str, str]:
+    """The contact's own fields, overridden by the non-blank fields the campaign supplied."""
+    context = basic_context(contact, contact.site)
+    context.update({k: v for k, v in storable_context(recipient.context).items() if v.strip() or k not in context})
+    return context
+
+
+def _sequence_problems(workspace: Workspace, sequence: Sequence) -> list[str]:
+    problems = []
+    sender = sequence.sender
+    if sender is None:
+        problems.append("No sender identity: choose who the mail comes from in the sequence editor.")
+    elif not sender.active:
+        problems.append(f"The sender identity {sender.from_email} is switched off.")
+    else:
+        try:
+            identities.validate(sender)
+        except identities.IdentityError as exc:
+            problems.append(f"The sender identity {sender.from_email} cannot send: {exc}.")
+    if not sequence.steps:
+        problems.append("The sequence has no steps: add a first pitch in the sequence editor.")
+    if not (workspace.postal_address or "").strip():
+        problems.append("The workspace has no postal address; the law requires one in every email footer.")
+    config = current_app.config
+    if config.get("MAIL_BACKEND") == "sendgrid" and not config.get("SENDGRID_API_KEY"):
+        problems.append("MAIL_BACKEND is sendgrid but SENDGRID_API_KEY is not set.")
+    return problems
+
+
+def _recipient_problems(recipient, contact, suppressed, taken, seen, steps, sender_name) -> list[str]:
+    if contact is None:
+        return ["The contact no longer exists in this workspace."]
+    problems = []
+    if contact.id in seen:
+        problems.append("Listed twice.")
+    if contact.status != "ok":
+        problems.append(f"The contact is marked {contact.status.replace('_', ' ')}.")
+    if contact.site is not None and contact.site.status != "active":
+        problems.append(f"The site is marked {contact.site.status.replace('_', ' ')}.")
+    hit = suppressed.get(suppression.normalise_address(contact.email))
+    if hit is not None:
+        problems.append(suppression.describe(hit).capitalize() + ".")
+    if contact.id in taken:
+        problems.append(taken[contact.id])
+    context = merged_context(contact, recipient)
+    first_subject = ""
+    for step in steps:
+        rendered, step_problems = render_step(step.template, step.position, context, sender_name, first_subject)
+        label = "First pitch" if step.position == 1 else f"Follow-up {step.position - 1}"
+        problems += [f"{label} ({step.template.name}), {p.part}: {p.message}." for p in step_problems]
+        if step.position == 1 and rendered is not None:
+            first_subject = rendered.subject
+    return problems
+
+
+def checklist(workspace_id: int, sequence_id: int, recipients: list[Recipient], now: datetime | None = None,
+              _planner: CapPlanner | None = None) -> Checklist:
+    """Every reason each recipient's messages would not go, and when the first one would, before anything is queued."""
+    now = now or utcnow()
+    sequence = db.session.get(Sequence, sequence_id)
+    workspace = db.session.get(Workspace, workspace_id)
+    if sequence is None or sequence.workspace_id != workspace_id or workspace is None:
+        raise LaunchError("That sequence does not exist in this workspace.")
+    general = _sequence_problems(workspace, sequence)
+    ids = {r.contact_id for r in recipients}
+    contacts = {c.id: c for c in db.session.scalars(
+        select(Contact).where(Contact.workspace_id == workspace_id, Contact.id.in_(ids or {0}))
+    )}
+    suppressed = suppression.find_many(workspace_id, [c.email for c in contacts.values()])
+    enrolled = db.session.scalars(select(Enrollment.contact_id).where(
+        Enrollment.sequence_id == sequence.id, Enrollment.contact_id.in_(ids or {0})))
+    taken = dict.fromkeys(enrolled, "Already in this sequence.")
+    keys = {idempotency_key(sequence.campaign_id, 1, cid): cid for cid in ids}
+    for key in db.session.scalars(select(OutboundMessage.idempotency_key).where(
+            OutboundMessage.idempotency_key.in_(keys or {""}))):
+        taken.setdefault(keys[key], "This campaign's first pitch to this contact already exists in the outbox.")
+    steps = steps_of(sequence)
+    sender = sequence.sender
+    planner = _planner or (CapPlanner(sender) if sender is not None and not general else None)
+    checks, seen = [], set()
+    for recipient in recipients:
+        contact = contacts.get(recipient.contact_id)
+        problems = _recipient_problems(recipient, contact, suppressed, taken, seen, steps,
+                                       sender.from_name if sender else "")
+        seen.add(recipient.contact_id)
+        send_at, notes = None, []
+        if contact is not None and not problems and planner is not None:
+            send_at = planner.slot(now, identities.window_zone(sender, contact.timezone))
+            if send_at > now:
+                notes.append("Waits for the sending window or the daily cap.")
+        if contact is not None and contact.is_role_address:
+            notes.append("A role address (info@, editor@...), not a person.")
+        checks.append(RecipientCheck(
+            recipient=recipient, email=contact.email if contact else "", name=contact.name if contact else "",
+            site_domain=contact.site.domain if contact and contact.site else "", problems=tuple(problems),
+            notes=tuple(notes), send_at=send_at, context=merged_context(contact, recipient) if contact else {},
+        ))
+    return Checklist(tuple(general), tuple(checks))
+
+
+@dataclass(frozen=True)
+class LaunchResult:
+    """How many recipients were enrolled and queued, and who was skipped."""
+
+    enrolled: int
+    skipped: tuple[RecipientCheck, ...]
+
+
+def launch(workspace_id: int, sequence_id: int, recipients: list[Recipient], actor_id: int | None,
+           now: datetime | None = None) -> LaunchResult:
+    """Enrol every ready recipient and queue their first pitch in one transaction; commits."""
+    now = now or utcnow()
+    try:
+        result = checklist(workspace_id, sequence_id, recipients, now)
+        if result.sequence_problems:
+            raise LaunchError(" ".join(result.sequence_problems))
+        if not result.ready:
+            raise LaunchError("Nobody is ready to receive this sequence; the checklist says why for each recipient.")
+        sequence = db.session.get(Sequence, sequence_id)
+        first = steps_of(sequence)[0]
+        planner = CapPlanner(sequence.sender)
+        for check in result.ready:
+            contact = db.session.get(Contact, check.recipient.contact_id)
+            enrollment = Enrollment(
+                workspace_id=workspace_id, sequence=sequence, opportunity_id=check.recipient.opportunity_id,
+                contact_id=contact.id, site_id=contact.site_id, status="active", next_position=1,
+                context=check.context,
+            )
+            db.session.add(enrollment)
+            db.session.flush()
+            queued = queue_step(enrollment, first, now, planner, contact.timezone)
+            if queued.message is None:
+                raise LaunchError(f"The first pitch to {contact.email} could not be queued; reload the checklist.")
+            timeline.record(workspace_id, "outreach_queued", f"First pitch to {contact.email} queued",
+                            site_id=contact.site_id, contact_id=contact.id,
+                            opportunity_id=check.recipient.opportunity_id, actor_id=actor_id)
+        sequence.status = "active"
+        sequence.launched_at = sequence.launched_at or now
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return LaunchResult(enrolled=len(result.ready), skipped=tuple(result.blocked))

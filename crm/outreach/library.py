@@ -1,0 +1,145 @@
+"""Templates, a campaign's sequence and the hand-kept suppression list: saving, previewing and removing them."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from crm.accounts.models import Workspace
+from crm.extensions import db
+from crm.outreach import composing, rendering, suppression
+from crm.outreach.models import SenderIdentity, Sequence, SequenceStep, Suppression, Template
+from crm.outreach.sequencing import render_step
+from crm.outreach.stopping import block_address
+
+MAX_STEPS = 6
+MAX_DELAY_DAYS = 60
+SAMPLE = {
+    "first_name": "Ana", "last_name": "Müller", "site_domain": "example.com", "page_url": "https://example.com/post",
+    "page_title": "A sample article", "target_url": "https://example.org/guide", "anchor_text": "our guide",
+    "sender_name": "Sam",
+}
+_FATAL = {"syntax", "not_allowed", "too_long", "too_complex", "unknown_field"}
+
+
+class LibraryError(ValueError):
+    """A change cannot be saved; the message says why."""
+
+
+def template_problems(subject: str, body: str) -> tuple[list[str], list[str]]:
+    """(errors that stop saving, warnings shown with the template), checked against sample merge values."""
+    custom = {}
+    for source in (subject, body):
+        with contextlib.suppress(rendering.RenderError):  # reported by the render below, with its part named
+            custom.update({f.removeprefix(rendering.CUSTOM_PREFIX): "sample"
+                           for f in rendering.fields_used(source) if f.startswith(rendering.CUSTOM_PREFIX)})
+    _, problems = rendering.attempt(subject or "-", body, {**SAMPLE, "custom": custom})
+    errors = [f"{p.part.capitalize()}: {p.message}" for p in problems if p.code in _FATAL]
+    warnings = [f"{p.part.capitalize()}: {p.message}" for p in problems if p.code not in _FATAL]
+    return errors, warnings
+
+
+def save_template(workspace_id: int, template: Template | None, name: str, subject: str, body: str) -> tuple[
+    Template, list[str]
+]:
+    """Create or change a template; refuses one that cannot render; commits. Returns it and any warnings."""
+    errors, warnings = template_problems(subject, body)
+    if errors:
+        raise LibraryError(" ".join(errors))
+    template = template or Template(workspace_id=workspace_id)
+    template.name, template.subject, template.body = name.strip(), subject.strip(), body
+    db.session.add(template)
+    db.session.commit()
+    return template, warnings
+
+
+def delete_template(workspace_id: int, template: Template) -> None:
+    """Delete a template no sequence uses; commits."""
+    used = db.session.scalar(select(func.count(SequenceStep.id)).where(SequenceStep.template_id == template.id))
+    if used:
+        raise LibraryError(f"{template.name} is used by {used} sequence step(s); change those steps first.")
+    db.session.delete(template)
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A template rendered for one recipient: subject and body with footer, or the problems that block it."""
+
+    subject: str
+    body: str
+    problems: tuple[str, ...]
+
+
+def preview(workspace_id: int, subject: str, body: str, context: dict, sender: SenderIdentity | None,
+            contact_id: int | None = None, position: int = 1) -> Preview:
+    """Render unsaved template text for a recipient exactly as the outbox would, footer included."""
+    draft = Template(name="preview", subject=subject, body=body)
+    rendered, problems = render_step(draft, position, context, sender.from_name if sender else "",
+                                     "(the first pitch's subject)")
+    if rendered is None:
+        return Preview("", "", tuple(f"{p.part.capitalize()}: {p.message}" for p in problems))
+    workspace = db.session.get(Workspace, workspace_id)
+    settings = composing.Settings.from_config(current_app.config, sender.reply_domain if sender else "")
+    link = composing.unsubscribe_url(settings, workspace_id, contact_id or 0)
+    notes = () if (workspace.postal_address or "").strip() else ("The workspace has no postal address yet.",)
+    return Preview(rendered.subject, composing.with_footer(rendered.body, workspace.postal_address, link), notes)
+
+
+def sequence_for(workspace_id: int, campaign_id: int) -> Sequence | None:
+    """The campaign's sequence, if it has one."""
+    return db.session.scalar(select(Sequence).where(Sequence.workspace_id == workspace_id,
+                                                    Sequence.campaign_id == campaign_id).order_by(Sequence.id))
+
+
+def save_sequence(workspace_id: int, campaign_id: int, sender_id: int | None, steps: list[tuple[int, int]]) -> Sequence:
+    """Create or change the campaign's sequence: sender and ordered (template id, business days) steps; commits."""
+    if not steps:
+        raise LibraryError("Add at least a first pitch.")
+    if len(steps) > MAX_STEPS:
+        raise LibraryError(f"A sequence has at most {MAX_STEPS} steps.")
+    templates = {t.id for t in db.session.scalars(select(Template).where(
+        Template.workspace_id == workspace_id, Template.id.in_({t for t, _ in steps})))}
+    if any(template_id not in templates for template_id, _ in steps):
+        raise LibraryError("Choose templates from this workspace.")
+    if any(not 0 <= delay <= MAX_DELAY_DAYS for _, delay in steps):
+        raise LibraryError(f"Delays are 0 to {MAX_DELAY_DAYS} business days.")
+    sender = db.session.get(SenderIdentity, sender_id) if sender_id else None
+    if sender_id and (sender is None or sender.workspace_id != workspace_id):
+        raise LibraryError("Choose a sender identity from this workspace.")
+    sequence = sequence_for(workspace_id, campaign_id) or Sequence(workspace_id=workspace_id, campaign_id=campaign_id)
+    sequence.sender_id = sender_id
+    existing = {s.position: s for s in sequence.steps}
+    for position, (template_id, delay) in enumerate(steps, start=1):
+        step = existing.pop(position, None) or SequenceStep(workspace_id=workspace_id, position=position)
+        step.template_id, step.delay_business_days = template_id, delay
+        if step not in sequence.steps:
+            sequence.steps.append(step)
+    for leftover in existing.values():
+        sequence.steps.remove(leftover)
+    db.session.add(sequence)
+    db.session.commit()
+    return sequence
+
+
+def add_suppression(workspace_id: int | None, value: str, source: str, reason: str = "manual") -> Suppression:
+    """Suppress an address or domain in a workspace (stopping its sequences to it) or everywhere; commits."""
+    kind, normalised = suppression.parse_value(value)
+    if kind == "address" and workspace_id is not None:
+        block_address(workspace_id, normalised, reason, source)
+        row = suppression.find(workspace_id, normalised)
+    else:  # a global entry is caught when each message is queued and claimed, whatever its workspace
+        row = suppression.suppress(workspace_id, kind, normalised, reason, source)
+    db.session.commit()
+    return row
+
+
+def remove_suppression(workspace_id: int, row: Suppression) -> None:
+    """Remove a workspace's entry (global entries are not the workspace's to remove); commits."""
+    if row.workspace_id != workspace_id:
+        raise LibraryError("Only this workspace's own entries can be removed.")
+    db.session.delete(row)
+    db.session.commit()

@@ -1,0 +1,88 @@
+"""Who a campaign's sequence goes to: plain Recipient values, supplied by the campaigns feature through a hook.
+
+Outreach never imports campaigns (DESIGN §2). Campaigns registers a function with
+``set_recipient_source(fn)``; ``fn(workspace_id, campaign_id)`` returns the campaign's recipients with the
+merge fields for each. Without a registered source, outreach can still build the basic fields of a contact
+from its own reads of the contact and site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from crm.outreach.rendering import CUSTOM_PREFIX
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One person to enrol: the opportunity it serves, the contact and site, and the merge fields (strings)."""
+
+    opportunity_id: int | None
+    contact_id: int
+    site_id: int
+    context: dict[str, str] = field(default_factory=dict)
+
+
+RecipientSource = Callable[[int, int], list[Recipient]]
+_source: RecipientSource | None = None
+
+
+def set_recipient_source(fn: RecipientSource | None) -> None:
+    """Register the function that lists a campaign's recipients: fn(workspace_id, campaign_id) -> [Recipient]."""
+    global _source
+    _source = fn
+
+
+def has_recipient_source() -> bool:
+    """Whether a feature has registered where recipients come from."""
+    return _source is not None
+
+
+def recipients_for(workspace_id: int, campaign_id: int) -> list[Recipient]:
+    """The campaign's recipients from the registered source; empty when none is registered."""
+    if _source is None:
+        return []
+    return list(_source(workspace_id, campaign_id))
+
+
+def basic_context(contact, site) -> dict[str, str]:
+    """Merge fields outreach knows by itself from a contact and its site (names, domain, custom fields)."""
+    context = {
+        "first_name": (contact.first_name or "").strip(),
+        "last_name": (contact.last_name or "").strip(),
+        "site_domain": site.domain if site is not None else "",
+    }
+    for key, value in (contact.custom_fields or {}).items():
+        if isinstance(key, str) and value is not None:
+            context[CUSTOM_PREFIX + key] = str(value)
+    return context
+
+
+def render_context(context: Mapping[str, object], sender_name: str = "") -> dict[str, object]:
+    """The dict the renderer takes: ``custom.x`` keys folded into a ``custom`` dict, sender name filled in."""
+    flat: dict[str, object] = {}
+    custom: dict[str, str] = {}
+    for key, value in context.items():
+        text = "" if value is None else str(value)
+        if key.startswith(CUSTOM_PREFIX):
+            custom[key[len(CUSTOM_PREFIX):]] = text
+        elif key == "custom" and isinstance(value, Mapping):
+            custom.update({str(k): "" if v is None else str(v) for k, v in value.items()})
+        else:
+            flat[key] = text
+    if sender_name and not str(flat.get("sender_name", "")).strip():
+        flat["sender_name"] = sender_name
+    flat["custom"] = custom
+    return flat
+
+
+def storable_context(context: Mapping[str, object]) -> dict[str, str]:
+    """The merge fields as a flat dict of strings for the enrollment row (``custom.x`` keys kept flat)."""
+    stored: dict[str, str] = {}
+    for key, value in context.items():
+        if key == "custom" and isinstance(value, Mapping):
+            stored.update({CUSTOM_PREFIX + str(k): "" if v is None else str(v) for k, v in value.items()})
+        else:
+            stored[str(key)] = "" if value is None else str(value)
+    return stored

@@ -1,0 +1,181 @@
+"""What a send attempt came to, written to the outbox row; the one place a message becomes "sent", exactly once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, func, or_, select, update
+
+from crm import events, timeline
+from crm.db import utcnow
+from crm.extensions import db
+from crm.outreach.mail import SendOutcome
+from crm.outreach.models import EmailEvent, Enrollment, OutboundMessage
+from crm.outreach.sequencing import after_sent
+from crm.prospects.models import Site
+
+MAX_ATTEMPTS = 8
+# SendGrid reports "processed" within seconds; with its events flowing for later mail and none for ours after
+# this long, the request that might have gone out did not
+UNKNOWN_GRACE = timedelta(minutes=15)
+_NO_SYNC = {"synchronize_session": False}
+_MINE = ("sending",)
+
+
+def start_request(message_id: int, worker: str, now: datetime | None = None) -> bool:
+    """Mark that the request is about to go out (committed first); False when this worker lost the lease."""
+    now = now or utcnow()
+    done = db.session.execute(
+        update(OutboundMessage)
+        .where(OutboundMessage.id == message_id, OutboundMessage.status == "sending",
+               OutboundMessage.lease_owner == worker)
+        .values(request_started_at=now, attempts=OutboundMessage.attempts + 1, updated_at=now),
+        execution_options=_NO_SYNC,
+    ).rowcount
+    db.session.commit()
+    return bool(done)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What the rest of a send needs to know about a message that has just gone out."""
+
+    id: int
+    workspace_id: int
+    campaign_id: int | None
+    enrollment_id: int | None
+    opportunity_id: int | None
+    contact_id: int | None
+    site_id: int | None
+    step_position: int
+    to_email: str
+    subject: str
+
+
+_UNSENT = ("queued", "sending", "unknown")
+
+
+def mark_sent(message_id: int, when: datetime, provider_message_id: str | None = None,
+              status: str = "sent") -> Sent | None:
+    """Record that a message went out (not committed); returns it the first time only, so effects run once."""
+    now = utcnow()
+    new_status = case((OutboundMessage.status.in_(_UNSENT), status), else_=OutboundMessage.status)
+    provider_id = func.coalesce(OutboundMessage.provider_message_id, provider_message_id)
+    first = db.session.execute(
+        update(OutboundMessage)
+        .where(OutboundMessage.id == message_id, OutboundMessage.sent_at.is_(None))
+        .values(sent_at=when, status=new_status, provider_message_id=provider_id, lease_owner=None,
+                lease_expires_at=None, last_error="", updated_at=now)
+        .returning(*(getattr(OutboundMessage, name) for name in Sent.__dataclass_fields__)),
+        execution_options=_NO_SYNC,
+    ).first()
+    if first is None:  # told before (an event came first): settle the status and lease only
+        db.session.execute(
+            update(OutboundMessage).where(OutboundMessage.id == message_id, OutboundMessage.status.in_(_UNSENT))
+            .values(status=status, provider_message_id=provider_id, lease_owner=None, lease_expires_at=None,
+                    last_error="", updated_at=now),
+            execution_options=_NO_SYNC,
+        )
+        return None
+    row = Sent(*first)
+    after_sent(row, when)
+    if row.site_id is not None:  # prospects' row, but outreach owns the fact of contact
+        db.session.execute(
+            update(Site).where(Site.id == row.site_id,
+                               or_(Site.last_contacted_at.is_(None), Site.last_contacted_at < when))
+            .values(last_contacted_at=when), execution_options=_NO_SYNC,
+        )
+    what = "First pitch" if row.step_position == 1 else f"Follow-up {row.step_position - 1}"
+    timeline.record(row.workspace_id, "message_sent", f"{what} sent to {row.to_email}: {row.subject}",
+                    site_id=row.site_id, contact_id=row.contact_id, opportunity_id=row.opportunity_id,
+                    data={"message_id": row.id, "step": row.step_position}, when=when)
+    return row
+
+
+def announce_sent(row: Sent) -> None:
+    """Tell other features a message went out (in the sender's transaction, just before it commits)."""
+    events.message_sent.send(row.workspace_id, message_id=row.id, campaign_id=row.campaign_id,
+                             opportunity_id=row.opportunity_id, contact_id=row.contact_id, step=row.step_position)
+
+
+def _stop_after_failure(row_id: int, reason: str) -> None:
+    enrollment_id = db.session.scalar(select(OutboundMessage.enrollment_id).where(OutboundMessage.id == row_id))
+    if enrollment_id is not None:
+        db.session.execute(
+            update(Enrollment).where(Enrollment.id == enrollment_id, Enrollment.status.in_(("active", "paused")))
+            .values(status="stopped", stop_reason=reason, next_due_at=None), execution_options=_NO_SYNC,
+        )
+
+
+def record_outcome(message_id: int, worker: str, outcome: SendOutcome, now: datetime | None = None) -> str:
+    """Write an attempt's outcome; returns the count it belongs to (sent, retry, failed, unknown); commits."""
+    now = now or utcnow()
+    mine = (OutboundMessage.id == message_id, OutboundMessage.status.in_(_MINE), OutboundMessage.lease_owner == worker)
+    release = {"lease_owner": None, "lease_expires_at": None, "updated_at": now}
+    try:
+        if outcome.accepted:
+            row = mark_sent(message_id, now, outcome.provider_message_id)
+            if row is not None:
+                announce_sent(row)
+            db.session.commit()
+            return "sent"
+        attempts = db.session.scalar(select(OutboundMessage.attempts).where(OutboundMessage.id == message_id)) or 0
+        if outcome.should_retry and outcome.maybe_sent:
+            kind, values = "unknown", {"status": "unknown", "last_error": (
+                f"{outcome.reason}; waiting for the provider's events before any resend")}
+        elif outcome.should_retry and attempts < MAX_ATTEMPTS:
+            kind, values = "retry", {"status": "queued", "next_attempt_at": outcome.retry_at or now,
+                                     "request_started_at": None, "last_error": outcome.reason}
+        else:
+            reason = outcome.reason if outcome.failed else f"gave up after {attempts} attempts: {outcome.reason}"
+            kind, values = "failed", {"status": "failed", "last_error": reason}
+        changed = db.session.execute(update(OutboundMessage).where(*mine).values(**values, **release),
+                                     execution_options=_NO_SYNC).rowcount
+        if changed and kind == "failed":
+            _stop_after_failure(message_id, "send failed")
+        db.session.commit()
+        return kind if changed else "lost_lease"
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def reconcile_unknown(now: datetime | None = None, lookup=None, limit: int = 500) -> dict[str, int]:
+    """Settle "unknown" rows: by the backend's own record when it keeps one, else by the provider's events; commits.
+
+    `lookup(idempotency_key)` (the file backend's) returns a provider id when the message exists, None when not.
+    Without it, a row goes back to the queue only when the provider has reported "processed" for mail sent well
+    after this row's request, and nothing for this row: events flow, and this message was never taken.
+    """
+    now = now or utcnow()
+    counts = {"reconciled_sent": 0, "reconciled_unsent": 0}
+    rows = db.session.scalars(select(OutboundMessage).where(OutboundMessage.status == "unknown")
+                              .order_by(OutboundMessage.id).limit(limit)).all()
+    for row in rows:
+        started = row.request_started_at or row.updated_at
+        heard = db.session.scalar(select(EmailEvent.id).where(EmailEvent.message_id == row.id).limit(1))
+        if lookup is not None:
+            provider_id = lookup(row.idempotency_key)
+            verdict = provider_id is not None
+        elif heard is None and now - started > UNKNOWN_GRACE:
+            later = db.session.scalar(select(EmailEvent.id).where(
+                EmailEvent.event == "processed", EmailEvent.occurred_at > started + UNKNOWN_GRACE).limit(1))
+            verdict, provider_id = (False if later is not None else None), None
+        else:
+            verdict, provider_id = None, None
+        if verdict is True:
+            sent = mark_sent(row.id, started, provider_id)
+            if sent is not None:
+                announce_sent(sent)
+            db.session.commit()
+            counts["reconciled_sent"] += 1
+        elif verdict is False:
+            db.session.execute(update(OutboundMessage).where(OutboundMessage.id == row.id,
+                                                             OutboundMessage.status == "unknown")
+                               .values(status="queued", next_attempt_at=now, request_started_at=None,
+                                       last_error="the provider never took the earlier attempt; sending again"),
+                               execution_options=_NO_SYNC)
+            db.session.commit()
+            counts["reconciled_unsent"] += 1
+    return counts

@@ -1,0 +1,162 @@
+"""`send-due`: recover, reconcile, queue due follow-ups, then claim and send what is due with a pool of workers.
+
+The periodic job and `flask outreach send-due` run this same code. Each worker thread has its own app
+context and database session, claims small batches under a lease and records each outcome as it comes.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from crm.db import utcnow
+from crm.extensions import db
+from crm.outreach import composing, outbox, recording
+from crm.outreach.advancing import advance_due
+from crm.outreach.backends import create_backend
+from crm.outreach.mail import FAILED, RETRY, MailBackend, SendOutcome
+from crm.outreach.models import OutboundMessage, SenderIdentity
+
+COUNT_KEYS = ("claimed", "sent", "failed", "retry", "skipped_suppressed", "unknown")
+# Tests install a function here to kill the process at a named point ("claimed", "request_started",
+# "accepted", "recorded") and prove that no message is lost or sent twice; it is None in production.
+CHECKPOINT: Callable[[str, int], None] | None = None
+
+
+def _checkpoint(point: str, message_id: int) -> None:
+    if CHECKPOINT is not None:
+        CHECKPOINT(point, message_id)
+
+
+def outbox_directory(app: Flask) -> str:
+    """Where the file backend keeps its .eml files."""
+    return os.path.join(app.instance_path, "outbox")
+
+
+def backend_for(app: Flask) -> MailBackend:
+    """The mail backend MAIL_BACKEND names, configured from the app's settings."""
+    config = app.config
+    return create_backend(
+        config.get("MAIL_BACKEND") or "file",
+        directory=outbox_directory(app),
+        api_key=config.get("SENDGRID_API_KEY"),
+        host=config.get("SENDGRID_API_HOST"),
+        timeout=float(config.get("SENDGRID_TIMEOUT", 10)),
+    )
+
+
+def _references(row: OutboundMessage) -> list[str]:
+    if row.enrollment_id is None or row.step_position <= 1:
+        return []
+    return [ref for ref in db.session.scalars(
+        select(OutboundMessage.message_id_header).where(
+            OutboundMessage.enrollment_id == row.enrollment_id, OutboundMessage.step_position < row.step_position
+        ).order_by(OutboundMessage.step_position)
+    ) if ref]
+
+
+def _reply_domain(sender_id: int | None, cache: dict) -> str:
+    if sender_id not in cache:
+        cache[sender_id] = db.session.scalar(
+            select(SenderIdentity.reply_domain).where(SenderIdentity.id == sender_id)) or ""
+    return cache[sender_id]
+
+
+def send_rows(rows: list[OutboundMessage], worker: str, backend: MailBackend, now: datetime | None = None) -> Counter:
+    """Send claimed rows one by one: build, mark the request started, send, record. Returns counts."""
+    counts: Counter = Counter()
+    config, domains = current_app.config, {}
+    for row in rows:
+        row_id = row.id
+        try:
+            settings = composing.Settings.from_config(config, _reply_domain(row.sender_id, domains))
+            message = composing.build(row, settings, _references(row))
+        except ValueError as exc:  # a row that can never make a valid message fails at once, with the reason
+            counts[recording.record_outcome(row_id, worker, SendOutcome(FAILED, reason=str(exc)), now)] += 1
+            continue
+        attempt = row.attempts + 1
+        _checkpoint("claimed", row_id)
+        if not recording.start_request(row_id, worker, now):
+            counts["lost_lease"] += 1
+            continue
+        _checkpoint("request_started", row_id)
+        try:
+            outcome = backend.send(message, attempt=attempt)
+        except Exception as exc:  # noqa: BLE001 - whatever broke, the request may have left: treat it as unknown
+            outcome = SendOutcome(RETRY, retry_at=utcnow() + timedelta(minutes=5), maybe_sent=True,
+                                  reason=f"the mail backend failed: {type(exc).__name__}: {exc}"[:500])
+        _checkpoint("accepted" if outcome.accepted else "answered", row_id)
+        counts[recording.record_outcome(row_id, worker, outcome, now)] += 1
+        _checkpoint("recorded", row_id)
+    return counts
+
+
+def _worker_name(index: int) -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}:{index}"
+
+
+def drain(app: Flask, backend: MailBackend, *, now: datetime | None = None, workers: int = 1, batch: int = 10,
+          limit: int | None = None, time_budget: float | None = None) -> Counter:
+    """Claim and send until nothing is due (or the limit or time budget is reached), with `workers` threads."""
+    deadline = time.monotonic() + time_budget if time_budget else None
+    lock = threading.Lock()
+    remaining = [limit if limit is not None else float("inf")]
+
+    def take() -> int:
+        with lock:
+            size = int(min(batch, remaining[0]))
+            remaining[0] -= size
+            return size
+
+    def work(index: int) -> Counter:
+        counts: Counter = Counter()
+        worker = _worker_name(index)
+        with app.app_context():
+            try:
+                while deadline is None or time.monotonic() < deadline:
+                    size = take()
+                    if size <= 0:
+                        break
+                    claim = outbox.claim(worker, size, now)
+                    counts.update(claim.counts)
+                    if not claim.counts["claimed"]:
+                        break
+                    counts.update(send_rows(claim.rows, worker, backend, now))
+            finally:
+                db.session.remove()
+        return counts
+
+    if workers <= 1:
+        return work(0)
+    total: Counter = Counter()
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="outbox") as pool:
+        for counts in pool.map(work, range(workers)):
+            total.update(counts)
+    return total
+
+
+def send_due(now: datetime | None = None, workers: int | None = None, limit: int | None = None,
+             time_budget: float | None = None) -> dict[str, int]:
+    """Everything `send-due` does, in order; returns the counts printed as JSON."""
+    app = current_app._get_current_object()
+    backend = backend_for(app)
+    counts: Counter = Counter(dict.fromkeys(COUNT_KEYS, 0))
+    counts.update(outbox.recover_expired(now))
+    counts.update(recording.reconcile_unknown(now, lookup=getattr(backend, "find", None)))
+    advanced = advance_due(now)
+    counts["queued_followups"] += advanced.get("queued_followups", 0)
+    counts["resumed"] += advanced.get("resumed", 0)
+    db.session.commit()  # end this session's transaction; each worker thread opens its own session
+    counts.update(drain(app, backend, now=now, workers=workers or int(app.config.get("OUTREACH_SEND_WORKERS", 4)),
+                        limit=limit, time_budget=time_budget))
+    return dict(counts)

@@ -1,0 +1,158 @@
+"""Turning sequence steps into outbox rows: render, schedule inside window and cap, and advance after each send."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+
+from crm.accounts.models import Workspace
+from crm.extensions import db
+from crm.outreach import composing, identities, rendering
+from crm.outreach.models import Enrollment, OutboundMessage, SenderIdentity, Sequence, SequenceStep
+from crm.outreach.recipients import render_context
+from crm.outreach.scheduling import add_business_days, day_bounds, next_send_time
+
+_RE_PREFIX = re.compile(r"^\s*(?:re|aw|sv|fw|fwd)\s*:\s*", re.I)
+
+
+def idempotency_key(campaign_id: int, position: int, contact_id: int) -> str:
+    """The outbox key that makes a (campaign, step, contact) message unique: it can never be queued twice."""
+    return f"campaign:{campaign_id}/step:{position}/contact:{contact_id}"
+
+
+def follow_up_subject(first_subject: str) -> str:
+    """"Re: <first subject>" for a follow-up whose template leaves the subject blank."""
+    return "Re: " + _RE_PREFIX.sub("", first_subject).strip()
+
+
+def render_step(template, position: int, context: dict, sender_name: str, first_subject: str = "") -> tuple[
+    rendering.Rendered | None, list[rendering.Problem]
+]:
+    """Render one step for one recipient; a follow-up with a blank subject replies in the first message's thread."""
+    values = render_context(context, sender_name)
+    subject_source = template.subject
+    reuse_subject = position > 1 and not template.subject.strip()
+    if reuse_subject:
+        subject_source = "-"  # rendered only to satisfy the renderer; the thread's subject replaces it
+    rendered, problems = rendering.attempt(subject_source, template.body, values)
+    if problems:
+        return None, problems
+    if reuse_subject:
+        rendered = rendering.Rendered(follow_up_subject(first_subject or rendered.subject), rendered.body)
+    return rendered, []
+
+
+class CapPlanner:
+    """Finds each new message a slot inside the identity's window on the first day its daily cap allows."""
+
+    def __init__(self, sender: SenderIdentity):
+        self.sender = sender
+        self.zone = identities.sender_zone(sender)
+        self.window = identities.sending_window(sender)
+        self._counts: dict = {}
+
+    def _planned(self, moment: datetime) -> int:
+        day = moment.astimezone(self.zone).date()
+        if day not in self._counts:
+            self._counts[day] = identities.planned_on_day(self.sender.id, moment, self.zone)
+        return self._counts[day]
+
+    def slot(self, earliest: datetime, window_tz: ZoneInfo, take: bool = True) -> datetime:
+        """The first instant at or after `earliest` inside the window with room under the cap; counts it if `take`."""
+        at = next_send_time(earliest, self.window, window_tz)
+        cap = self.sender.daily_cap or 0
+        for _ in range(400):
+            if not cap or self._planned(at) < cap:
+                if take and cap:
+                    self._counts[at.astimezone(self.zone).date()] += 1
+                return at
+            at = next_send_time(day_bounds(at, self.zone)[1], self.window, window_tz)
+        raise identities.IdentityError("the daily cap leaves no room in the next year")
+
+
+@dataclass(frozen=True)
+class QueueResult:
+    """A queued row, or the problems that kept the step from being queued."""
+
+    message: OutboundMessage | None
+    problems: tuple[rendering.Problem, ...] = ()
+
+
+def _previous_messages(enrollment: Enrollment, position: int) -> list[OutboundMessage]:
+    return list(db.session.scalars(
+        select(OutboundMessage).where(
+            OutboundMessage.enrollment_id == enrollment.id, OutboundMessage.step_position < position
+        ).order_by(OutboundMessage.step_position)
+    ))
+
+
+def queue_step(enrollment: Enrollment, step: SequenceStep, earliest: datetime, planner: CapPlanner,
+               recipient_timezone: str = "") -> QueueResult:
+    """Render and queue one step for an enrolled contact (not committed); nothing when its key already exists."""
+    sequence: Sequence = enrollment.sequence
+    sender = planner.sender
+    key = idempotency_key(sequence.campaign_id, step.position, enrollment.contact_id)
+    if db.session.scalar(select(OutboundMessage.id).where(OutboundMessage.idempotency_key == key)) is not None:
+        return QueueResult(None)
+    earlier = _previous_messages(enrollment, step.position) if step.position > 1 else []
+    first_subject = earlier[0].subject if earlier else ""
+    rendered, problems = render_step(step.template, step.position, enrollment.context or {}, sender.from_name,
+                                     first_subject)
+    if rendered is None:
+        return QueueResult(None, tuple(problems))
+    workspace = db.session.get(Workspace, enrollment.workspace_id)
+    settings = composing.Settings.from_config(current_app.config, sender.reply_domain)
+    contact = enrollment.contact
+    at = planner.slot(earliest, identities.window_zone(sender, recipient_timezone))
+    row = OutboundMessage(
+        workspace_id=enrollment.workspace_id, idempotency_key=key, campaign_id=sequence.campaign_id,
+        sequence_id=sequence.id, step_id=step.id, step_position=step.position, template_id=step.template_id,
+        enrollment_id=enrollment.id, opportunity_id=enrollment.opportunity_id, contact_id=enrollment.contact_id,
+        site_id=enrollment.site_id, sender_id=sender.id, to_email=contact.email, to_name=contact.name,
+        from_email=sender.from_email, from_name=sender.from_name, subject=rendered.subject,
+        body_text=composing.with_footer(
+            rendered.body, workspace.postal_address,
+            composing.unsubscribe_url(settings, enrollment.workspace_id, enrollment.contact_id),
+        ),
+        message_id_header=composing.message_id_for(key, sender.from_email),
+        in_reply_to=earlier[-1].message_id_header if earlier else "",
+        status="queued", due_at=at, next_attempt_at=at,
+    )
+    db.session.add(row)
+    db.session.flush()  # the row id goes into the signed Reply-To token
+    row.reply_to = composing.reply_to_for(settings, row.id)
+    return QueueResult(row)
+
+
+def steps_of(sequence: Sequence) -> list[SequenceStep]:
+    """The sequence's steps in order."""
+    return sorted(sequence.steps, key=lambda s: s.position)
+
+
+def next_due(enrollment: Enrollment, sent_at: datetime) -> datetime | None:
+    """When the step after the one just sent becomes due (business days in the sender's zone), or None at the end."""
+    steps = steps_of(enrollment.sequence)
+    following = [s for s in steps if s.position == enrollment.next_position]
+    if not following:
+        return None
+    sender = enrollment.sequence.sender
+    zone = identities.sender_zone(sender) if sender is not None else ZoneInfo("UTC")
+    return add_business_days(sent_at, following[0].delay_business_days, zone)
+
+
+def after_sent(row, sent_at: datetime) -> None:
+    """Move the row's enrollment past the step just sent and say when the next one is due (not committed)."""
+    if row.enrollment_id is None:
+        return
+    enrollment = db.session.get(Enrollment, row.enrollment_id)
+    if enrollment is None or enrollment.next_position > row.step_position:
+        return
+    enrollment.next_position = row.step_position + 1
+    enrollment.next_due_at = next_due(enrollment, sent_at)
+    if enrollment.next_due_at is None and enrollment.status == "active":
+        enrollment.status, enrollment.stop_reason = "finished", "all steps sent"

@@ -1,0 +1,123 @@
+"""The suppression list: addresses and whole domains never to be mailed, per workspace or everywhere."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from sqlalchemy import or_, select
+
+from crm.extensions import db
+from crm.net.domains import normalise_host, registrable_domain
+from crm.outreach.models import Suppression
+
+REASONS = {
+    "unsubscribe": "Unsubscribed",
+    "bounce": "Bounced",
+    "spam_report": "Reported as spam",
+    "manual": "Added by hand",
+    "do_not_contact": "Do not contact",
+}
+_ADDRESS = re.compile(r"^[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+\.[^@\s<>\"(),;:]+$")
+_DOMAIN = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
+
+
+class SuppressionError(ValueError):
+    """The value is neither an email address nor a domain."""
+
+
+def normalise_address(email: str) -> str:
+    """An address as stored and compared: trimmed and lower-case."""
+    return (email or "").strip().lower()
+
+
+def domains_of(email: str) -> list[str]:
+    """The domains an address falls under: its host and the host's registrable domain."""
+    host = normalise_host(normalise_address(email).rpartition("@")[2])
+    if not host:
+        return []
+    return list(dict.fromkeys(d for d in (host, registrable_domain(host)) if d))
+
+
+def _scope(workspace_id: int):
+    return or_(Suppression.workspace_id == workspace_id, Suppression.workspace_id.is_(None))
+
+
+def find_many(workspace_id: int, emails: Iterable[str]) -> dict[str, Suppression]:
+    """The suppression entry (address first, then domain) covering each of these addresses, where one does."""
+    addresses = {normalise_address(e) for e in emails if e}
+    if not addresses:
+        return {}
+    domains = {d for a in addresses for d in domains_of(a)}
+    rows = db.session.scalars(
+        select(Suppression).where(
+            _scope(workspace_id),
+            or_(
+                (Suppression.kind == "address") & Suppression.value.in_(addresses),
+                (Suppression.kind == "domain") & Suppression.value.in_(domains or {""}),
+            ),
+        ).order_by(Suppression.id)
+    ).all()
+    by_address = {r.value: r for r in rows if r.kind == "address"}
+    by_domain = {r.value: r for r in rows if r.kind == "domain"}
+    found: dict[str, Suppression] = {}
+    for address in addresses:
+        hit = by_address.get(address) or next((by_domain[d] for d in domains_of(address) if d in by_domain), None)
+        if hit is not None:
+            found[address] = hit
+    return found
+
+
+def find(workspace_id: int, email: str) -> Suppression | None:
+    """The entry that suppresses this address in this workspace (or globally), if any."""
+    return find_many(workspace_id, [email]).get(normalise_address(email))
+
+
+def describe(row: Suppression) -> str:
+    """Why an address is suppressed, in words."""
+    what = "the domain " + row.value if row.kind == "domain" else row.value
+    where = "everywhere" if row.workspace_id is None else "in this workspace"
+    return f"{what} is suppressed {where} ({REASONS.get(row.reason, row.reason).lower()})"
+
+
+def parse_value(value: str) -> tuple[str, str]:
+    """("address" or "domain", the normalised value) for what someone typed; SuppressionError otherwise."""
+    text = (value or "").strip().lower().removeprefix("mailto:")
+    if text.startswith("@"):
+        text = text[1:]
+    if "@" in text:
+        if not _ADDRESS.match(text):
+            raise SuppressionError(f"{value!r} is not an email address")
+        return "address", text
+    host = normalise_host(text)
+    if not _DOMAIN.match(host):
+        raise SuppressionError(f"{value!r} is neither an email address nor a domain")
+    return "domain", host
+
+
+def suppress(workspace_id: int | None, kind: str, value: str, reason: str, source: str = "") -> Suppression:
+    """Add an entry unless the same one exists (not committed); returns the entry."""
+    value = normalise_address(value) if kind == "address" else normalise_host(value)
+    existing = db.session.scalar(
+        select(Suppression).where(
+            Suppression.workspace_id.is_(None) if workspace_id is None else Suppression.workspace_id == workspace_id,
+            Suppression.kind == kind,
+            Suppression.value == value,
+        )
+    )
+    if existing is not None:
+        return existing
+    row = Suppression(workspace_id=workspace_id, kind=kind, value=value, reason=reason, source=source[:120])
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def listing(workspace_id: int, kind: str | None = None, search: str = ""):
+    """A select of the workspace's entries and the global ones, newest first, for the suppression page."""
+    query = select(Suppression).where(_scope(workspace_id))
+    if kind in ("address", "domain"):
+        query = query.where(Suppression.kind == kind)
+    if search.strip():
+        query = query.where(Suppression.value.contains(search.strip().lower(), autoescape=True))
+    return query.order_by(Suppression.created_at.desc(), Suppression.id.desc())

@@ -1,0 +1,21 @@
+"""Background jobs: send what is due every minute, and on demand from the outbox page."""
+
+from flask import current_app
+from huey import crontab
+
+from crm.jobs import periodic_task, task
+from crm.outreach import sending
+
+PERIODIC_BUDGET_SECONDS = 55  # finish before the next minute's run; what is left goes then
+
+
+@periodic_task(crontab(minute="*"))
+def send_due_periodic():
+    """Every minute: recover, reconcile, queue due follow-ups and send what is due."""
+    return sending.send_due(time_budget=PERIODIC_BUDGET_SECONDS)
+
+
+@task()
+def send_due_now():
+    """Send what is due now (the outbox page's button)."""
+    return sending.send_due(time_budget=current_app.config.get("OUTREACH_SEND_NOW_BUDGET", 300))

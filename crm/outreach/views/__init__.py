@@ -1,0 +1,7 @@
+"""The outreach pages: outbox, inbox, templates, senders, suppression, settings, sequences and the webhooks."""
+
+from flask import Blueprint
+
+bp = Blueprint("outreach", __name__)
+
+from crm.outreach.views import campaign, inbox, library, outbox, public  # noqa: E402, F401 - routes register on bp

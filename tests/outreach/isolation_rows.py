@@ -1,0 +1,48 @@
+"""Rows of another workspace for the outreach routes that take an id."""
+
+from tests.outreach.factories import (
+    CampaignFactory,
+    MessageFactory,
+    SenderFactory,
+    SiteFactory,
+    SuppressionFactory,
+    TemplateFactory,
+)
+from tests.support.isolation import covers
+
+
+@covers("outreach.sequence", "outreach.launch_page")
+def campaign(workspace_id):
+    row = CampaignFactory(workspace_id=workspace_id)
+    return {"campaign_id": row.id}, row
+
+
+@covers("outreach.thread", "outreach.mark_thread_read")
+def site(workspace_id):
+    row = SiteFactory(workspace_id=workspace_id)
+    return {"site_id": row.id}, row
+
+
+@covers("outreach.edit_template", "outreach.delete_template")
+def template(workspace_id):
+    row = TemplateFactory(workspace_id=workspace_id)
+    return {"template_id": row.id}, row
+
+
+@covers("outreach.edit_sender")
+def sender(workspace_id):
+    row = SenderFactory(workspace_id=workspace_id)
+    return {"sender_id": row.id}, row
+
+
+@covers("outreach.remove_suppression")
+def suppression(workspace_id):
+    row = SuppressionFactory(workspace_id=workspace_id)
+    return {"suppression_id": row.id}, row
+
+
+@covers("outreach.message", "outreach.message_eml", "outreach.cancel_message", "outreach.retry_message",
+        "outreach.mark_message_sent")
+def message(workspace_id):
+    row = MessageFactory(workspace_id=workspace_id, status="unknown")
+    return {"message_id": row.id}, row
