@@ -13,9 +13,11 @@ from crm.accounts.models import Membership, User, Workspace
 from crm.accounts.workspaces import get_or_create_workspace
 from crm.extensions import db
 
-# Each step takes the workspace and returns counts of what it made; features append theirs in order.
+# Each step takes the workspace and returns counts of what it made; features register theirs by name.
 DemoStep = Callable[[Workspace], dict[str, int]]
 STEPS: list[tuple[str, DemoStep]] = []
+# Later steps use what earlier ones made: sites before campaigns, opportunities before mail and links.
+ORDER = ("prospects", "campaigns", "outreach", "links", "reports")
 
 
 def demo_step(name: str):
@@ -45,7 +47,7 @@ def fill(workspace_name: str) -> dict:
     if not workspace.postal_address:
         workspace.postal_address = "Northwind Digital Ltd, 12 Harbour Street, Bristol BS1 4AA, United Kingdom"
     summary: dict = {"workspace": workspace.name, "members_added": ensure_members(workspace)}
-    for name, step in STEPS:
+    for name, step in sorted(STEPS, key=lambda item: ORDER.index(item[0]) if item[0] in ORDER else len(ORDER)):
         summary[name] = step(workspace)
     db.session.commit()
     return summary
