@@ -12,6 +12,7 @@ NAVIGATION = [
     ("Dashboard", "reports.dashboard"),
     ("Sites", "prospects.list_sites"),
     ("Campaigns", "campaigns.list_campaigns"),
+    ("Tasks", "campaigns.my_tasks"),
     ("Outreach", "outreach.outbox"),
     ("Links", "links.list_backlinks"),
     ("Reports", "reports.index"),

@@ -1,0 +1,164 @@
+"""Signal handlers: outreach and links announce events, and campaigns moves cards and makes tasks."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+
+from crm import events, timeline
+from crm.campaigns import stages, tasklist
+from crm.campaigns.models import Campaign, Opportunity
+from crm.campaigns.pipeline import set_stage
+from crm.extensions import db
+from crm.timeline import Activity
+
+log = logging.getLogger(__name__)
+
+# Link statuses after which a once-live link no longer does its job, so someone should look at it.
+DEGRADED_LINK_STATUSES = frozenset({"live_nofollow", "not_indexable", "wrong_target", "missing", "page_error"})
+
+
+def _opportunity(workspace_id, opportunity_id, campaign_id=None) -> Opportunity | None:
+    """The opportunity named by an event, only when it belongs to the sender's workspace (and campaign)."""
+    if opportunity_id is None:
+        return None
+    opportunity = db.session.get(Opportunity, opportunity_id)
+    if opportunity is None or opportunity.workspace_id != workspace_id:
+        return None
+    if campaign_id is not None and opportunity.campaign_id != campaign_id:
+        return None
+    return opportunity
+
+
+def _campaign(workspace_id, campaign_id) -> Campaign | None:
+    if campaign_id is None:
+        return None
+    campaign = db.session.get(Campaign, campaign_id)
+    return campaign if campaign is not None and campaign.workspace_id == workspace_id else None
+
+
+def _lost_by_event(opportunity: Opportunity) -> bool:
+    """True when the card's latest stage change was the verifier closing it as lost (not a person)."""
+    last = db.session.scalar(
+        select(Activity)
+        .where(Activity.opportunity_id == opportunity.id, Activity.kind == "stage_changed")
+        .order_by(Activity.happened_at.desc(), Activity.id.desc())
+        .limit(1)
+    )
+    return last is not None and last.actor_id is None and (last.data or {}).get("to") == "lost"
+
+
+def apply_event(opportunity: Opportunity, event: str, detail: str = "") -> bool:
+    """Move a card as an event asks, when the stage rules allow it (not committed)."""
+    lost_by_event = opportunity.stage == "lost" and event == "live" and _lost_by_event(opportunity)
+    target = stages.automatic_move(opportunity.stage, event, lost_by_event=lost_by_event)
+    if target is None:
+        return False
+    reason = stages.EVENT_REASONS[event] + (f" ({detail})" if detail else "")
+    return set_stage(opportunity, target, actor_id=None, reason=reason)
+
+
+def _guarded(handler):
+    """Run a handler in a savepoint and commit; a failure here must never break the sender's send or check."""
+
+    def run(sender, **kwargs):
+        """The handler, contained: its changes are saved or, on failure, undone and logged."""
+        try:
+            with db.session.begin_nested():  # a failure undoes only this handler's changes
+                handler(sender, **kwargs)
+        except Exception:
+            log.exception("campaigns could not handle %s for workspace %s", handler.__name__, sender)
+            return
+        try:
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("campaigns could not save %s for workspace %s", handler.__name__, sender)
+
+    run.__name__ = handler.__name__
+    return run
+
+
+@_guarded
+def on_message_sent(sender, *, opportunity_id=None, campaign_id=None, step=None, **_):
+    """A pitch or follow-up went out: the card is pitched (unless it has moved further)."""
+    opportunity = _opportunity(sender, opportunity_id, campaign_id)
+    if opportunity is not None:
+        apply_event(opportunity, "sent", f"step {step}" if step else "")
+
+
+@_guarded
+def on_reply_received(sender, *, reply_id=None, kind="human", opportunity_id=None, campaign_id=None, **_):
+    """A person answered: the card is replied and someone gets a "Reply waiting" task."""
+    if kind != "human":
+        return  # out-of-office, unsubscribe and bounce replies are outreach's business
+    opportunity = _opportunity(sender, opportunity_id, campaign_id)
+    if opportunity is None:
+        return
+    apply_event(opportunity, "reply")
+    task = tasklist.ensure_task(
+        sender, f"reply:{reply_id}", title=f"Reply waiting from {opportunity.site.domain}", kind="reply_waiting",
+        notes="Read the reply in the inbox and answer it.", opportunity=opportunity,
+    )
+    if task is not None:
+        timeline.record(sender, "task_created", f"Task: {task.title}", site_id=opportunity.site_id,
+                        opportunity_id=opportunity.id)
+
+
+@_guarded
+def on_link_live(sender, *, backlink_id=None, opportunity_id=None, campaign_id=None, **_):
+    """The verifier confirmed the link on the page: the card is live."""
+    opportunity = _opportunity(sender, opportunity_id, campaign_id)
+    if opportunity is not None:
+        apply_event(opportunity, "live", f"backlink #{backlink_id}" if backlink_id else "")
+
+
+@_guarded
+def on_link_lost(sender, *, backlink_id=None, opportunity_id=None, campaign_id=None, reasons=(), **_):
+    """A won link disappeared: the card is lost and someone gets a "Link lost" task."""
+    opportunity = _opportunity(sender, opportunity_id, campaign_id)
+    campaign = opportunity.campaign if opportunity else _campaign(sender, campaign_id)
+    if campaign is None:
+        return  # not a campaign's link: the links feature's own alerts cover it
+    why = ", ".join(str(r) for r in reasons or ()) or "no reason given"
+    where = opportunity.site.domain if opportunity else f"backlink #{backlink_id}"
+    if opportunity is not None:
+        apply_event(opportunity, "lost", why)
+    task = tasklist.ensure_task(
+        sender, f"link-lost:{backlink_id}", title=f"Link lost on {where}", kind="link_lost",
+        notes=f"The verifier no longer finds the link ({why}). Ask the site to restore it.",
+        opportunity=opportunity, campaign=campaign,
+    )
+    if task is not None and opportunity is not None:
+        timeline.record(sender, "task_created", f"Task: {task.title}", site_id=opportunity.site_id,
+                        opportunity_id=opportunity.id)
+
+
+@_guarded
+def on_link_changed(sender, *, backlink_id=None, opportunity_id=None, campaign_id=None, old_status=None,
+                    new_status=None, **_):
+    """A live link changed: note it on the timeline, and ask someone to look when it got worse."""
+    opportunity = _opportunity(sender, opportunity_id, campaign_id)
+    if opportunity is None:
+        return
+    timeline.record(
+        sender, "link_changed", f"Link status changed from {old_status} to {new_status}",
+        site_id=opportunity.site_id, opportunity_id=opportunity.id,
+        data={"backlink_id": backlink_id, "old_status": old_status, "new_status": new_status},
+    )
+    if old_status == "live" and new_status in DEGRADED_LINK_STATUSES:
+        tasklist.ensure_task(
+            sender, f"link-changed:{backlink_id}:{new_status}", title=f"Link changed on {opportunity.site.domain}",
+            kind="link_changed", notes=f"The link is now {new_status}. Check the page and contact the site.",
+            opportunity=opportunity,
+        )
+
+
+def connect() -> None:
+    """Subscribe to the events outreach and links send (blinker ignores repeated connections)."""
+    events.message_sent.connect(on_message_sent)
+    events.reply_received.connect(on_reply_received)
+    events.link_live.connect(on_link_live)
+    events.link_lost.connect(on_link_lost)
+    events.link_changed.connect(on_link_changed)

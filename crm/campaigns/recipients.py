@@ -1,0 +1,58 @@
+"""Who a campaign's outreach sequence goes to: its not-yet-pitched cards with a contact, and their merge fields.
+
+Outreach never imports campaigns; it asks through the hook it offers (crm.outreach.recipients), which
+campaigns fills in init_app. Each recipient carries the fields only campaigns knows: the target page we
+want a link to and the anchor we would like.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from crm.campaigns.models import Campaign, Opportunity, TargetPage
+from crm.extensions import db
+from crm.outreach import recipients as outreach_recipients
+from crm.prospects.models import Site
+
+# Cards a first pitch is for: later stages have been pitched already, closed ones must not be mailed.
+PITCHABLE_STAGES = ("prospect",)
+
+
+def _context(page: TargetPage | None, site: Site) -> dict[str, str]:
+    context = {"page_url": site.homepage or f"https://{site.domain}/"}
+    if page is not None:
+        context["target_url"] = page.url
+        if page.anchors:
+            context["anchor_text"] = str(page.anchors[0])
+    return context
+
+
+def campaign_recipients(workspace_id: int, campaign_id: int) -> list[outreach_recipients.Recipient]:
+    """The campaign's prospects that have a contact, in board order, each with its merge fields."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or campaign.workspace_id != workspace_id:
+        return []
+    pages = {page.id: page for page in campaign.target_pages}
+    default_page = campaign.target_pages[0] if campaign.target_pages else None
+    rows = db.session.execute(
+        select(Opportunity.id, Opportunity.contact_id, Opportunity.site_id, Opportunity.target_page_id, Site)
+        .join(Site, Site.id == Opportunity.site_id)
+        .where(
+            Opportunity.campaign_id == campaign_id,
+            Opportunity.workspace_id == workspace_id,
+            Opportunity.stage.in_(PITCHABLE_STAGES),
+            Opportunity.contact_id.is_not(None),
+        )
+        .order_by(Opportunity.position, Opportunity.id)
+    )
+    return [
+        outreach_recipients.Recipient(
+            opportunity_id, contact_id, site_id, _context(pages.get(page_id, default_page), site)
+        )
+        for opportunity_id, contact_id, site_id, page_id, site in rows
+    ]
+
+
+def register() -> None:
+    """Tell outreach where a campaign's recipients come from."""
+    outreach_recipients.set_recipient_source(campaign_recipients)

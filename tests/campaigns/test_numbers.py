@@ -1,0 +1,88 @@
+"""The numbers at the top of the campaign page, against a campaign whose figures were worked out by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from crm.campaigns.models import Campaign
+from crm.campaigns.services import campaign_numbers, numbers_for
+from crm.db import utcnow
+from crm.extensions import db
+from tests.campaigns.factories import BacklinkFactory, CampaignFactory, CostFactory, OpportunityFactory
+
+pytestmark = pytest.mark.both_databases
+
+
+@pytest.fixture
+def campaign_id(app, team):
+    """16 cards in every stage, paid and unpaid prices in two currencies, costs, and live links (see the test)."""
+    with app.app_context():
+        ws = team.workspace_id
+        c = CampaignFactory(workspace_id=ws, currency="USD", goal_links=10, budget_cents=200000)
+        other = CampaignFactory(workspace_id=ws)
+
+        def opp(stage, **kw):
+            return OpportunityFactory(workspace_id=ws, campaign=c, stage=stage, **kw)
+
+        for stage in ("prospect", "prospect", "pitched", "no_response", "replied", "declined"):
+            opp(stage)
+        opp("negotiating", price_cents=15000, payment_status="unpaid")  # not won: neither spent nor committed
+        opp("won", price_cents=20000, payment_status="paid")
+        opp("won", price_cents=10000, payment_status="unpaid")  # committed, not spent
+        opp("won", price_cents=9000, currency="EUR", payment_status="paid")  # spent, in another currency
+        opp("won", price_cents=30000, payment_status="refunded")  # money came back
+        live_paid = opp("live", price_cents=25000, payment_status="paid")
+        opp("live")
+        opp("lost", price_cents=18000, payment_status="paid", won_at=utcnow())  # a won link, since lost
+        lost_deal = opp("lost")  # a deal lost in negotiation: never won
+        relinked = opp("negotiating")  # a person moved it, but the verifier sees its link live
+        BacklinkFactory(workspace_id=ws, campaign_id=c.id, opportunity_id=live_paid.id, status="live")
+        BacklinkFactory(workspace_id=ws, campaign_id=c.id, opportunity_id=relinked.id, status="live")
+        BacklinkFactory(workspace_id=ws, campaign_id=c.id, opportunity_id=None, status="live_nofollow")
+        BacklinkFactory(workspace_id=ws, campaign_id=c.id, opportunity_id=lost_deal.id, status="missing")
+        BacklinkFactory(workspace_id=ws, campaign_id=other.id, status="live")
+        CostFactory(workspace_id=ws, campaign_id=c.id, amount_cents=12000, description="Writing")
+        CostFactory(workspace_id=ws, campaign_id=c.id, amount_cents=9900, description="Tool")
+        CostFactory(workspace_id=ws, campaign_id=c.id, amount_cents=5000, currency="EUR", description="Translation")
+        CostFactory(workspace_id=ws, campaign_id=other.id, amount_cents=77700)
+        return c.id
+
+
+def test_numbers_match_the_hand_computed_figures(app, campaign_id):
+    with app.app_context():
+        n = campaign_numbers(campaign_id)
+    assert n["prospects"] == 16
+    assert n["pitched"] == 14  # all but the two prospects
+    assert n["replied"] == 12  # replied 1, negotiating 2, won 4, live 2, declined 1, lost 2
+    assert n["won"] == 7  # won 4, live 2, and the lost link that had been won
+    assert n["live"] == 4  # two cards in live, one card with a live backlink, one live backlink without a card
+    assert n["spent_cents"] == 20000 + 25000 + 18000 + 12000 + 9900  # paid prices and costs in USD = 84,900
+    assert n["spent_other_currencies"] == {"EUR": 14000}
+    assert n["committed_cents"] == 10000
+    assert n["cost_per_won_cents"] == 12129  # 84,900 / 7 = 12,128.57
+    assert n["cost_per_live_cents"] == 21225  # 84,900 / 4
+    assert n["goal"] == 10 and n["goal_left"] == 3
+    assert n["budget_cents"] == 200000 and n["budget_left_cents"] == 115100
+    assert n["by_stage"]["won"] == 4 and n["by_stage"]["lost"] == 2
+
+
+def test_an_empty_campaign_has_no_cost_per_link(app, team):
+    with app.app_context():
+        c = CampaignFactory(workspace_id=team.workspace_id, budget_cents=None)
+        n = numbers_for([c])[c.id]
+        assert (n["prospects"], n["won"], n["live"], n["spent_cents"]) == (0, 0, 0, 0)
+        assert n["cost_per_won_cents"] is None and n["cost_per_live_cents"] is None
+        assert n["budget_left_cents"] is None and n["goal_left"] is None
+        assert campaign_numbers(999999) == {}
+
+
+def test_the_campaign_page_shows_the_numbers(app, campaign_id, as_role):
+    html = as_role("viewer").get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    assert '<dd class="h4 mb-0" data-number="won">7</dd>' in html
+    assert '<dd class="h4 mb-0" data-number="live">4</dd>' in html
+    assert '<dd class="h4 mb-0" data-number="spent">$849.00</dd>' in html
+    assert "+ €140.00" in html and "$121.29" in html and "$212.25" in html
+    with app.app_context():
+        name = db.session.get(Campaign, campaign_id).name
+    listing = as_role("viewer").get("/campaigns").get_data(as_text=True)
+    assert name in listing and "$849.00 / $2,000.00" in listing
