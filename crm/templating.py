@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
             "my_memberships": memberships_of(current_user) if signed_in else [],
             "can": can,
             "navigation": nav,
+            "config_endpoints": app.view_functions,  # lets a page link to another feature only when it exists
             "switch_form": SwitchWorkspaceForm() if signed_in else None,
             "logout_form": ActionForm() if signed_in else None,
         }
