@@ -221,13 +221,13 @@ class Table:
         if max(map(len, body.splitlines()), default=0) > limit:
             self._refuse_long_line(body, limit)
         reader = csv.reader(io.StringIO(body, newline=""), delimiter=self.delimiter)
-        count, consumed = 0, 0
+        count, consumed, last = 0, 0, ""
         try:
             for cells in reader:
                 start, consumed = self.header_line + consumed + 1, reader.line_num
                 if not cells or (not cells[0].strip() and not any(c.strip() for c in cells)):
                     continue
-                count += 1
+                count, last = count + 1, cells[-1]
                 if count > max_rows:
                     raise ImportFileError(
                         f"The file has more than {max_rows:,} rows; split it into smaller files.", row=start
@@ -240,6 +240,14 @@ class Table:
             raise ImportFileError(
                 f"Row {line:,} cannot be read as CSV ({exc}); a quote may be left open.", row=line
             ) from None
+        # A quote never closed runs to the end of the file, so the last cell holds line breaks and the file
+        # does not end with the closing quote; the reader accepts that silently and rows would be lost.
+        if ("\n" in last or "\r" in last) and not body.rstrip().endswith('"'):
+            raise ImportFileError(
+                f"Row {start:,} cannot be read as CSV: a quote is opened but never closed, so the rest of the file "
+                "would be read as one cell.",
+                row=start,
+            )
 
     def _refuse_long_line(self, body: str, limit: int) -> None:
         """Name the first over-long line, counting lines the way the CSV reader does."""

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 import email_validator
 from selectolax.lexbor import LexborHTMLParser
 
-from crm.net.domains import normalise_host, same_site
+from crm.net.domains import normalise_host, registrable_domain, same_site
 
 
 class EmailError(ValueError):
@@ -177,8 +177,14 @@ def _looks_like_name(text: str) -> bool:
     return all(w[:1].isupper() and w.replace("-", "").replace(".", "").isalpha() for w in words)
 
 
-def extract_emails(page: bytes | str, page_url: str, *, encoding: str | None = None) -> list[FoundEmail]:
-    """Addresses on a page (mailto links, protected links, visible text) that belong to the page's own site."""
+def extract_emails(
+    page: bytes | str, page_url: str, *, encoding: str | None = None, site_domain: str | None = None
+) -> list[FoundEmail]:
+    """Addresses on a page (mailto links, protected links, visible text) that belong to the page's own site.
+
+    With `site_domain` (a registrable domain), addresses on that domain are kept instead, whatever host served
+    the page: a prospect's pages may be read from another address than its domain (a homepage set by hand).
+    """
     if isinstance(page, bytes) and encoding:
         page = page.decode(encoding, "replace")
     tree = LexborHTMLParser(page, encoding=True) if isinstance(page, bytes) else LexborHTMLParser(page)
@@ -207,7 +213,12 @@ def extract_emails(page: bytes | str, page_url: str, *, encoding: str | None = N
         except EmailError:
             continue
         key = email.lower()
-        if key in found or not same_site(email.rpartition("@")[2], host):
+        email_domain = email.rpartition("@")[2]
+        if site_domain is not None:
+            belongs = registrable_domain(email_domain) == site_domain
+        else:
+            belongs = same_site(email_domain, host)
+        if key in found or not belongs:
             continue
         found[key] = FoundEmail(email=email, page_url=page_url, via=via, name=name)
     return list(found.values())

@@ -14,6 +14,10 @@ SITE_STATUSES = ("active", "blocked", "do_not_contact")
 CONTACT_STATUSES = ("ok", "bounced", "unsubscribed", "do_not_contact")
 # The newest value of these metrics is kept on the site row too, so 100,000 sites sort and filter fast.
 SITE_METRIC_COLUMNS = ("dr", "da", "tf", "cf", "as_score", "traffic", "ref_domains", "spam")
+# Metric names (the import vocabulary) whose site column has another name.
+METRIC_COLUMN = {"as": "as_score"}
+JOB_KINDS = ("import", "discovery")
+JOB_STATUSES = ("queued", "running", "done", "failed")
 
 site_tag = Table(
     "site_tag",
@@ -33,10 +37,18 @@ class Site(WorkspaceScoped, TimestampMixin, db.Model):
         Index("ix_site_ws_traffic", "workspace_id", "traffic"),
         Index("ix_site_ws_contacted", "workspace_id", "last_contacted_at"),
         Index("ix_site_ws_status", "workspace_id", "status"),
+        # Every metric column sorts the list: without its index SQLite sorts 100,000 rows per page view.
+        Index("ix_site_ws_da", "workspace_id", "da"),
+        Index("ix_site_ws_tf", "workspace_id", "tf"),
+        Index("ix_site_ws_cf", "workspace_id", "cf"),
+        Index("ix_site_ws_as_score", "workspace_id", "as_score"),
+        Index("ix_site_ws_ref_domains", "workspace_id", "ref_domains"),
+        Index("ix_site_ws_spam", "workspace_id", "spam"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     domain: Mapped[str] = mapped_column(String(253))  # registrable domain, lower-case, IDNA
+    name: Mapped[str] = mapped_column(String(200), default="", server_default="")  # site or company name
     homepage: Mapped[str] = mapped_column(String(2048), default="")
     status: Mapped[str] = mapped_column(String(20), default="active")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
@@ -130,3 +142,27 @@ class Contact(WorkspaceScoped, TimestampMixin, db.Model):
     def name(self) -> str:
         """First and last name, or empty."""
         return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+
+class ProspectJob(WorkspaceScoped, db.Model):
+    """A background import or contact discovery: parameters, state and final result (progress lives in the queue)."""
+
+    __tablename__ = "prospect_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # import, discovery
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    result: Mapped[dict | None] = mapped_column(JSON)
+    message: Mapped[str] = mapped_column(Text, default="")  # why it failed, for the person who started it
+
+    created_by = relationship("User")
+
+    @property
+    def finished(self) -> bool:
+        """True once the job has done or failed."""
+        return self.status in ("done", "failed")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,6 +15,7 @@ from crm.prospects.formats_defs import METRICS
 from crm.prospects.rowmap import RowPlan
 
 MAX_PAGES_PER_SITE = 50  # enough to show where a site links from; the backlinks keep every page
+PROGRESS_EVERY = 5000  # rows between two progress reports
 
 
 @dataclass(slots=True)
@@ -216,7 +217,12 @@ def _identify(row: int, got: dict[str, Any], errors: list[RowError]) -> tuple[st
         return None
 
 
-def map_rows(rows: Iterable[tuple[int, Sequence[str]]], detection: Detection, raw_headers: Sequence[str]) -> ParsedFile:
+def map_rows(
+    rows: Iterable[tuple[int, Sequence[str]]],
+    detection: Detection,
+    raw_headers: Sequence[str],
+    progress: Callable[[int], None] | None = None,
+) -> ParsedFile:
     """Map (row number, cells) pairs with a detection into deduplicated records, collecting per-row errors."""
     plan = RowPlan(detection, raw_headers)
     parsed = ParsedFile(detection, "", "", 0, tuple(raw_headers))
@@ -226,6 +232,8 @@ def map_rows(rows: Iterable[tuple[int, Sequence[str]]], detection: Detection, ra
     seen_links: set[tuple] = set()
     for row, cells in rows:
         parsed.rows_read += 1
+        if progress is not None and not parsed.rows_read % PROGRESS_EVERY:
+            progress(parsed.rows_read)
         if len(cells) > width and any(c.strip() for c in cells[width:]):
             errors.append(RowError(row, f"The row has {len(cells)} cells but the header has {width} columns."))
             continue
@@ -285,7 +293,11 @@ def _peek(rows: Iterator, count: int) -> tuple[list, Iterator]:
 
 
 def read_export(
-    data: bytes, *, user_mapping: Mapping[str, str | None] | None = None, limits: Limits | None = None
+    data: bytes,
+    *,
+    user_mapping: Mapping[str, str | None] | None = None,
+    limits: Limits | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ParsedFile:
     """Read an uploaded export end to end; ImportFileError for whole-file problems, row errors in the result."""
     table = open_table(data, limits=limits, header_matcher=is_header_row)
@@ -300,6 +312,6 @@ def read_export(
     if not detection.importable:
         # The caller shows the mapping step with these headers; no row is read.
         return ParsedFile(detection, table.encoding, table.delimiter, table.header_line, table.raw_headers)
-    parsed = map_rows(rows, detection, table.raw_headers)
+    parsed = map_rows(rows, detection, table.raw_headers, progress)
     parsed.encoding, parsed.delimiter, parsed.header_line = table.encoding, table.delimiter, table.header_line
     return parsed

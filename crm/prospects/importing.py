@@ -1,0 +1,166 @@
+"""The importer every entry point uses (web page, background job, CLI): read, compare, write, summarise."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from crm.db import utcnow
+from crm.extensions import db
+from crm.prospects import importplan, importwrite, progress, uploads
+from crm.prospects.csvread import ImportFileError, Limits
+from crm.prospects.formats import Detection
+from crm.prospects.models import ProspectJob
+from crm.prospects.records import ParsedFile, read_export
+
+SAMPLE_SITES = 50  # sites of each kind listed in a preview
+MAX_LISTED_ERRORS = 200
+Progress = Callable[[str, int, int | None], None]
+
+
+class MappingNeeded(ImportFileError):  # noqa: N818 - reads as what the caller must do
+    """The file's columns were not recognised: someone has to say which column holds what."""
+
+    def __init__(self, detection: Detection) -> None:
+        super().__init__(detection.message or "We don't recognise this file's columns; map them to import it.")
+        self.detection = detection
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """Choices made for one import."""
+
+    create_backlinks: bool = False  # backlink exports: also track each link in Backlinks
+    tags: tuple[str, ...] = ()  # put on every site of the file
+    measured_on: date | None = None  # the date the file's metrics describe (default today)
+    mapping: Mapping[str, str | None] | None = None  # the user's column mapping, for unrecognised files
+
+    def as_dict(self) -> dict:
+        """JSON-friendly form, for job parameters."""
+        return {"create_backlinks": self.create_backlinks, "tags": list(self.tags),
+                "measured_on": self.measured_on.isoformat() if self.measured_on else None,
+                "mapping": dict(self.mapping) if self.mapping is not None else None}
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> ImportOptions:
+        """The options stored with a job."""
+        measured = data.get("measured_on")
+        return cls(bool(data.get("create_backlinks")), tuple(data.get("tags") or ()),
+                   date.fromisoformat(measured) if measured else None, data.get("mapping"))
+
+
+def parse(data: bytes, mapping: Mapping[str, str | None] | None = None, *, limits: Limits | None = None,
+          progress_to: Progress | None = None) -> ParsedFile:
+    """Read an export; ImportFileError for a file refused as a whole, MappingNeeded for unrecognised columns."""
+    if not data:
+        raise ImportFileError("The file is empty.")
+    report = (lambda rows: progress_to("Reading the file", rows, None)) if progress_to else None
+    try:
+        parsed = read_export(data, user_mapping=mapping, limits=limits, progress=report)
+    except ValueError as exc:  # apply_mapping's message for a mapping that cannot work
+        if isinstance(exc, ImportFileError):
+            raise
+        raise ImportFileError(str(exc)) from None
+    if parsed.detection.needs_mapping:
+        raise MappingNeeded(parsed.detection)
+    return parsed
+
+
+def _describe_new(site: importplan.SitePlan) -> list[str]:
+    """What a new site comes with, for the preview."""
+    parts = [f"{name.upper()} {importplan.fmt_value(value)}" for name, _, value in site.metrics_new[:4]]
+    if site.pages_new:
+        parts.append(f"{len(site.pages_new)} page(s)")
+    if site.contacts_new:
+        parts.append(f"{len(site.contacts_new)} contact(s)")
+    if site.tags_new:
+        parts.append("tagged " + ", ".join(site.tags_new))
+    return parts + site.contacts_skipped
+
+
+def summarise(plan: importplan.Plan, options: ImportOptions, *, dry_run: bool) -> dict:
+    """The counts and examples an import reports (the CLI prints it, the preview and job pages show it)."""
+    parsed, det = plan.parsed, plan.parsed.detection
+    touched = [s for s in plan.sites if s.action != "skip"]
+    samples: dict[str, list] = {"new": [], "update": [], "skip": []}
+    for site in plan.sites:
+        if len(samples[site.action]) < SAMPLE_SITES:
+            reasons = _describe_new(site) if site.action == "new" else site.reasons
+            samples[site.action].append({"domain": site.record.domain, "row": site.record.row, "reasons": reasons})
+    contacts_skipped = sum(len(s.contacts_skipped) for s in plan.sites)
+    return {
+        "format": det.format, "label": det.label, "kind": det.kind, "source": det.source,
+        "encoding": parsed.encoding, "rows": parsed.rows_read, "dry_run": dry_run,
+        "new": plan.count("new"), "updated": plan.count("update"), "skipped": plan.count("skip"),
+        "errors": len({e.row for e in parsed.errors}),  # rows skipped (a row may have several problems)
+        "contacts": {"new": sum(len(s.contacts_new) for s in touched),
+                     "updated": sum(len(s.contacts_update) for s in touched), "skipped": contacts_skipped},
+        "metrics": {"new": sum(len(s.metrics_new) for s in touched),
+                    "updated": sum(len(s.metrics_update) for s in touched)},
+        "pages": sum(len(s.pages_new) for s in touched),
+        "backlinks": {"available": len(plan.backlinks_new), "created": len(plan.backlinks_new)
+                      if options.create_backlinks and not dry_run else 0,
+                      "skipped": plan.backlinks_skipped, "requested": options.create_backlinks},
+        "duplicate_rows": parsed.duplicates,
+        "measured_on": plan.measured_at.date().isoformat(),
+        "error_rows": [{"row": e.row, "column": e.column, "message": e.message}
+                       for e in parsed.errors[:MAX_LISTED_ERRORS]],
+        "notes": [{"row": n.row, "message": n.message} for n in parsed.notes[:MAX_LISTED_ERRORS]],
+        "samples": samples,
+    }
+
+
+def run(workspace_id: int, data: bytes, options: ImportOptions, *, dry_run: bool = False,
+        actor_id: int | None = None, progress_to: Progress | None = None, job: ProspectJob | None = None) -> dict:
+    """Import a file into a workspace (or only say what it would do); commits unless dry_run.
+
+    Rows with errors are skipped and listed; the rest is written in one transaction, so a failure half-way
+    leaves nothing behind. Raises ImportFileError (or MappingNeeded) for a file refused as a whole.
+    """
+    parsed = parse(data, options.mapping, progress_to=progress_to)
+    day = options.measured_on or utcnow().date()
+    measured_at = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    plan = importplan.build(workspace_id, parsed, measured_at, options.tags, progress_to)
+    summary = summarise(plan, options, dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+        return summary
+    det = parsed.detection
+    # End the reading transaction first: on SQLite a reader that later writes fails outright if anyone else
+    # wrote in the meantime, while a fresh write transaction simply waits its turn.
+    db.session.rollback()
+    try:
+        importwrite.write(workspace_id, plan, create_backlinks=options.create_backlinks, label=det.label,
+                          source_key=det.format, actor_id=actor_id, progress=progress_to)
+        if job is not None:
+            progress.finish(job, summary)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ImportFileError("Some of these sites or contacts were changed by someone else during the import, so "
+                              "nothing was imported. Run the import again.") from None
+    return summary
+
+
+def run_job(job_id: int) -> None:
+    """The background import: load the stored upload, import it with progress, record the outcome."""
+    job = db.session.get(ProspectJob, job_id)
+    if job is None or job.finished:
+        return
+    progress.start(job)
+    reporter = progress.Reporter(job_id)
+    try:
+        upload = uploads.load(job.params["upload"], job.workspace_id)
+        options = ImportOptions.from_dict(job.params.get("options") or {})
+        run(job.workspace_id, upload.data(), options, actor_id=job.created_by_id, progress_to=reporter, job=job)
+    except (ImportFileError, uploads.UploadGone) as exc:
+        progress.fail(job_id, str(exc))
+        return
+    except Exception:
+        progress.fail(job_id, "The import stopped on an unexpected error; nothing was imported. It has been logged.")
+        raise
+    uploads.delete(upload.token)
+    progress.clear(job_id)

@@ -1,0 +1,306 @@
+"""What an import would change: the file's records compared with the workspace's sites, contacts and backlinks.
+
+Reads only. The plan says, per site, whether it is new, updated (and with what) or skipped (and why); the
+writer (importwrite) carries it out and the preview shows it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, tuple_
+
+from crm.extensions import db
+from crm.links.models import Backlink
+from crm.prospects.models import METRIC_COLUMN, SITE_METRIC_COLUMNS, Contact, Site, SiteMetric, SitePage, Tag, site_tag
+from crm.prospects.records import BacklinkRecord, ContactRecord, ParsedFile, ProspectRecord
+
+CHUNK = 500  # ids or keys per IN (...) list
+URL_MAX, TAG_MAX, NAME_MAX, TITLE_MAX = 2048, 60, 200, 500
+Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass
+class SitePlan:
+    """One site of the file and what importing it changes."""
+
+    record: ProspectRecord
+    site_id: int | None = None  # None for a new site
+    action: str = "new"  # new, update, skip
+    reasons: list[str] = field(default_factory=list)
+    name: str | None = None
+    homepage: str | None = None
+    columns: dict[str, float] = field(default_factory=dict)  # denormalised newest values to set
+    metrics_new: list[tuple[str, str, float]] = field(default_factory=list)  # (name, source, value)
+    metrics_update: list[tuple[int, float]] = field(default_factory=list)  # (site_metric id, value)
+    pages_new: list[str] = field(default_factory=list)
+    tags_new: list[str] = field(default_factory=list)
+    contacts_new: list[ContactRecord] = field(default_factory=list)
+    contacts_update: list[tuple[int, dict]] = field(default_factory=list)
+    contacts_skipped: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """Everything an import would do."""
+
+    parsed: ParsedFile
+    measured_at: datetime
+    sites: list[SitePlan] = field(default_factory=list)
+    backlinks_new: list[BacklinkRecord] = field(default_factory=list)
+    backlinks_skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
+    titles: dict[str, str] = field(default_factory=dict)  # page URL -> title, from backlink rows
+
+    def count(self, action: str) -> int:
+        """How many sites get this action."""
+        return sum(1 for s in self.sites if s.action == action)
+
+
+def chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    """Slices of a list, for IN lists and batched writes."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def fmt_value(value: float) -> str:
+    """A metric value as people write it (no trailing .0)."""
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
+def homepage_for(record: ProspectRecord) -> str:
+    """The site's front page: the scheme and host of its first page when that is the bare or www host."""
+    fronts = [f"{scheme}://{host}/" for host in (record.domain, "www." + record.domain) for scheme in ("https", "http")]
+    for url in record.page_urls:
+        for front in fronts:
+            if url.startswith(front):
+                return front
+    return fronts[0]
+
+
+def split_name(contact: ContactRecord) -> tuple[str, str]:
+    """First and last name of a contact, splitting a full name when the file gave only that."""
+    first, last = contact.first_name, contact.last_name
+    if not first and not last and contact.name:
+        first, _, last = contact.name.partition(" ")
+    return first[:100], last[:100]
+
+
+_SITE_FIELDS = (Site.id, Site.domain, Site.name, Site.homepage, *(getattr(Site, c) for c in SITE_METRIC_COLUMNS))
+
+
+def _existing_sites(workspace_id: int, domains: list[str]) -> dict[str, Any]:
+    """The workspace's sites for these domains (plain rows: id, domain, name, homepage and metric columns)."""
+    found: dict[str, Any] = {}
+    if len(domains) > 5 * CHUNK:  # one query over the workspace beats many IN lists
+        wanted = set(domains)
+        for row in db.session.execute(select(*_SITE_FIELDS).where(Site.workspace_id == workspace_id)):
+            if row.domain in wanted:
+                found[row.domain] = row
+        return found
+    for part in chunks(domains):
+        query = select(*_SITE_FIELDS).where(Site.workspace_id == workspace_id, Site.domain.in_(part))
+        found.update((row.domain, row) for row in db.session.execute(query))
+    return found
+
+
+def _grouped(query_for: Callable[[list[int]], Iterable], ids: list[int]) -> dict[int, list[tuple]]:
+    """Rows of several IN-list queries as plain tuples, grouped by their first column (a site id)."""
+    grouped: dict[int, list[tuple]] = defaultdict(list)
+    connection = db.session.connection()  # Core rows: the ORM layer costs more than the query at 100,000 rows
+    for part in chunks(ids):
+        for row in connection.execute(query_for(part)):
+            grouped[row[0]].append(tuple(row))
+    return grouped
+
+
+def _load_context(workspace_id: int, site_ids: list[int]) -> tuple[dict, dict, dict]:
+    """Tags, pages and metrics (site_id, name, source, value, measured_at, id) of existing sites."""
+    tags = _grouped(
+        lambda ids: select(site_tag.c.site_id, Tag.name).join(Tag, Tag.id == site_tag.c.tag_id)
+        .where(site_tag.c.site_id.in_(ids)), site_ids)  # fmt: skip
+    pages = _grouped(lambda ids: select(SitePage.site_id, SitePage.url).where(SitePage.site_id.in_(ids)), site_ids)
+    metrics = _grouped(
+        lambda ids: select(SiteMetric.site_id, SiteMetric.name, SiteMetric.source, SiteMetric.value,
+                           SiteMetric.measured_at, SiteMetric.id).where(SiteMetric.site_id.in_(ids)), site_ids)
+    return tags, pages, metrics
+
+
+def _existing_contacts(workspace_id: int, emails: list[str]) -> dict[str, Contact]:
+    """The workspace's contacts with these (lower-cased) addresses."""
+    found: dict[str, Contact] = {}
+    for part in chunks(emails):
+        query = select(Contact).where(Contact.workspace_id == workspace_id, func.lower(Contact.email).in_(part))
+        found.update((c.email.lower(), c) for c in db.session.scalars(query))
+    return found
+
+
+def _plan_metrics(plan: SitePlan, history: list[tuple], measured_at: datetime) -> None:
+    """New dated values, and the site columns to move, for one existing site."""
+    series: dict[tuple[str, str], list[tuple]] = defaultdict(list)  # (name, source) -> [(when, value, id)]
+    newest: dict[str, datetime] = {}
+    for _, name, source, value, when, metric_id in history:
+        series[(name, source)].append((when, value, metric_id))
+        if name not in newest or when > newest[name]:
+            newest[name] = when
+    record = plan.record
+    for name, value in record.metrics.items():
+        source = record.metric_sources.get(name, "manual")
+        same = series.get((name, source), ())
+        at_date = next((h for h in same if h[0] == measured_at), None)
+        earlier = [h for h in same if h[0] < measured_at]
+        latest = max(earlier) if earlier else None
+        if at_date is not None:
+            if at_date[1] != value:
+                plan.metrics_update.append((at_date[2], value))
+                plan.reasons.append(f"{name.upper()} {fmt_value(at_date[1])} → {fmt_value(value)}")
+        elif latest is None or latest[1] != value:
+            plan.metrics_new.append((name, source, value))
+            before = f"{fmt_value(latest[1])} → " if latest is not None else ""
+            plan.reasons.append(f"{name.upper()} {before}{fmt_value(value)}")
+        column = METRIC_COLUMN.get(name, name)
+        if column in SITE_METRIC_COLUMNS and not (name in newest and newest[name] > measured_at):
+            plan.columns[column] = value
+
+
+def _plan_existing(plan: SitePlan, site: Any, tags: set[str], pages: set[str], history: list,
+                   measured_at: datetime, extra_tags: tuple[str, ...]) -> None:
+    """Compare one record with its existing site."""
+    record = plan.record
+    plan.site_id = site.id
+    _plan_metrics(plan, history, measured_at)
+    plan.columns = {k: v for k, v in plan.columns.items() if getattr(site, k) != v}
+    if record.name and not site.name:
+        plan.name = record.name[:NAME_MAX]
+        plan.reasons.append("name added")
+    if not site.homepage:
+        plan.homepage = homepage_for(record)
+    plan.pages_new = [u for u in record.page_urls if u not in pages and len(u) <= URL_MAX]
+    if plan.pages_new:
+        plan.reasons.append(f"{len(plan.pages_new)} new page(s)")
+    lowered = {t.lower() for t in tags}
+    plan.tags_new = _new_tags([*record.tags, *extra_tags], lowered)
+    if plan.tags_new:
+        plan.reasons.append("tagged " + ", ".join(plan.tags_new))
+
+
+def _new_tags(names: Iterable[str], have: set[str]) -> list[str]:
+    """Tag names not yet on a site, trimmed to the column size, without repeats (ignoring case)."""
+    out: list[str] = []
+    for name in names:
+        name = name.strip()[:TAG_MAX]
+        if name and name.lower() not in have:
+            have.add(name.lower())
+            out.append(name)
+    return out
+
+
+def _plan_contacts(plan: SitePlan, known: dict[str, Contact], domains_by_site: dict[int, str]) -> None:
+    """New contacts, details for known ones, and addresses that belong to another site."""
+    for contact in plan.record.contacts:
+        existing = known.get(contact.email.lower())
+        if existing is None:
+            plan.contacts_new.append(contact)
+            continue
+        if plan.site_id is None or existing.site_id != plan.site_id:
+            owner = domains_by_site.get(existing.site_id, "another site")
+            plan.contacts_skipped.append(f"{contact.email.lower()} already belongs to {owner}")
+            continue
+        first, last = split_name(contact)
+        changes = {k: v for k, v in (("first_name", first), ("last_name", last), ("position", contact.position[:150]))
+                   if v and not getattr(existing, k)}
+        if changes:
+            plan.contacts_update.append((existing.id, changes))
+    if plan.contacts_new:
+        plan.reasons.append(f"{len(plan.contacts_new)} new contact(s)")
+    if plan.contacts_update:
+        plan.reasons.append(f"{len(plan.contacts_update)} contact(s) completed")
+
+
+def _plan_backlinks(plan: Plan, workspace_id: int) -> None:
+    """Backlink records the file could create: one per linking page and target, not tracked already."""
+    skipped: dict[str, int] = defaultdict(int)
+    wanted: dict[tuple[str, str], BacklinkRecord] = {}
+    for link in plan.parsed.backlinks:
+        if link.source_title and link.source_url not in plan.titles:
+            plan.titles[link.source_url] = link.source_title[:TITLE_MAX]
+        if not link.target_url:
+            skipped["the file does not say which of your pages it links to"] += 1
+        elif link.lost:
+            skipped["the export says the link is lost"] += 1
+        elif len(link.source_url) > URL_MAX or len(link.target_url) > URL_MAX:
+            skipped["the URL is too long to track"] += 1
+        elif (link.source_url, link.target_url) in wanted:
+            skipped["the same page links to the same target on an earlier row"] += 1
+        else:
+            wanted[(link.source_url, link.target_url)] = link
+    for key in _tracked_links(workspace_id, list(wanted)):
+        if wanted.pop(key, None) is not None:
+            skipped["already tracked"] += 1
+    plan.backlinks_new = list(wanted.values())
+    plan.backlinks_skipped = dict(skipped)
+
+
+def _tracked_links(workspace_id: int, keys: list[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+    """The (source, target) pairs among keys that the workspace already tracks as backlinks."""
+    if not keys:
+        return
+    tracked = db.session.scalar(select(func.count()).where(Backlink.workspace_id == workspace_id))
+    if not tracked:
+        return
+    if tracked <= 2 * len(keys):  # reading them all is cheaper than many lookups
+        query = select(Backlink.source_url, Backlink.target_url).where(Backlink.workspace_id == workspace_id)
+        yield from (tuple(row) for row in db.session.execute(query))
+        return
+    for part in chunks(keys):
+        query = select(Backlink.source_url, Backlink.target_url).where(
+            Backlink.workspace_id == workspace_id, tuple_(Backlink.source_url, Backlink.target_url).in_(part)
+        )
+        yield from (tuple(row) for row in db.session.execute(query))
+
+
+def build(workspace_id: int, parsed: ParsedFile, measured_at: datetime, extra_tags: tuple[str, ...] = (),
+          progress: Progress | None = None) -> Plan:
+    """Compare a parsed file with the workspace and say what importing it would do."""
+    plan = Plan(parsed=parsed, measured_at=measured_at)
+    records = parsed.prospects
+    existing = _existing_sites(workspace_id, [r.domain for r in records])
+    ids = [s.id for s in existing.values()]
+    tags, pages, metrics = _load_context(workspace_id, ids)
+    emails = sorted({c.email.lower() for r in records for c in r.contacts})
+    known = _existing_contacts(workspace_id, emails)
+    owner_ids = list({c.site_id for c in known.values()})
+    domains_by_site = {s.id: s.domain for s in existing.values()}
+    for part in chunks([i for i in owner_ids if i not in domains_by_site]):
+        domains_by_site.update(db.session.execute(select(Site.id, Site.domain).where(Site.id.in_(part))).all())
+    for number, record in enumerate(records, 1):
+        site_plan = SitePlan(record=record)
+        site = existing.get(record.domain)
+        if site is None:
+            site_plan.name = record.name[:NAME_MAX]
+            site_plan.homepage = homepage_for(record)
+            site_plan.pages_new = [u for u in record.page_urls if len(u) <= URL_MAX]
+            site_plan.tags_new = _new_tags([*record.tags, *extra_tags], set())
+            for name, value in record.metrics.items():
+                site_plan.metrics_new.append((name, record.metric_sources.get(name, "manual"), value))
+                column = METRIC_COLUMN.get(name, name)
+                if column in SITE_METRIC_COLUMNS:
+                    site_plan.columns[column] = value
+        else:
+            history = metrics.get(site.id, [])
+            site_tags, site_pages = {r[1] for r in tags.get(site.id, ())}, {r[1] for r in pages.get(site.id, ())}
+            _plan_existing(site_plan, site, site_tags, site_pages, history, plan.measured_at, extra_tags)
+        _plan_contacts(site_plan, known, domains_by_site)
+        if site is not None:
+            site_plan.action = "update" if site_plan.reasons else "skip"
+            if not site_plan.reasons:
+                site_plan.reasons.append("already in your list, nothing new")
+            site_plan.reasons.extend(site_plan.contacts_skipped)
+        plan.sites.append(site_plan)
+        if progress is not None and number % 1000 == 0:
+            progress("Comparing with your sites", number, len(records))
+    _plan_backlinks(plan, workspace_id)
+    return plan

@@ -1,0 +1,62 @@
+"""Factories for sites, tags, metrics and contacts (committed, like tests/factories.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import factory
+
+from crm.prospects.models import Contact, ProspectJob, Site, SiteMetric, Tag
+from tests.factories import BaseFactory, WorkspaceFactory
+
+
+class SiteFactory(BaseFactory):
+    class Meta:
+        model = Site
+
+    workspace_id = factory.LazyAttribute(lambda o: WorkspaceFactory().id)
+    domain = factory.Sequence(lambda n: f"site{n}.com")
+    homepage = factory.LazyAttribute(lambda o: f"https://{o.domain}/")
+    status = "active"
+
+
+class TagFactory(BaseFactory):
+    class Meta:
+        model = Tag
+
+    workspace_id = factory.LazyAttribute(lambda o: WorkspaceFactory().id)
+    name = factory.Sequence(lambda n: f"Tag {n}")
+
+
+class SiteMetricFactory(BaseFactory):
+    class Meta:
+        model = SiteMetric
+
+    site = factory.SubFactory(SiteFactory)
+    workspace_id = factory.LazyAttribute(lambda o: o.site.workspace_id)
+    name = "dr"
+    value = 50.0
+    source = "ahrefs"
+    measured_at = factory.LazyFunction(lambda: datetime(2025, 1, 1, tzinfo=UTC))
+
+
+class ContactFactory(BaseFactory):
+    class Meta:
+        model = Contact
+
+    site = factory.SubFactory(SiteFactory)
+    workspace_id = factory.LazyAttribute(lambda o: o.site.workspace_id)
+    email = factory.LazyAttributeSequence(lambda o, n: f"person{n}@{o.site.domain}")
+    first_name = "Pat"
+    last_name = "Doe"
+
+
+class ProspectJobFactory(BaseFactory):
+    class Meta:
+        model = ProspectJob
+
+    workspace_id = factory.LazyAttribute(lambda o: WorkspaceFactory().id)
+    kind = "import"
+    status = "done"
+    params = factory.LazyFunction(lambda: {"upload": "x" * 32, "filename": "file.csv", "options": {}})
+    result = None
