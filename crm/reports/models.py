@@ -1,10 +1,10 @@
-"""Share links for campaign reports, and the marketer's disavow decisions."""
+"""Share links for campaign reports, the marketer's disavow decisions, and precomputed report figures."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.db import UTCDateTime, WorkspaceScoped, utcnow
@@ -38,3 +38,19 @@ class DisavowDecision(WorkspaceScoped, db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReportFigures(WorkspaceScoped, db.Model):
+    """Figures computed ahead for pages that show many campaigns at once (a campaign's headline, the workspace's
+    link summary); recomputed when marked stale by an event, when old, or when the report is opened."""
+
+    __tablename__ = "report_figures"
+    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40))  # "campaign:<id>" or "links"
+    # Only so that deleting a campaign deletes its figures.
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    data: Mapped[dict] = mapped_column(JSON)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    stale: Mapped[bool] = mapped_column(default=False)

@@ -1,0 +1,28 @@
+"""Forms of the reports pages: making a share link and deciding about a harmful link."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, Length
+
+from crm.reports.sharing import DEFAULT_EXPIRY_DAYS, EXPIRY_DAYS
+
+
+def _days(days: int) -> str:
+    return "1 day" if days == 1 else f"{days} days"
+
+
+class ShareLinkForm(FlaskForm):
+    """How long a new share link stays valid."""
+
+    days = SelectField("Valid for", choices=[SelectChoice(d, _days(d)) for d in EXPIRY_DAYS], coerce=int,
+                       default=DEFAULT_EXPIRY_DAYS)
+
+
+class DecisionForm(FlaskForm):
+    """Disavow or keep the domain or the URL of one flagged link."""
+
+    backlink_id = IntegerField(validators=[DataRequired()])
+    scope = HiddenField(validators=[AnyOf(("domain", "url"))])
+    decision = StringField(validators=[AnyOf(("disavow", "keep", "undecided"))])
+    comment = StringField("Note for the disavow file", validators=[Length(max=500)])

@@ -1,0 +1,149 @@
+"""Aggregate queries per campaign (GROUP BY, never a row per check): funnel counts, link figures and spend."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, exists, func, or_, select
+
+from crm.campaigns import stages
+from crm.campaigns.models import Campaign, Cost, Opportunity
+from crm.extensions import db
+from crm.links.models import Backlink
+from crm.outreach.models import OutboundMessage
+from crm.reports import figures
+from crm.reports.figures import LIVE_STATUSES, Spend
+
+
+def _flag(condition):
+    """1 when the condition holds, else 0: the same integers on every database."""
+    return case((condition, 1), else_=0)
+
+
+def funnel_counts(workspace_id: int, campaign_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Per campaign, opportunities per funnel step, counted exactly as the campaign board counts them.
+
+    The steps follow the cards' stages (crm.campaigns.stages.funnel_counts: a card counts for every step it
+    passed; stages move on sent mail, replies and verified links, and a person's correction wins). "Live" is
+    placements whose link the verifier finds live (or cards marked live), plus live links without a card.
+    """
+    if not campaign_ids:
+        return {}
+    by_stage: dict[int, dict[str, int]] = {cid: {} for cid in campaign_ids}
+    won_but_lost: dict[int, int] = defaultdict(int)
+    for campaign_id, stage, count, with_won_date in db.session.execute(
+        select(Opportunity.campaign_id, Opportunity.stage, func.count(), func.count(Opportunity.won_at))
+        .where(Opportunity.workspace_id == workspace_id, Opportunity.campaign_id.in_(campaign_ids))
+        .group_by(Opportunity.campaign_id, Opportunity.stage)
+    ):
+        by_stage[campaign_id][stage] = count
+        if stage == "lost":
+            won_but_lost[campaign_id] += with_won_date
+    live: dict[int, int] = defaultdict(int)
+    live_link = exists().where(Backlink.opportunity_id == Opportunity.id, Backlink.status.in_(LIVE_STATUSES))
+    cards = (
+        select(Opportunity.campaign_id, func.count())
+        .where(Opportunity.workspace_id == workspace_id, Opportunity.campaign_id.in_(campaign_ids),
+               or_(Opportunity.stage == "live", live_link))
+        .group_by(Opportunity.campaign_id)
+    )
+    loose = (
+        select(Backlink.campaign_id, func.count())
+        .where(Backlink.workspace_id == workspace_id, Backlink.campaign_id.in_(campaign_ids),
+               Backlink.opportunity_id.is_(None), Backlink.status.in_(LIVE_STATUSES))
+        .group_by(Backlink.campaign_id)
+    )
+    for campaign_id, count in [*db.session.execute(cards), *db.session.execute(loose)]:
+        live[campaign_id] += count
+    result = {}
+    for campaign_id in campaign_ids:
+        counts = stages.funnel_counts(by_stage[campaign_id], won_but_lost[campaign_id])
+        result[campaign_id] = {key: counts[key] for key, _ in figures.FUNNEL if key in counts}
+        result[campaign_id]["live"] = live[campaign_id]
+    return result
+
+
+@dataclass(frozen=True)
+class LinkFigures:
+    """A campaign's links now: how many are live, their quality points, and how many were lost."""
+
+    links: int = 0
+    live: int = 0
+    scored: int = 0
+    points: int = 0
+    lost: int = 0
+
+    @property
+    def average_quality(self) -> float | None:
+        """Mean score of the live links that have one."""
+        return self.points / self.scored if self.scored else None
+
+
+def link_figures(workspace_id: int, campaign_ids: Sequence[int]) -> dict[int, LinkFigures]:
+    """Per campaign: links, live links, scored live links and their points, lost links (one GROUP BY)."""
+    if not campaign_ids:
+        return {}
+    is_live = Backlink.status.in_(LIVE_STATUSES)
+    lost = or_(Backlink.status.in_(figures.LOST_STATUSES),
+               and_(Backlink.lost_at.is_not(None), Backlink.status.not_in(figures.ON_PAGE_STATUSES)))
+    query = (
+        select(
+            Backlink.campaign_id,
+            func.count(),
+            func.sum(_flag(is_live)),
+            func.sum(_flag(and_(is_live, Backlink.score.is_not(None)))),
+            func.sum(case((is_live, Backlink.score), else_=0)),
+            func.sum(_flag(lost)),
+        )
+        .where(Backlink.workspace_id == workspace_id, Backlink.campaign_id.in_(campaign_ids))
+        .group_by(Backlink.campaign_id)
+    )
+    return {
+        campaign_id: LinkFigures(int(links), int(live or 0), int(scored or 0), int(points or 0), int(gone or 0))
+        for campaign_id, links, live, scored, points, gone in db.session.execute(query)
+    }
+
+
+def spend(workspace_id: int, campaigns: Sequence[Campaign]) -> dict[int, Spend]:
+    """Per campaign, money spent in the campaign's currency: paid placement prices and costs."""
+    if not campaigns:
+        return {}
+    ids = [c.id for c in campaigns]
+    currency = {c.id: c.currency for c in campaigns}
+    parts: dict[int, dict[str, int]] = {cid: defaultdict(int) for cid in ids}
+
+    def collect(kind: str, query) -> None:
+        """Add up one kind of money per campaign, counting amounts in another currency apart."""
+        for campaign_id, money, total, items in db.session.execute(query):
+            if money == currency[campaign_id]:
+                parts[campaign_id][kind] += int(total or 0)
+            else:
+                parts[campaign_id]["other"] += int(items)
+
+    collect("placements", select(Opportunity.campaign_id, Opportunity.currency, func.sum(Opportunity.price_cents),
+                                 func.count())
+            .where(Opportunity.workspace_id == workspace_id, Opportunity.campaign_id.in_(ids),
+                   Opportunity.payment_status == "paid", Opportunity.price_cents.is_not(None))
+            .group_by(Opportunity.campaign_id, Opportunity.currency))
+    collect("costs", select(Cost.campaign_id, Cost.currency, func.sum(Cost.amount_cents), func.count())
+            .where(Cost.workspace_id == workspace_id, Cost.campaign_id.in_(ids))
+            .group_by(Cost.campaign_id, Cost.currency))
+    return {
+        cid: Spend(placements_cents=p["placements"], costs_cents=p["costs"], other_currency_items=p["other"])
+        for cid, p in parts.items()
+    }
+
+
+def messages_sent(workspace_id: int, campaign_ids: Sequence[int]) -> dict[int, int]:
+    """Per campaign, how many messages were sent."""
+    if not campaign_ids:
+        return {}
+    query = (
+        select(OutboundMessage.campaign_id, func.count())
+        .where(OutboundMessage.workspace_id == workspace_id, OutboundMessage.campaign_id.in_(campaign_ids),
+               OutboundMessage.sent_at.is_not(None))
+        .group_by(OutboundMessage.campaign_id)
+    )
+    return dict(db.session.execute(query).all())

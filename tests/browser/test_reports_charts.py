@@ -1,0 +1,64 @@
+"""A campaign report in a real browser: the charts draw, a share link made on the page opens them signed out."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from crm.extensions import db
+from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.reports import scenario as scenario_module
+
+# Per chart: does Chart.js own the canvas, and how many of its pixels are not transparent.
+DRAWN = """() => Array.from(document.querySelectorAll("canvas.js-chart")).map((canvas) => {
+  const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  let inked = 0;
+  for (let i = 3; i < pixels.length; i += 4) { if (pixels[i] !== 0) { inked += 1; } }
+  return {id: canvas.id, chart: Boolean(window.Chart && window.Chart.getChart(canvas)), inked: inked};
+})"""
+CHARTS = {"chart-funnel", "chart-timeline", "chart-templates", "chart-steps", "chart-quality", "chart-anchors",
+          "chart-lost"}
+
+
+def _assert_drawn(page) -> None:
+    expect(page.locator("canvas#chart-funnel")).to_be_visible()
+    drawn = page.evaluate(DRAWN)
+    assert {c["id"] for c in drawn} == CHARTS
+    for canvas in drawn:
+        assert canvas["chart"], f"{canvas['id']} has no Chart instance"
+        assert canvas["inked"] > 500, f"{canvas['id']} looks blank ({canvas['inked']} pixels drawn)"
+
+
+def test_report_charts_render_and_a_share_link_shows_them_signed_out(live_app, page, browser):
+    with live_app.app_context():
+        acme = WorkspaceFactory(name="Acme")
+        rival = WorkspaceFactory(name="Rival")
+        MembershipFactory(user=UserFactory(email="admin@acme.example"), workspace=acme, role="admin")
+        ids = scenario_module.build(acme.id, rival.id)
+        db.session.commit()
+
+    page.goto("/login")
+    page.get_by_label("Email").fill("admin@acme.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"/campaigns/{ids.campaign_id}/report")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Spring running guide")
+    _assert_drawn(page)
+
+    page.get_by_label("Valid for").select_option(label="7 days")
+    page.get_by_role("button", name="Create share link").click()
+    share_url = page.get_by_label("Read-only report link").input_value()
+    assert "/share/" in share_url
+    assert not page.console_errors, page.console_errors
+
+    outsider = browser.new_context()
+    try:
+        shared = outsider.new_page()
+        errors: list[str] = []
+        shared.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        shared.goto(share_url)
+        expect(shared.get_by_role("heading", level=1)).to_have_text("Spring running guide")
+        expect(shared.get_by_role("button", name="Sign out")).to_have_count(0)
+        _assert_drawn(shared)
+        assert not errors, errors
+    finally:
+        outsider.close()

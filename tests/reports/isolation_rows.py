@@ -1,0 +1,26 @@
+"""Rows of another workspace for the reports routes that take an id."""
+
+from crm.extensions import db
+from tests.reports.factories import CampaignFactory, ShareLinkFactory
+from tests.support.isolation import covers
+
+
+@covers("reports.campaign_report", "reports.create_share_link")
+def campaign(workspace_id):
+    row = CampaignFactory(workspace_id=workspace_id)
+    db.session.commit()
+    return {"campaign_id": row.id}, row
+
+
+@covers("reports.report_csv")
+def campaign_csv(workspace_id):
+    row = CampaignFactory(workspace_id=workspace_id)
+    db.session.commit()
+    return {"campaign_id": row.id, "chart": "links"}, row
+
+
+@covers("reports.revoke_share_link")
+def share_link(workspace_id):
+    row = ShareLinkFactory(workspace_id=workspace_id)
+    db.session.commit()
+    return {"share_link_id": row.id}, row
