@@ -35,6 +35,12 @@ def _revisions(app) -> list[str]:
         return [rev.revision for rev in reversed(list(script.walk_revisions()))]
 
 
+def test_the_migrations_form_one_line(empty_app):
+    with empty_app.app_context():
+        script = ScriptDirectory.from_config(migrate.get_config())
+        assert len(script.get_heads()) == 1, f"several heads: {script.get_heads()}; chain the new migration"
+
+
 def test_upgrade_builds_exactly_the_models_schema(empty_app):
     with empty_app.app_context():
         upgrade(revision="heads")
