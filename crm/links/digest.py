@@ -26,6 +26,10 @@ DEFAULT_SENDER = "Outreach CRM <links@outreach-crm.invalid>"
 MAX_LINES = 200
 
 
+# app.extensions key for a callable (subject, text, recipients, key) that mails a digest.
+DELIVERER = "links.digest_deliverer"
+
+
 def _alerts(workspace_id: int, since: datetime) -> list[LinkAlert]:
     return list(db.session.scalars(
         select(LinkAlert).where(LinkAlert.workspace_id == workspace_id, LinkAlert.created_at >= since)
@@ -103,7 +107,13 @@ def send_digests(now: datetime | None = None) -> dict:
         built = build_digest(workspace_id, oldest)
         to = recipients(workspace_id)
         if built is not None and to:
-            write_eml(*built, to, folder, f"links-digest-{workspace_id}-{now:%Y%m%dT%H%M%S}.eml")
+            key = f"links-digest-{workspace_id}-{now:%Y%m%dT%H%M%S}"
+            # A feature above links may register the product's mail backend; otherwise keep an .eml file.
+            deliver = current_app.extensions.get(DELIVERER)
+            if deliver is not None:
+                deliver(*built, to, key)
+            else:
+                write_eml(*built, to, folder, key + ".eml")
             sent += 1
         else:
             skipped += 1

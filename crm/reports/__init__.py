@@ -2,9 +2,13 @@
 
 
 def init_app(app) -> None:
-    """Register the pages, the report filters, the refresh job, the demo data step and the event subscriptions."""
+    """Register the pages, filters, refresh job, demo step, event subscriptions and the link-digest mailer."""
     from crm.reports import demo, filters, harmful_views, subscribers, tasks, views  # noqa: F401 - register on import
 
+    from crm.links.digest import DELIVERER
+    from crm.reports.notices import deliver_digest
+
     filters.init_app(app)
+    app.extensions[DELIVERER] = deliver_digest  # link digests go out through the mail backend
     subscribers.connect()
     app.register_blueprint(views.bp)
