@@ -3,9 +3,8 @@
 
 def init_app(app) -> None:
     """Register the pages, filters, refresh job, demo step, event subscriptions and the link-digest mailer."""
-    from crm.reports import demo, filters, harmful_views, subscribers, tasks, views  # noqa: F401 - register on import
-
     from crm.links.digest import DELIVERER
+    from crm.reports import demo, filters, harmful_views, subscribers, tasks, views  # noqa: F401 - register on import
     from crm.reports.notices import deliver_digest
 
     filters.init_app(app)
