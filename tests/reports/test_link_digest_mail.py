@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from datetime import timedelta
+from pathlib import Path
 
 from crm.db import utcnow
 from crm.links.digest import send_digests
@@ -23,7 +24,7 @@ def test_the_digest_lands_in_the_file_backends_outbox(app, team):
     with app.app_context():
         assert send_digests()["digests"] == 1
     outbox = os.path.join(app.instance_path, "outbox")
-    saved = [open(os.path.join(outbox, name), encoding="utf-8").read() for name in os.listdir(outbox)]
+    saved = [Path(outbox, name).read_text(encoding="utf-8") for name in os.listdir(outbox)]
     assert len(saved) == 2  # the owner and the admin, one message each
     assert all("no longer there" in text for text in saved)
     assert {line for text in saved for line in text.splitlines() if line.startswith("To:")} == {
