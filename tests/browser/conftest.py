@@ -11,22 +11,12 @@ import pytest
 from werkzeug.serving import make_server
 
 from crm import create_app
+from crm.links.rendering import CHROMIUM_ARGS  # the same flags the link checker starts Chromium with
 from tests.conftest import app_settings
 from tests.support import services
 
 CHROMIUM = os.environ.get("CRM_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
-# As the machine's probe found: without these, Chromium tries to reach Google's services at start.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 
 
 def pytest_collection_modifyitems(items):
