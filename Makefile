@@ -21,12 +21,13 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # Front-end libraries come from the npm registry and are copied next to our own static files (never a CDN).
+# Only what the pages load is copied: no source maps (developer tools only; they carry the libraries' sources).
 $(VENDOR)/.installed: node_modules/.installed
+	rm -rf $(VENDOR)
 	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/htmx $(VENDOR)/chartjs $(VENDOR)/sortable
-	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map $(VENDOR)/bootstrap/
-	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map $(VENDOR)/bootstrap/
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js $(VENDOR)/bootstrap/
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
-	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map $(VENDOR)/chartjs/
+	cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/chartjs/
 	cp node_modules/sortablejs/Sortable.min.js $(VENDOR)/sortable/
 	touch $@
 
