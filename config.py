@@ -106,6 +106,8 @@ class Config:
             # Trust X-Forwarded-For from this many proxies (gunicorn behind nginx: 1).
             "PROXY_COUNT": _int("PROXY_COUNT", 0),
             "INVITATION_DAYS": _int("INVITATION_DAYS", 7),
+            # Who may create workspaces: "admins" (instance admins only, the default) or "everyone".
+            "WORKSPACE_CREATION": _env("WORKSPACE_CREATION", "admins").lower(),
         }
 
 

@@ -101,6 +101,11 @@ def end_other_sessions():
 def workspaces():
     """The user's workspaces, and a form to create one."""
     form = forms.NewWorkspaceForm()
+    may_create = ws.may_create_workspace(current_user)
+    if request.method == "POST" and not may_create:
+        flash(ws.CREATION_REFUSED, "danger")
+        return render_template("accounts/workspaces.html", form=form, may_create=False,
+                               memberships=ws.memberships_of(current_user)), 403
     if form.validate_on_submit():
         try:
             workspace = ws.new_workspace_for(current_user, form.name.data)
@@ -110,7 +115,8 @@ def workspaces():
             switch_workspace(workspace.id)
             flash(f"Workspace {workspace.name} created.", "success")
             return redirect(url_for("reports.dashboard"))
-    return render_template("accounts/workspaces.html", form=form, memberships=ws.memberships_of(current_user))
+    return render_template("accounts/workspaces.html", form=form, may_create=may_create,
+                           memberships=ws.memberships_of(current_user))
 
 
 @bp.post("/workspaces/switch")

@@ -58,14 +58,15 @@ def get_or_create_workspace(name: str) -> Workspace:
 
 
 def create_user(
-    email: str, password: str, *, name: str = "", workspace: str | None = None, role: str = "owner"
+    email: str, password: str, *, name: str = "", workspace: str | None = None, role: str = "owner",
+    admin: bool = False,
 ) -> User:
-    """Create a user (and optionally their membership in a workspace, created if missing); commits."""
+    """Create a user (an instance admin when `admin`; optionally a member of a workspace made if missing); commits."""
     email = check_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise WorkspaceError(f"A user with the address {email} already exists.")
     try:
-        user = User(email=email, name=name.strip(), password_hash=hash_password(password))
+        user = User(email=email, name=name.strip(), password_hash=hash_password(password), is_admin=admin)
     except AuthError as exc:
         raise WorkspaceError(str(exc)) from None
     db.session.add(user)
@@ -75,8 +76,29 @@ def create_user(
     return user
 
 
+CREATION_REFUSED = ("Only instance admins can create workspaces here. Ask an owner to invite you to their "
+                    "workspace, or ask an instance admin to create one for you.")
+
+
+def may_create_workspace(user: User) -> bool:
+    """True when WORKSPACE_CREATION lets this user create workspaces (instance admins always may)."""
+    return bool(user.is_admin) or current_app.config.get("WORKSPACE_CREATION", "admins") == "everyone"
+
+
+def set_admin(email: str, admin: bool = True) -> User:
+    """Make a user an instance admin (or no longer one); commits."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise WorkspaceError(f"No user with the address {email}.")
+    user.is_admin = admin
+    db.session.commit()
+    return user
+
+
 def new_workspace_for(user: User, name: str) -> Workspace:
-    """A new workspace owned by the user who made it; commits."""
+    """A new workspace owned by the user who made it, when they may create one; commits."""
+    if not may_create_workspace(user):
+        raise WorkspaceError(CREATION_REFUSED)
     if db.session.scalar(select(Workspace.id).where(func.lower(Workspace.name) == name.strip().lower())):
         raise WorkspaceError(f"A workspace called {name.strip()!r} already exists.")
     workspace = get_or_create_workspace(name)

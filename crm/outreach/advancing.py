@@ -20,11 +20,13 @@ SENT_STATUSES = ("sent", "delivered", "opened", "clicked")
 BATCH = 500
 
 
-def _due_ids(now: datetime, limit: int) -> list[int]:
+def _due_ids(now: datetime, limit: int, workspace_id: int | None) -> list[int]:
     query = select(Enrollment.id).where(or_(
         and_(Enrollment.status == "active", Enrollment.next_due_at <= now),
         and_(Enrollment.status == "paused", Enrollment.paused_until <= now),
     )).order_by(Enrollment.id).limit(limit)
+    if workspace_id is not None:
+        query = query.where(Enrollment.workspace_id == workspace_id)
     return list(db.session.scalars(query))
 
 
@@ -83,13 +85,13 @@ def _advance_one(enrollment: Enrollment, now: datetime, planners: dict[int, CapP
     return "queued_followups" if result.message is not None else "already_queued"
 
 
-def advance_due(now: datetime | None = None, limit: int = 5000) -> dict[str, int]:
-    """Resume enrollments whose pause ended and queue each follow-up that is due; one commit per enrollment."""
+def advance_due(now: datetime | None = None, limit: int = 5000, workspace_id: int | None = None) -> dict[str, int]:
+    """Resume paused enrollments and queue due follow-ups (of one workspace, or all); one commit per enrollment."""
     now = now or utcnow()
     counts: Counter = Counter()
     planners: dict[int, CapPlanner] = {}
     while limit > 0:
-        ids = _due_ids(now, min(BATCH, limit))
+        ids = _due_ids(now, min(BATCH, limit), workspace_id)
         if not ids:
             break
         limit -= len(ids)

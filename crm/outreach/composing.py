@@ -6,8 +6,6 @@ test and the sender build exactly the same message.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,7 +15,6 @@ from crm.outreach.tokens import reply_address, unsubscribe_token
 
 UNSUBSCRIBE_PREFIX = "unsubscribe+"
 FOOTER_SEPARATOR = "\n\n--\n"
-_INBOUND_SALT = b"crm.outreach.inbound-parse.v1"
 
 
 @dataclass(frozen=True)
@@ -96,12 +93,3 @@ def build(row, settings: Settings, references: Sequence[str] = ()) -> OutgoingMe
         message_id=row.message_id_header or None,
     )
 
-
-def inbound_secret(secret_key: str) -> str:
-    """The per-deployment secret in the Inbound Parse URL, derived from SECRET_KEY."""
-    return hmac.new(secret_key.encode("utf-8"), _INBOUND_SALT, hashlib.sha256).hexdigest()[:40]
-
-
-def inbound_secret_matches(secret_key: str, candidate: str) -> bool:
-    """Constant-time check of the secret in an Inbound Parse request's URL."""
-    return hmac.compare_digest(inbound_secret(secret_key).encode(), (candidate or "").encode("utf-8", "replace"))

@@ -1,4 +1,8 @@
-"""Replies from SendGrid Inbound Parse: matched to the message they answer, stored once, classified, acted on."""
+"""Replies from SendGrid Inbound Parse: matched to the message they answer, stored once, classified, acted on.
+
+A message is only ever matched inside the workspace whose inbound address it came to: a reply token,
+a thread header or a sender's address that belongs to another workspace is not a match.
+"""
 
 from __future__ import annotations
 
@@ -32,25 +36,26 @@ def _by_token(mail: InboundMail, prefix: str):
             yield local[len(prefix):]
 
 
-def match(mail: InboundMail) -> tuple[OutboundMessage | None, str]:
-    """The outbound message a reply answers and how it was found: token, in_reply_to, references or sender."""
+def match(workspace_id: int, mail: InboundMail) -> tuple[OutboundMessage | None, str]:
+    """The workspace's outbound message a reply answers and how it was found: token, in_reply_to, references, sender."""
     secret = current_app.config["SECRET_KEY"]
     for token in _by_token(mail, REPLY_PREFIX):
         try:
             row = db.session.get(OutboundMessage, read_reply_token(secret, token))
         except TokenError:
             continue
-        if row is not None:
+        if row is not None and row.workspace_id == workspace_id:
             return row, "token"
+    mine = OutboundMessage.workspace_id == workspace_id
     for ids, how in ((mail.in_reply_to, "in_reply_to"), (mail.references, "references")):
         if ids:
-            row = db.session.scalar(select(OutboundMessage).where(OutboundMessage.message_id_header.in_(ids))
+            row = db.session.scalar(select(OutboundMessage).where(mine, OutboundMessage.message_id_header.in_(ids))
                                     .order_by(OutboundMessage.step_position.desc(), OutboundMessage.id.desc()))
             if row is not None:
                 return row, how
     if mail.from_email:
         row = db.session.scalar(select(OutboundMessage).where(
-            OutboundMessage.to_email == mail.from_email, OutboundMessage.sent_at.is_not(None),
+            mine, OutboundMessage.to_email == mail.from_email, OutboundMessage.sent_at.is_not(None),
         ).order_by(OutboundMessage.sent_at.desc(), OutboundMessage.id.desc()))
         if row is not None:
             return row, "sender"
@@ -89,23 +94,25 @@ def _act(row: OutboundMessage, reply: Reply, now: datetime) -> list:
     return after
 
 
-def _unsubscribe_by_mail(mail: InboundMail) -> bool:
+def _unsubscribe_by_mail(workspace_id: int, mail: InboundMail) -> bool:
     secret = current_app.config["SECRET_KEY"]
     for token in _by_token(mail, UNSUBSCRIBE_PREFIX):
         try:
             ref = read_unsubscribe_token(secret, token)
         except TokenError:
             continue
+        if ref.workspace_id != workspace_id:
+            continue  # another workspace's link, sent to this workspace's address: not ours to act on
         return stopping.unsubscribe(ref.workspace_id, ref.contact_id, "List-Unsubscribe mailto") is not None
     return False
 
 
-def receive(mail: InboundMail, now: datetime | None = None) -> dict:
-    """Store and act on one inbound email; a repeated delivery changes nothing. Commits."""
+def receive(workspace_id: int, mail: InboundMail, now: datetime | None = None) -> dict:
+    """Store and act on one email that came to the workspace's address; repeats change nothing. Commits."""
     now = now or utcnow()
-    if _unsubscribe_by_mail(mail):
+    if _unsubscribe_by_mail(workspace_id, mail):
         return {"result": "unsubscribed"}
-    row, how = match(mail)
+    row, how = match(workspace_id, mail)
     if row is None:
         return {"result": "unmatched"}
     key = mail.dedupe_key()

@@ -206,3 +206,14 @@ class Suppression(db.Model):
     reason: Mapped[str] = mapped_column(String(30))  # unsubscribe, bounce, spam_report, manual, do_not_contact
     source: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class InboundAddress(TimestampMixin, db.Model):
+    """A workspace's own Inbound Parse address: the secret's hash to find it, a sealed copy to show it again."""
+
+    __tablename__ = "inbound_address"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex of the secret in the URL
+    secret_sealed: Mapped[str] = mapped_column(Text)  # Fernet, key derived from SECRET_KEY

@@ -34,13 +34,15 @@ class Claim:
     counts: Counter = field(default_factory=Counter)
 
 
-def _claim_ids(worker: str, limit: int, now: datetime, lease_seconds: int) -> list[int]:
+def _claim_ids(worker: str, limit: int, now: datetime, lease_seconds: int, workspace_id: int | None) -> list[int]:
     due = (
         select(OutboundMessage.id)
         .where(OutboundMessage.status == "queued", OutboundMessage.next_attempt_at <= now)
         .order_by(OutboundMessage.next_attempt_at, OutboundMessage.id)
         .limit(limit)
     )
+    if workspace_id is not None:
+        due = due.where(OutboundMessage.workspace_id == workspace_id)
     if db.session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
     claimed = db.session.execute(
@@ -133,12 +135,13 @@ def _screen(rows: list[OutboundMessage], now: datetime, counts: Counter) -> list
     return sendable
 
 
-def claim(worker: str, limit: int, now: datetime | None = None, lease_seconds: int = LEASE_SECONDS) -> Claim:
-    """Lease up to `limit` due rows to this worker, screen them, and commit; returns the rows to send."""
+def claim(worker: str, limit: int, now: datetime | None = None, lease_seconds: int = LEASE_SECONDS,
+          workspace_id: int | None = None) -> Claim:
+    """Lease up to `limit` due rows (of one workspace, or all) to this worker, screen them, and commit."""
     now = now or utcnow()
     result = Claim()
     try:
-        ids = _claim_ids(worker, limit, now, lease_seconds)
+        ids = _claim_ids(worker, limit, now, lease_seconds, workspace_id)
         if ids:
             rows = list(db.session.scalars(select(OutboundMessage).where(OutboundMessage.id.in_(ids))
                                            .order_by(OutboundMessage.id)))

@@ -106,8 +106,11 @@ def _worker_name(index: int) -> str:
 
 
 def drain(app: Flask, backend: MailBackend, *, now: datetime | None = None, workers: int = 1, batch: int = 10,
-          limit: int | None = None, time_budget: float | None = None) -> Counter:
-    """Claim and send until nothing is due (or the limit or time budget is reached), with `workers` threads."""
+          limit: int | None = None, time_budget: float | None = None, workspace_id: int | None = None) -> Counter:
+    """Claim and send until nothing is due (or the limit or time budget is reached), with `workers` threads.
+
+    With `workspace_id`, only that workspace's due mail is claimed.
+    """
     deadline = time.monotonic() + time_budget if time_budget else None
     lock = threading.Lock()
     remaining = [limit if limit is not None else float("inf")]
@@ -127,7 +130,7 @@ def drain(app: Flask, backend: MailBackend, *, now: datetime | None = None, work
                     size = take()
                     if size <= 0:
                         break
-                    claim = outbox.claim(worker, size, now)
+                    claim = outbox.claim(worker, size, now, workspace_id=workspace_id)
                     counts.update(claim.counts)
                     if not claim.counts["claimed"]:
                         break
@@ -146,17 +149,21 @@ def drain(app: Flask, backend: MailBackend, *, now: datetime | None = None, work
 
 
 def send_due(now: datetime | None = None, workers: int | None = None, limit: int | None = None,
-             time_budget: float | None = None) -> dict[str, int]:
-    """Everything `send-due` does, in order; returns the counts printed as JSON."""
+             time_budget: float | None = None, workspace_id: int | None = None) -> dict[str, int]:
+    """Everything `send-due` does, in order; returns the counts printed as JSON.
+
+    With `workspace_id` ("Send now" on a workspace's outbox) only that workspace's follow-ups are queued and only
+    its mail is sent; the periodic job and the CLI pass none and send every workspace's due mail.
+    """
     app = current_app._get_current_object()
     backend = backend_for(app)
     counts: Counter = Counter(dict.fromkeys(COUNT_KEYS, 0))
     counts.update(outbox.recover_expired(now))
     counts.update(recording.reconcile_unknown(now, lookup=getattr(backend, "find", None)))
-    advanced = advance_due(now)
+    advanced = advance_due(now, workspace_id=workspace_id)
     counts["queued_followups"] += advanced.get("queued_followups", 0)
     counts["resumed"] += advanced.get("resumed", 0)
     db.session.commit()  # end this session's transaction; each worker thread opens its own session
     counts.update(drain(app, backend, now=now, workers=workers or int(app.config.get("OUTREACH_SEND_WORKERS", 4)),
-                        limit=limit, time_budget=time_budget))
+                        limit=limit, time_budget=time_budget, workspace_id=workspace_id))
     return dict(counts)

@@ -16,6 +16,7 @@ def send_due_periodic():
 
 
 @task()
-def send_due_now():
-    """Send what is due now (the outbox page's button)."""
-    return sending.send_due(time_budget=current_app.config.get("OUTREACH_SEND_NOW_BUDGET", 300))
+def send_due_now(workspace_id: int):
+    """Send one workspace's mail that is due now (its outbox page's button)."""
+    return sending.send_due(time_budget=current_app.config.get("OUTREACH_SEND_NOW_BUDGET", 300),
+                            workspace_id=workspace_id)

@@ -93,7 +93,7 @@ def test_template_preview_launch_outbox_and_a_reply_stops_the_sequence(live_app,
     with live_app.app_context():
         to_ana = db.session.scalar(select(OutboundMessage).where(OutboundMessage.to_email == "ana@gardenjoy.example"))
         form = parse_form(to_ana, text="Hi Mia, yes please, send it over!")
-        url = inbound_url(live_app)
+        url = inbound_url(live_app, to_ana.workspace_id)
     response = page.request.post(url, multipart=form)
     assert response.ok and response.json()["kind"] == "human"
 

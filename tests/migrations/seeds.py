@@ -34,4 +34,28 @@ def accounts(conn):
     return check
 
 
-SEEDS = {"15f329872188": accounts}
+def instance_admins(conn):
+    """A member of a workspace written before users could be instance admins."""
+    conn.execute(text(
+        "INSERT INTO workspace (id, name, postal_address, recontact_days, created_at, updated_at) "
+        "VALUES (901, 'Before admins', '', 90, '2026-01-01 10:00:00', '2026-01-01 10:00:00')"
+    ))
+    conn.execute(text(
+        "INSERT INTO user_account (id, email, name, password_hash, active, created_at, updated_at) "
+        "VALUES (901, 'before@agency.example', 'Before', 'x', true, '2026-01-01 10:00:00', '2026-01-01 10:00:00')"
+    ))
+    conn.execute(text(
+        "INSERT INTO membership (id, user_id, workspace_id, role, created_at, updated_at) "
+        "VALUES (901, 901, 901, 'member', '2026-01-01 10:00:00', '2026-01-01 10:00:00')"
+    ))
+
+    def check(conn):
+        row = conn.execute(text(
+            "SELECT m.role, u.is_admin FROM membership m JOIN user_account u ON u.id = m.user_id WHERE m.id = 901"
+        )).one()
+        assert (row[0], bool(row[1])) == ("member", False)  # kept, and not made an admin by the upgrade
+
+    return check
+
+
+SEEDS = {"15f329872188": accounts, "reports_1": instance_admins}

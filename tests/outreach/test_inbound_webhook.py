@@ -46,7 +46,7 @@ def test_a_human_reply_stops_every_sequence_for_that_site(app, client, sent):
     receiver = lambda sender, **kw: announced.append(kw)  # noqa: E731
     signals.reply_received.connect(receiver)
     try:
-        response = client.post(inbound_url(app), data=parse_form(sent[0]))
+        response = client.post(inbound_url(app, sent[0].workspace_id), data=parse_form(sent[0]))
     finally:
         signals.reply_received.disconnect(receiver)
     assert response.status_code == 200 and response.json["kind"] == "human"
@@ -62,8 +62,8 @@ def test_a_human_reply_stops_every_sequence_for_that_site(app, client, sent):
 
 def test_a_repeated_delivery_changes_nothing(app, client, sent):
     form = parse_form(sent[1])
-    assert client.post(inbound_url(app), data=form).json["result"] == "stored"
-    again = client.post(inbound_url(app), data=form)
+    assert client.post(inbound_url(app, sent[0].workspace_id), data=form).json["result"] == "stored"
+    again = client.post(inbound_url(app, sent[0].workspace_id), data=form)
     assert again.status_code == 200 and again.json["result"] == "duplicate"
     with app.app_context():
         assert db.session.scalar(select(func.count(Reply.id))) == 1
@@ -74,7 +74,8 @@ def test_replies_are_matched_by_thread_headers_then_sender(app, client, sent):
     by_references = parse_form(sent[2], to="sam@agency.example",
                                headers={"References": f"<x@y.example> {sent[2].message_id_header}"})
     by_sender = parse_form(sent[0], to="sam@agency.example")
-    results = [client.post(inbound_url(app), data=form).json for form in (by_thread, by_references, by_sender)]
+    url = inbound_url(app, sent[0].workspace_id)
+    results = [client.post(url, data=form).json for form in (by_thread, by_references, by_sender)]
     assert [r["result"] for r in results] == ["stored"] * 3
     with app.app_context():
         replies = db.session.scalars(select(Reply).order_by(Reply.id)).all()
@@ -85,7 +86,7 @@ def test_replies_are_matched_by_thread_headers_then_sender(app, client, sent):
 def test_a_forged_token_or_stranger_is_not_matched(app, client, sent):
     forged = parse_form(sent[0], to="reply+aaaaaaaaaaaaaaaaaaaaaaa@replies.agency.example",
                         sender="stranger@else.example")
-    assert client.post(inbound_url(app), data=forged).json["result"] == "unmatched"
+    assert client.post(inbound_url(app, sent[0].workspace_id), data=forged).json["result"] == "unmatched"
     assert all(state == "active" for state, _ in enrollment_states(app))
 
 
@@ -102,7 +103,7 @@ def test_an_out_of_office_pauses_until_the_stated_return(app, client, sent):
     form = parse_form(sent[1], subject="Automatic reply: Raised beds", text="I am out of the office until "
                       f"{back.day} {back:%B %Y} with no access to email. I will reply on my return.",
                       headers={"Auto-Submitted": "auto-replied"})
-    assert client.post(inbound_url(app), data=form).json["kind"] == "out_of_office"
+    assert client.post(inbound_url(app, sent[0].workspace_id), data=form).json["kind"] == "out_of_office"
     with app.app_context():
         enrollment = db.session.get(Enrollment, sent[1].enrollment_id)
         assert enrollment.status == "paused" and enrollment.paused_until.date() == back + timedelta(days=1)
@@ -115,8 +116,8 @@ def test_a_request_to_stop_unsubscribes_and_a_bounce_report_suppresses(app, clie
     stop = parse_form(sent[0], text="Please remove me from your list.")
     bounce = parse_form(sent[1], sender="MAILER-DAEMON@mx.example", subject="Undeliverable: Raised beds",
                         to="sam@agency.example", headers={"In-Reply-To": sent[1].message_id_header})
-    assert client.post(inbound_url(app), data=stop).json["kind"] == "unsubscribe"
-    assert client.post(inbound_url(app), data=bounce).json["kind"] == "bounce"
+    assert client.post(inbound_url(app, sent[0].workspace_id), data=stop).json["kind"] == "unsubscribe"
+    assert client.post(inbound_url(app, sent[0].workspace_id), data=bounce).json["kind"] == "bounce"
     with app.app_context():
         entries = {(s.value, s.reason) for s in db.session.scalars(select(Suppression))}
         assert entries == {(sent[0].to_email, "unsubscribe"), (sent[1].to_email, "bounce")}
@@ -128,7 +129,7 @@ def test_a_request_to_stop_unsubscribes_and_a_bounce_report_suppresses(app, clie
 def test_reply_html_is_sanitised_before_display(app, client, as_role, sent):
     html = ('<p>Yes <b>please</b><script>alert(1)</script><img src="https://track.example/p.gif">'
             '<a href="javascript:alert(2)" onclick="x()">click</a><a href="https://ok.example/">ok</a></p>')
-    client.post(inbound_url(app), data=parse_form(sent[0], html=html, text=""))
+    client.post(inbound_url(app, sent[0].workspace_id), data=parse_form(sent[0], html=html, text=""))
     with app.app_context():
         stored = db.session.scalars(select(Reply)).one()
         assert "Yes" in stored.text and "please" in stored.text  # classified from the HTML's text
@@ -144,5 +145,5 @@ def test_a_mailto_unsubscribe_works_too(app, client, sent):
 
     token = unsubscribe_token(app.config["SECRET_KEY"], sent[2].workspace_id, sent[2].contact_id)
     form = parse_form(to=f"unsubscribe+{token}@replies.agency.example", sender=sent[2].to_email, text="")
-    assert client.post(inbound_url(app), data=form).json["result"] == "unsubscribed"
+    assert client.post(inbound_url(app, sent[0].workspace_id), data=form).json["result"] == "unsubscribed"
     assert enrollment_states(app)[2] == ("stopped", "unsubscribe")

@@ -7,10 +7,10 @@ from sqlalchemy import func, select
 
 from crm.extensions import db
 from crm.outreach import launching, sending
-from crm.outreach.composing import inbound_secret
 from crm.outreach.models import OutboundMessage, SenderIdentity, Sequence, Suppression, Template
 from tests.conftest import csrf_token
 from tests.outreach.factories import ContactFactory, SuppressionFactory, TemplateFactory
+from tests.outreach.webhooks import inbound_url
 from tests.outreach.world import build
 from tests.web.test_security import INLINE_HANDLER, INLINE_SCRIPT, STYLE_ATTRIBUTE
 
@@ -164,7 +164,10 @@ def test_the_sequence_editor_and_launch_page(app, as_role, team, recipient_sourc
     assert as_role("member").get(f"/campaigns/{world.campaign_id + 999}/launch").status_code == 404
 
 
-def test_settings_show_the_webhook_addresses_to_admins(app, as_role):
-    html = as_role("admin").get("/outreach/settings").get_data(as_text=True)
-    assert "/webhooks/sendgrid/events" in html
-    assert f"/webhooks/sendgrid/inbound/{inbound_secret(app.config['SECRET_KEY'])}" in html
+def test_settings_show_the_webhook_addresses_and_the_inbound_one_to_owners_only(app, as_role, team):
+    owner = as_role("owner").get("/outreach/settings").get_data(as_text=True)
+    assert "/webhooks/sendgrid/events" in owner
+    assert f"http://localhost{inbound_url(app, team.workspace_id)}" in owner
+    admin = as_role("admin").get("/outreach/settings").get_data(as_text=True)
+    assert "/webhooks/sendgrid/events" in admin and "/webhooks/sendgrid/inbound/" not in admin
+    assert "Only the workspace's owners can see" in admin

@@ -60,7 +60,7 @@ def test_a_reply_after_the_follow_up_was_queued_still_stops_it(launched):
     thursday = MONDAY + timedelta(days=3)
     advancing.advance_due(now=thursday)  # queued, not yet sent
     first = messages()[0]
-    inbound.receive(reply(first), now=thursday)
+    inbound.receive(first.workspace_id, reply(first), now=thursday)
     counts = sending.send_due(now=thursday, workers=1)
     assert counts["sent"] == 1  # only the other contact's follow-up
     follow_up = messages(first.enrollment_id)[1]
@@ -71,7 +71,7 @@ def test_an_out_of_office_pauses_the_sequence_and_it_resumes_after_the_return_da
     first = messages()[0]
     away = reply(first, subject="Out of office", headers={"Auto-Submitted": "auto-replied"},
                  text="I'm away until 3 December 2026 with limited access to email.")
-    assert inbound.receive(away, now=MONDAY + timedelta(hours=1))["kind"] == "out_of_office"
+    assert inbound.receive(first.workspace_id, away, now=MONDAY + timedelta(hours=1))["kind"] == "out_of_office"
     enrollment = db.session.get(Enrollment, first.enrollment_id)
     assert enrollment.status == "paused"
     resume = datetime(2026, 12, 4, tzinfo=UTC)  # one business day after they are back
@@ -89,7 +89,7 @@ def test_an_auto_reply_holds_a_queued_follow_up_until_the_return(launched):
     advancing.advance_due(now=thursday)
     first = messages()[0]
     away = reply(first, subject="Automatic reply", headers={"Auto-Submitted": "auto-replied"}, text="On leave.")
-    inbound.receive(away, now=thursday)
+    inbound.receive(first.workspace_id, away, now=thursday)
     assert sending.send_due(now=thursday + timedelta(days=1), workers=1)["sent"] == 1  # the other contact only
     held = messages(first.enrollment_id)[1]
     assert held.status == "queued" and held.next_attempt_at == thursday + timedelta(days=7)

@@ -10,7 +10,6 @@ import uuid
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from crm.outreach.composing import inbound_secret
 from crm.outreach.webhook_signature import SIGNATURE_HEADER, TIMESTAMP_HEADER
 
 KEY = ec.generate_private_key(ec.SECP256R1())
@@ -44,9 +43,12 @@ def post_events(client, events: list[dict], **sign):
     return client.post("/webhooks/sendgrid/events", data=body, headers=signed_headers(body, **sign))
 
 
-def inbound_url(app) -> str:
-    """The Inbound Parse address with this installation's secret."""
-    return f"/webhooks/sendgrid/inbound/{inbound_secret(app.config['SECRET_KEY'])}"
+def inbound_url(app, workspace_id: int) -> str:
+    """The workspace's own Inbound Parse address, as its settings page shows it to owners."""
+    from crm.outreach import inbound_addresses
+
+    with app.app_context():
+        return f"/webhooks/sendgrid/inbound/{inbound_addresses.secret_of(workspace_id)}"
 
 
 def parse_form(message=None, *, sender=None, subject=None, text="Sounds great, send the topics!", to=None,

@@ -6,10 +6,10 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from crm.accounts.current import current_workspace, get_scoped_or_404, require_role, scoped
+from crm.accounts.current import can, current_workspace, get_scoped_or_404, require_role, scoped
 from crm.accounts.forms import ActionForm
 from crm.extensions import db
-from crm.outreach import composing, identities, library, queries, suppression
+from crm.outreach import identities, inbound_addresses, library, queries, suppression
 from crm.outreach.forms import SenderForm, SuppressionForm, TemplateForm
 from crm.outreach.launching import merged_context
 from crm.outreach.models import SenderIdentity, Suppression, Template
@@ -210,12 +210,26 @@ def settings():
     """Where SendGrid should post events and replies, and what the sending setup looks like."""
     config = current_app.config
     base = (config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
-    secret = composing.inbound_secret(config["SECRET_KEY"])
+    workspace = current_workspace()
+    inbound_url = None
+    if can("owner"):  # the address lets anyone post replies into this workspace: owners only see it
+        secret = inbound_addresses.secret_of(workspace.id)
+        inbound_url = base + url_for("outreach.sendgrid_inbound", secret=secret)
     return render_template(
         "outreach/settings.html",
-        events_url=base + url_for("outreach.sendgrid_events"),
-        inbound_url=base + url_for("outreach.sendgrid_inbound", secret=secret),
+        events_url=base + url_for("outreach.sendgrid_events"), inbound_url=inbound_url,
         backend=config.get("MAIL_BACKEND"), reply_domain=config.get("REPLY_DOMAIN") or "",
         public_key_set=bool(config.get("SENDGRID_WEBHOOK_PUBLIC_KEY")),
-        api_host=config.get("SENDGRID_API_HOST"), workspace=current_workspace(),
+        api_host=config.get("SENDGRID_API_HOST"), workspace=workspace, action_form=ActionForm(),
     )
+
+
+@bp.post("/outreach/settings/inbound/rotate")
+@require_role("owner")
+def rotate_inbound():
+    """Give the workspace a new Inbound Parse address; the old one stops answering."""
+    if ActionForm().validate_on_submit():
+        inbound_addresses.rotate(current_workspace().id)
+        flash("New inbound address made. Paste it into SendGrid's Inbound Parse: the old one no longer works.",
+              "success")
+    return redirect(url_for("outreach.settings"))

@@ -52,8 +52,8 @@ def send_now():
     from crm.outreach.tasks import send_due_now
 
     if ActionForm().validate_on_submit():
-        send_due_now()
-        flash("Sending what is due now. The counts below update as messages go out.", "info")
+        send_due_now(current_workspace().id)
+        flash("Sending this workspace's mail that is due now. The counts below update as messages go out.", "info")
     return redirect(url_for("outreach.outbox"))
 
 

@@ -16,7 +16,7 @@ from flask import abort, current_app, jsonify, render_template, request
 from crm.accounts.forms import ActionForm
 from crm.accounts.models import Workspace
 from crm.extensions import csrf, db
-from crm.outreach import composing, inbound, provider_events, stopping
+from crm.outreach import inbound, inbound_addresses, provider_events, stopping
 from crm.outreach.inbound_mail import parse_form
 from crm.outreach.tokens import TokenError, read_unsubscribe_token
 from crm.outreach.views import bp
@@ -55,10 +55,11 @@ def sendgrid_events():
 @bp.post("/webhooks/sendgrid/inbound/<secret>")
 @csrf.exempt
 def sendgrid_inbound(secret: str):
-    """SendGrid Inbound Parse: replies, matched to what they answer, stored once and acted on."""
-    if not composing.inbound_secret_matches(current_app.config["SECRET_KEY"], secret):
+    """SendGrid Inbound Parse for one workspace: replies matched inside it, stored once and acted on."""
+    workspace_id = inbound_addresses.workspace_for(secret)
+    if workspace_id is None:
         abort(404)
-    result = inbound.receive(parse_form(request.form))
+    result = inbound.receive(workspace_id, parse_form(request.form))
     return jsonify(result)
 
 
