@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from crm.accounts.models import Invitation, Membership, User
+from crm.accounts.models import Invitation, Membership, User, Workspace
 from crm.db import utcnow
 from crm.extensions import db
 from tests.conftest import csrf_token, login
@@ -144,13 +144,48 @@ def test_the_last_owner_cannot_be_demoted(app, as_role, team):
         assert db.session.get(Membership, own_id).role == "owner"
 
 
-def test_creating_a_workspace_makes_me_its_owner(app, as_role):
+def _create_workspace(client, name="Side Project"):
+    return client.post("/workspaces", data={"name": name, "csrf_token": csrf_token(client, "/workspaces")})
+
+
+def _workspace_names(app) -> set[str]:
+    with app.app_context():
+        return set(db.session.scalars(db.select(Workspace.name)))
+
+
+def test_only_instance_admins_create_workspaces_by_default(app, as_role):
+    owner = as_role("owner")  # an owner of Acme, but not an instance admin
+    page = owner.get("/workspaces").get_data(as_text=True)
+    assert "Create workspace" not in page and "Only instance admins can create workspaces" in page
+    response = _create_workspace(owner)
+    assert response.status_code == 403 and "Only instance admins can create workspaces" in response.get_data(
+        as_text=True)
+    assert "Side Project" not in _workspace_names(app)
+
+
+def test_everyone_creates_workspaces_when_the_setting_allows_it(app, as_role):
+    app.config["WORKSPACE_CREATION"] = "everyone"
     client = as_role("viewer")
-    token = csrf_token(client, "/workspaces")
-    response = client.post("/workspaces", data={"name": "Side Project", "csrf_token": token})
-    assert response.status_code == 302
-    page = client.get("/").get_data(as_text=True)
-    assert "Side Project (owner)" in page
+    assert "Create workspace" in client.get("/workspaces").get_data(as_text=True)
+    assert _create_workspace(client).status_code == 302
+    assert "Side Project (owner)" in client.get("/").get_data(as_text=True)
+
+
+def test_an_instance_admin_made_on_the_command_line_creates_workspaces(app, runner, team):
+    result = runner.invoke(args=["users", "create", "--email", "root@agency.example", "--password", "long password 1",
+                                 "--admin"])
+    assert result.exit_code == 0 and "an instance admin" in result.output, result.output
+    client = app.test_client()
+    login(client, "root@agency.example", "long password 1")
+    assert _create_workspace(client, "Admin Made").status_code == 302
+    assert "Admin Made (owner)" in client.get("/").get_data(as_text=True)
+    # and an existing user is made one with set-admin
+    viewer = app.test_client()
+    login(viewer, team.emails["viewer"])
+    assert _create_workspace(viewer, "Viewer Made").status_code == 403
+    assert runner.invoke(args=["users", "set-admin", "--email", team.emails["viewer"]]).exit_code == 0
+    assert _create_workspace(viewer, "Viewer Made").status_code == 302
+    assert runner.invoke(args=["users", "set-admin", "--email", "nobody@x.example"]).exit_code != 0
 
 
 def test_users_create_command(app, runner):
@@ -173,6 +208,9 @@ def test_first_run_makes_one_owner_and_prints_a_working_sign_in(app, runner):
     email = re.search(r"email:\s+(\S+)", result.output).group(1)
     password = re.search(r"password:\s+(\S+)", result.output).group(1)
     assert login(app.test_client(), email, password).status_code == 302
+    client = app.test_client()
+    login(client, email, password)
+    assert _create_workspace(client, "Second Client").status_code == 302  # the first user is an instance admin
     second = runner.invoke(args=["users", "first-run"])
     assert "password:" not in second.output and "Sign in at" in second.output
     with app.app_context():
