@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from crm.extensions import db
 from crm.outreach import launching, sending
-from crm.outreach.models import Enrollment, OutboundMessage, Reply, Suppression
+from crm.outreach.models import Enrollment, InboundAddress, OutboundMessage, Reply, Suppression
 from crm.outreach.tokens import unsubscribe_token
 from crm.prospects.models import Contact
 from tests.conftest import csrf_token
@@ -115,3 +115,18 @@ def test_only_owners_may_rotate(app, as_role, client, team):
     assert owner.post("/outreach/settings/inbound/rotate").status_code == 400  # no CSRF token
     assert inbound_url(app, team.workspace_id) == before
     assert client.post(before, data=parse_form()).json["result"] == "unmatched"  # still answers
+
+
+def test_the_secret_is_stored_only_hashed_and_sealed(app, client, team):
+    url = inbound_url(app, team.workspace_id)
+    secret = url.rsplit("/", 1)[1]
+    with app.app_context():
+        row = db.session.scalars(select(InboundAddress).where(InboundAddress.workspace_id == team.workspace_id)).one()
+        assert row.secret_hash == hashlib.sha256(secret.encode()).hexdigest()
+        assert secret not in row.secret_sealed
+    # under another SECRET_KEY the sealed copy cannot be opened: a new address is made, the old one is gone
+    app.config["SECRET_KEY"] = "another-secret-key-that-is-long-enough-9876543210"
+    renewed = inbound_url(app, team.workspace_id)
+    assert renewed != url
+    assert client.post(url, data=parse_form()).status_code == 404
+    assert client.post(renewed, data=parse_form()).status_code == 200
