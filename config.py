@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 
-DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"  # noqa: S105 - refused in production
 MIN_SECRET_KEY_LENGTH = 32
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name; in the instance folder: a laptop's own random key, made on first start
+# Keys published in this project's history: anyone could forge tokens with them, so none is ever accepted.
+PUBLIC_SECRET_KEYS = frozenset({"dev-only-secret-key-change-me"})
 
 
 def _env(name: str, default: str = "") -> str:
@@ -61,7 +65,8 @@ class Config:
             "ENV_NAME": cls.ENV_NAME,
             "DEBUG": cls.DEBUG,
             "TESTING": cls.TESTING,
-            "SECRET_KEY": _env("SECRET_KEY", DEFAULT_SECRET_KEY),
+            # Empty means the instance folder's own key outside production (see instance_secret_key).
+            "SECRET_KEY": _env("SECRET_KEY"),
             # Empty means a SQLite file in the instance folder (filled in by create_app).
             "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL"),
             "SQLALCHEMY_RECORD_QUERIES": False,
@@ -142,12 +147,48 @@ def load(name: str | None = None) -> dict:
     return CONFIGS[name].from_env()
 
 
+def _read_key(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read().strip()
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """This install's own random key from instance/secret_key, written (mode 0600) on first use.
+
+    The file appears complete or not at all: the key goes into a private temporary file that is then
+    hard-linked into place, which fails if another process got there first; then both read the winner's key.
+    So web and worker starting together agree on one key.
+    """
+    path = os.path.join(instance_path, SECRET_KEY_FILE)
+    if os.path.exists(path):
+        key = _read_key(path)
+        if key:
+            return key
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)  # an empty file (a disk filled up mid-write) would sign with nothing; start again
+    os.makedirs(instance_path, exist_ok=True)
+    temporary = f"{path}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(48) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileExistsError):  # another process wrote it first: use theirs
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
+    return _read_key(path)
+
+
 def check_secret_key(settings: dict) -> None:
-    """Refuse to start in production with the default or a short SECRET_KEY."""
+    """Refuse a published key anywhere, and in production a missing or short SECRET_KEY."""
+    key = settings.get("SECRET_KEY") or ""
+    if key in PUBLIC_SECRET_KEYS:
+        raise RuntimeError("SECRET_KEY is a published example key; set a random one or unset it in development")
     if settings.get("ENV_NAME") != "production":
         return
-    key = settings.get("SECRET_KEY") or ""
-    if key == DEFAULT_SECRET_KEY or len(key) < MIN_SECRET_KEY_LENGTH:
+    if len(key) < MIN_SECRET_KEY_LENGTH:
         raise RuntimeError(
             f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_KEY_LENGTH} characters in production "
             '(for example: python -c "import secrets; print(secrets.token_urlsafe(48))")'

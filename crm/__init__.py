@@ -26,8 +26,10 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.update(settings.load((config or {}).get("ENV_NAME")))
     app.config.update(config or {})
-    settings.check_secret_key(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SECRET_KEY") and app.config.get("ENV_NAME") != "production":
+        app.config["SECRET_KEY"] = settings.instance_secret_key(app.instance_path)
+    settings.check_secret_key(app.config)
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "crm.db")
 

@@ -1,7 +1,10 @@
-"""Security headers, the Content-Security-Policy, and trusting a reverse proxy when told to."""
+"""Security headers, the Content-Security-Policy, trusting a reverse proxy when told to, and safe redirects."""
 
 from __future__ import annotations
 
+import unicodedata
+
+from ada_url import URL, join_url
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -20,6 +23,35 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+# A host nobody can own: a target resolved against it that ends up elsewhere leaves our site.
+_OWN_ORIGIN = "http://origin.invalid"
+
+
+def _has_control(text: str) -> bool:
+    """Any control or invisible formatting character (tab, CR, LF, NUL, DEL, C1, bidi and zero-width marks)."""
+    return any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in text)
+
+
+def safe_next(target: object, default: str) -> str:
+    """Where to go after an action: `target` when a browser would read it as a path on this site, else `default`.
+
+    The target is resolved by the WHATWG rules browsers apply to a Location header (they drop tab, CR and LF
+    and read a backslash as a slash), and what is returned is that resolution's own path, so the header we
+    send is plain ASCII and means exactly what was checked.
+    """
+    if not isinstance(target, str) or not target.startswith("/") or target[1:2] in ("/", "\\"):
+        return default
+    if _has_control(target):
+        return default
+    try:
+        resolved = URL(join_url(_OWN_ORIGIN + "/", target))
+    except (ValueError, UnicodeError):
+        return default
+    if resolved.origin != _OWN_ORIGIN or not resolved.pathname.startswith("/"):
+        return default
+    return resolved.pathname + resolved.search + resolved.hash
+
 
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,

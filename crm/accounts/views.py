@@ -10,6 +10,7 @@ from crm.accounts import workspaces as ws
 from crm.accounts.current import current_workspace, get_scoped_or_404, require_role, switch_workspace
 from crm.accounts.models import Invitation, Membership
 from crm.extensions import db, login_manager
+from crm.security import safe_next
 
 bp = Blueprint("accounts", __name__)
 
@@ -20,13 +21,6 @@ SESSION_TOKEN_KEY = "sid"  # noqa: S105 - a session key name, not a secret
 def _load_user(user_id: str):
     """Only a cookie whose server-side session is still open signs anyone in."""
     return auth.session_user(user_id, session.get(SESSION_TOKEN_KEY))
-
-
-def _safe_next(target: str | None) -> str:
-    """Follow ?next= only to a path on this site (never another host)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("reports.dashboard")
 
 
 def _start_session(user, token: str) -> None:
@@ -54,7 +48,7 @@ def login():
             flash(str(exc), "danger")
         else:
             _start_session(result.user, result.session_token)
-            return redirect(_safe_next(form.next.data))
+            return redirect(safe_next(form.next.data, url_for("reports.dashboard")))
     return render_template("accounts/login.html", form=form)
 
 

@@ -44,12 +44,18 @@ def check_role(role: str) -> str:
     return role
 
 
+def find_workspace(name: str) -> Workspace | None:
+    """The workspace with this name (case-insensitive), if there is one."""
+    name = (name or "").strip()
+    return db.session.scalar(select(Workspace).where(func.lower(Workspace.name) == name.lower())) if name else None
+
+
 def get_or_create_workspace(name: str) -> Workspace:
     """The workspace with this name (case-insensitive), created when missing (not committed)."""
     name = (name or "").strip()
     if not name:
         raise WorkspaceError("A workspace needs a name.")
-    workspace = db.session.scalar(select(Workspace).where(func.lower(Workspace.name) == name.lower()))
+    workspace = find_workspace(name)
     if workspace is None:
         workspace = Workspace(name=name)
         db.session.add(workspace)

@@ -16,6 +16,7 @@ from crm.campaigns.targets import format_targets
 from crm.db import utcnow
 from crm.extensions import db
 from crm.prospects.models import Site
+from crm.security import safe_next
 
 bp = Blueprint("campaigns", __name__)
 KIND_CHOICES = forms.choices((kind, KIND_LABELS[kind]) for kind in CAMPAIGN_KINDS)
@@ -55,13 +56,6 @@ def card_context(campaign: Campaign) -> dict:
         "next": url_for("campaigns.show_campaign", campaign_id=campaign.id),
         "options": options,
     }
-
-
-def safe_next(target: str | None, fallback: str) -> str:
-    """Follow `next` only to a path on this site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return fallback
 
 
 def actor() -> tuple[str, int]:

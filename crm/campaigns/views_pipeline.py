@@ -10,9 +10,10 @@ from crm.accounts.current import get_scoped_or_404, require_role
 from crm.campaigns import board, costs, forms, money, pipeline, services, stages, tasklist
 from crm.campaigns.models import Campaign, Cost, Opportunity
 from crm.campaigns.services import CampaignError
-from crm.campaigns.views import actor, bp, safe_next
+from crm.campaigns.views import actor, bp
 from crm.extensions import db
 from crm.prospects.models import Contact
+from crm.security import safe_next
 
 
 def _wants_json() -> bool:

@@ -8,7 +8,8 @@ from crm.accounts.current import current_workspace, get_scoped_or_404, require_r
 from crm.campaigns import forms, services, tasklist
 from crm.campaigns.models import Task
 from crm.campaigns.services import CampaignError
-from crm.campaigns.views import actor, bp, safe_next
+from crm.campaigns.views import actor, bp
+from crm.security import safe_next
 
 VIEW_LABELS = {"mine": "My tasks", "unassigned": "Unassigned", "all": "All open", "done": "Done"}
 

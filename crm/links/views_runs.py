@@ -12,6 +12,7 @@ from crm.links import backlinks as service
 from crm.links import wording
 from crm.links.models import Backlink, LinkAlert, LinkVerifyRun
 from crm.links.views import bp
+from crm.security import safe_next
 
 
 @bp.get("/backlinks/runs/<int:run_id>")
@@ -59,7 +60,7 @@ def mark_alert_read(alert_id: int):
     alert = get_scoped_or_404(LinkAlert, alert_id)
     if ActionForm().validate_on_submit():
         service.mark_read(alert.workspace_id, [alert.id])
-    return redirect(request.form.get("next") if _local(request.form.get("next")) else url_for("links.alerts"))
+    return redirect(safe_next(request.form.get("next"), url_for("links.alerts")))
 
 
 @bp.post("/backlinks/alerts/read-all")
@@ -70,8 +71,3 @@ def mark_all_read():
         count = service.mark_read(current_workspace().id)
         flash(f"{count} alert(s) marked read.", "success")
     return redirect(url_for("links.alerts"))
-
-
-def _local(target: str | None) -> bool:
-    """Only paths on this site are followed after an action."""
-    return bool(target) and target.startswith("/") and not target.startswith("//") and "\\" not in target

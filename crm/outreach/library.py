@@ -22,7 +22,7 @@ SAMPLE = {
     "page_title": "A sample article", "target_url": "https://example.org/guide", "anchor_text": "our guide",
     "sender_name": "Sam",
 }
-_FATAL = {"syntax", "not_allowed", "too_long", "too_complex", "unknown_field"}
+_FATAL = {"syntax", "not_allowed", "too_long", "too_complex", "unknown_field", "bad_filter"}
 
 
 class LibraryError(ValueError):

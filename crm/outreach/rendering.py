@@ -29,10 +29,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from jinja2 import StrictUndefined, Undefined, nodes, pass_context
-from jinja2.exceptions import TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
+from crm.outreach import template_errors
 from crm.outreach.leftovers import unresolved_fields
 from crm.outreach.mail import text_to_html
 
@@ -139,9 +140,9 @@ def _environment() -> ImmutableSandboxedEnvironment:
     )
     env.globals.clear()  # range, lipsum, cycler, joiner, namespace, dict are no use to a pitch
     allowed = {name: env.filters[name] for name in _ALLOWED_FILTERS}
+    allowed["default"] = allowed["d"] = _blank_to_fallback
     env.filters.clear()
-    env.filters.update(allowed)
-    env.filters["default"] = env.filters["d"] = _blank_to_fallback
+    env.filters.update({name: template_errors.guard(name, fn) for name, fn in allowed.items()})
     env.filters[_FIELD_CHECK_FILTER] = _check_printed
     env.tests = {name: env.tests[name] for name in _ALLOWED_TESTS}
     return env
@@ -325,6 +326,8 @@ def _render_part(
         return None, [Problem("not_allowed", str(exc), part)]
     except (RecursionError, MemoryError, SyntaxError):
         return None, [Problem("too_complex", f"the {part} template is nested too deeply", part)]
+    except Exception as exc:  # noqa: BLE001 - whatever a user's source makes the compiler raise is their problem
+        return None, [Problem("syntax", template_errors.describe(exc, part), part)]
     unknown = [name for name in compiled.fields if name not in known]
     if unknown:
         return None, [
@@ -335,8 +338,10 @@ def _render_part(
         text = _stream(compiled.template, {**variables, _BLANKS_KEY: blanks}, output_limit, part, deadline)
     except RenderError as exc:
         return None, list(exc.problems)
-    except (UndefinedError, TemplateError, RecursionError) as exc:
-        return None, [Problem("render", f"the {part} could not be rendered: {exc}", part)]
+    except template_errors.FilterError as exc:
+        return None, [Problem("bad_filter", template_errors.describe(exc, part), part)]
+    except Exception as exc:  # noqa: BLE001 - a user's template must never take the page down, whatever it raises
+        return None, [Problem("render", template_errors.describe(exc, part), part)]
     problems = [
         Problem("empty_field", f"{{{{ {fields} }}}} is empty for this contact and has no fallback", part, fields)
         for fields in dict.fromkeys(blanks)
@@ -375,6 +380,8 @@ def fields_used(source: str) -> list[str]:
         raise RenderError([Problem("not_allowed", str(exc))]) from exc
     except (RecursionError, MemoryError, SyntaxError) as exc:
         raise RenderError([Problem("too_complex", "the template is nested too deeply")]) from exc
+    except Exception as exc:  # as in rendering: a clear message, whatever the source raised
+        raise RenderError([Problem("syntax", template_errors.describe(exc, "template"))]) from exc
 
 
 def check(template: EmailTemplate, context: Mapping[str, object], *, time_limit: float = RENDER_SECONDS) -> list[
