@@ -106,6 +106,8 @@ class Config:
             # Trust X-Forwarded-For from this many proxies (gunicorn behind nginx: 1).
             "PROXY_COUNT": _int("PROXY_COUNT", 0),
             "INVITATION_DAYS": _int("INVITATION_DAYS", 7),
+            # Audit events older than this are deleted by the hourly housekeeping job.
+            "AUDIT_RETENTION_DAYS": _int("AUDIT_RETENTION_DAYS", 365),
         }
 
 
