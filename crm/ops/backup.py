@@ -61,9 +61,9 @@ def _check(connection: sqlite3.Connection) -> tuple[str, int, int]:
         tables = [r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
                                                    "AND name NOT LIKE 'sqlite_%'")]
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"This is not a readable SQLite database ({exc}).") from None
+        raise BackupError(f"This database is damaged or unreadable ({exc}).") from None
     if result != "ok":
-        raise BackupError(f"The database fails SQLite's integrity check: {result}")
+        raise BackupError(f"This database is damaged: SQLite's integrity check says {result}")
     if "alembic_version" not in tables:
         raise BackupError("This SQLite database is not one of ours: it has no alembic_version table.")
     revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
