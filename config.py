@@ -113,6 +113,8 @@ class Config:
             "INVITATION_DAYS": _int("INVITATION_DAYS", 7),
             # Who may create workspaces: "admins" (instance admins only, the default) or "everyone".
             "WORKSPACE_CREATION": _env("WORKSPACE_CREATION", "admins").lower(),
+            # Audit events older than this are deleted by the hourly housekeeping job.
+            "AUDIT_RETENTION_DAYS": _int("AUDIT_RETENTION_DAYS", 365),
         }
 
 

@@ -1,5 +1,6 @@
 """Every feature's models, imported together so migrations and the worker see the whole schema."""
 
+import crm.accounts.audit_models
 import crm.accounts.models
 import crm.campaigns.models
 import crm.links.models

@@ -12,6 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import select, update
 
+from crm.accounts import audit
 from crm.accounts.models import LoginThrottle, User, UserSession
 from crm.db import utcnow
 from crm.extensions import db
@@ -87,24 +88,36 @@ def _record_failure(key: str, window: timedelta) -> None:
         row.failures += 1
 
 
+def _record_failed(email: str, address: str, reason: str) -> None:
+    """A failed sign-in in the trail of each workspace of the account named (workspace-less when unknown)."""
+    user = db.session.scalar(select(User).where(User.email == email))
+    audit.record_for_user(user, "sign_in_failed", {"email": email[:254], "reason": reason}, ip=address,
+                          actor_email=email[:254])
+
+
 def sign_in(email: str, password: str, *, address: str, user_agent: str = "") -> SignIn:
     """Check credentials under the failure limits and open a server-side session, or raise AuthError."""
     email = normalise_email(email)
     window = timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
     keys = _throttle_keys(email, address)
     if any(_throttled(key, limit, window) for key, limit in keys):
+        _record_failed(email, address, "too many failures")
+        db.session.commit()
         minutes = max(1, int(window.total_seconds() // 60))
         raise AuthError(f"Too many failed sign-ins. Wait {minutes} minutes and try again.")
     user = db.session.scalar(select(User).where(User.email == email))
-    if not check_password(user, password) or not user.active:
+    matches = check_password(user, password)
+    if not matches or not user.active:
         for key, _limit in keys:
             _record_failure(key, window)
+        _record_failed(email, address, "inactive account" if matches else "wrong email or password")
         db.session.commit()
         raise AuthError("That email and password do not match an active account.")
     for key, _limit in keys:
         db.session.execute(LoginThrottle.__table__.delete().where(LoginThrottle.key == key))
     token = open_session(user, address=address, user_agent=user_agent)
     user.last_login_at = utcnow()
+    audit.record_for_user(user, "sign_in", ip=address)
     db.session.commit()
     return SignIn(user=user, session_token=token)
 
@@ -165,6 +178,7 @@ def change_password(user: User, current: str, new: str, keep_token: str | None) 
     if not check_password(user, current):
         raise AuthError("Your current password is not right.")
     user.password_hash = hash_password(new)
+    audit.record_for_user(user, "password_changed")
     return end_other_sessions(user, keep_token)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from crm.accounts import auth, forms
+from crm.accounts import audit, auth, forms
 from crm.accounts import workspaces as ws
 from crm.accounts.current import current_workspace, get_scoped_or_404, require_role, switch_workspace
 from crm.accounts.models import Invitation, Membership
@@ -55,6 +55,8 @@ def login():
 @bp.post("/logout")
 def logout():
     """Sign out: the server-side session ends, so a copied cookie is worthless."""
+    if current_user.is_authenticated:
+        audit.record_for_user(current_user, "sign_out")  # committed with the session's end
     auth.end_session(session.get(SESSION_TOKEN_KEY))
     logout_user()
     session.clear()

@@ -11,6 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select
 
+from crm.accounts import audit
 from crm.accounts.auth import AuthError, hash_password, normalise_email
 from crm.accounts.models import ROLES, Invitation, Membership, User, Workspace
 from crm.db import utcnow
@@ -77,7 +78,9 @@ def create_user(
         raise WorkspaceError(str(exc)) from None
     db.session.add(user)
     if workspace:
-        db.session.add(Membership(user=user, workspace=get_or_create_workspace(workspace), role=check_role(role)))
+        joined = get_or_create_workspace(workspace)
+        db.session.add(Membership(user=user, workspace=joined, role=check_role(role)))
+        audit.record(joined.id, "member_added", detail={"member": email, "role": role})
     db.session.commit()
     return user
 
@@ -109,6 +112,8 @@ def new_workspace_for(user: User, name: str) -> Workspace:
         raise WorkspaceError(f"A workspace called {name.strip()!r} already exists.")
     workspace = get_or_create_workspace(name)
     db.session.add(Membership(user=user, workspace=workspace, role="owner"))
+    audit.record(workspace.id, "member_added", user.id, detail={"member": user.email, "role": "owner",
+                                                                 "workspace_created": True})
     db.session.commit()
     return workspace
 
@@ -142,6 +147,9 @@ def change_role(membership: Membership, role: str) -> None:
     role = check_role(role)
     if membership.role == "owner" and role != "owner" and _owners(membership.workspace_id) <= 1:
         raise WorkspaceError("A workspace needs at least one owner. Make someone else owner first.")
+    if membership.role != role:
+        audit.record(membership.workspace_id, "member_role_changed",
+                     detail={"member": membership.user.email, "from": membership.role, "to": role})
     membership.role = role
     db.session.commit()
 
@@ -150,6 +158,8 @@ def remove_member(membership: Membership) -> None:
     """Remove someone from a workspace, keeping at least one owner; commits."""
     if membership.role == "owner" and _owners(membership.workspace_id) <= 1:
         raise WorkspaceError("The last owner cannot leave. Make someone else owner first.")
+    audit.record(membership.workspace_id, "member_removed",
+                 detail={"member": membership.user.email, "role": membership.role})
     db.session.delete(membership)
     db.session.commit()
 
@@ -177,6 +187,7 @@ def invite(workspace: Workspace, email: str, role: str, invited_by: User) -> New
         expires_at=utcnow() + timedelta(days=days),
     )
     db.session.add(invitation)
+    audit.record(workspace.id, "invitation_sent", invited_by.id, detail={"email": email, "role": role})
     db.session.commit()
     return NewInvitation(invitation=invitation, token=token)
 
@@ -198,6 +209,8 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
         membership = Membership(user=user, workspace_id=invitation.workspace_id, role=invitation.role)
         db.session.add(membership)
     invitation.accepted_at = utcnow()
+    audit.record(invitation.workspace_id, "invitation_accepted", user.id,
+                 detail={"email": invitation.email, "role": membership.role})
     db.session.commit()
     return membership
 
@@ -220,6 +233,8 @@ def revoke_invitation(invitation: Invitation) -> None:
     """Withdraw a pending invitation; commits."""
     if invitation.state == "pending":
         invitation.revoked_at = utcnow()
+        audit.record(invitation.workspace_id, "invitation_revoked",
+                     detail={"email": invitation.email, "role": invitation.role})
         db.session.commit()
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
+from crm.accounts import audit
 from crm.accounts.current import current_workspace, get_scoped_or_404, require_role
 from crm.accounts.forms import ActionForm
 from crm.csvexport import iter_csv
@@ -71,6 +72,7 @@ def export_backlinks():
     """The filtered list as a spreadsheet-safe CSV file."""
     workspace = current_workspace()
     rows = service.export_rows(workspace.id, service.filtered(workspace.id, **_filters()))
+    audit.record(workspace.id, "export", detail={"file": "backlinks.csv"}, commit=True)
     body = stream_with_context(iter_csv(rows, service.EXPORT_COLUMNS))
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": 'attachment; filename="backlinks.csv"'})

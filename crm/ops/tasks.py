@@ -1,8 +1,8 @@
-"""Periodic housekeeping: the worker heartbeat and clearing ended sessions."""
+"""Periodic housekeeping: the worker heartbeat, clearing ended sessions and pruning the audit trail."""
 
 from huey import crontab
 
-from crm.accounts import auth
+from crm.accounts import audit, auth
 from crm.jobs import periodic_task, task
 from crm.ops import services
 
@@ -21,5 +21,6 @@ def heartbeat_now(name: str = services.HEARTBEAT):
 
 @periodic_task(crontab(minute="17"))
 def purge_sessions():
-    """Hourly: delete ended and expired sign-in sessions and old failure counters."""
+    """Hourly: delete ended and expired sign-in sessions, old failure counters and audit events past retention."""
     auth.purge_stale()
+    audit.prune()

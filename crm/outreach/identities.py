@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 
+from crm.accounts import audit
 from crm.extensions import db
 from crm.outreach.models import OutboundMessage, SenderIdentity
 from crm.outreach.scheduling import SendingWindow, day_bounds
@@ -126,5 +127,7 @@ def save_identity(sender: SenderIdentity) -> SenderIdentity:
     sender.reply_domain = (sender.reply_domain or "").strip().lower()
     validate(sender)
     db.session.add(sender)
+    audit.record(sender.workspace_id, "sender_changed" if sender.id else "sender_created",
+                 detail=audit.changes(sender, "from_email"))
     db.session.commit()
     return sender

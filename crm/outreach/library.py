@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import func, select
 
+from crm.accounts import audit
 from crm.accounts.models import Workspace
 from crm.extensions import db
 from crm.outreach import composing, rendering, suppression
@@ -133,6 +134,7 @@ def add_suppression(workspace_id: int | None, value: str, source: str, reason: s
         row = suppression.find(workspace_id, normalised)
     else:  # a global entry is caught when each message is queued and claimed, whatever its workspace
         row = suppression.suppress(workspace_id, kind, normalised, reason, source)
+    audit.record(workspace_id, "suppression_added", detail={"value": normalised, "kind": kind, "source": source})
     db.session.commit()
     return row
 
@@ -141,5 +143,6 @@ def remove_suppression(workspace_id: int, row: Suppression) -> None:
     """Remove a workspace's entry (global entries are not the workspace's to remove); commits."""
     if row.workspace_id != workspace_id:
         raise LibraryError("Only this workspace's own entries can be removed.")
+    audit.record(workspace_id, "suppression_removed", detail={"value": row.value, "kind": row.kind})
     db.session.delete(row)
     db.session.commit()

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from crm.accounts import audit
 from crm.accounts.current import current_workspace, require_role
 from crm.db import utcnow
 from crm.extensions import db
@@ -61,6 +62,7 @@ def _campaigns(workspace_id: int) -> list:
 def _csv_response(chunks, name: str) -> Response:
     """A streamed CSV download."""
     stamp = utcnow().strftime("%Y-%m-%d")
+    audit.record(current_workspace().id, "export", detail={"file": f"{name}-{stamp}.csv"}, commit=True)
     return Response(stream_with_context(chunks), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"'})
 

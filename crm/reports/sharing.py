@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from itsdangerous import BadSignature, Signer
 from sqlalchemy import select
 
+from crm.accounts import audit
 from crm.accounts.models import User
 from crm.db import utcnow
 from crm.extensions import db
@@ -42,6 +43,7 @@ def create(workspace_id: int, campaign_id: int, user_id: int | None, days: int, 
     row = ShareLink(workspace_id=workspace_id, campaign_id=campaign_id, token_hash=token_hash(token),
                     created_by_id=user_id, created_at=utcnow(), expires_at=utcnow() + timedelta(days=days))
     db.session.add(row)
+    audit.record(workspace_id, "share_link_created", user_id, detail={"campaign_id": campaign_id, "days": days})
     db.session.commit()
     return row, token
 
@@ -65,6 +67,7 @@ def revoke(row: ShareLink) -> bool:
     if row.revoked_at is not None:
         return False
     row.revoked_at = utcnow()
+    audit.record(row.workspace_id, "share_link_revoked", detail={"campaign_id": row.campaign_id})
     db.session.commit()
     return True
 

@@ -7,6 +7,7 @@ import re
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from crm.accounts import audit
 from crm.accounts.current import can, current_workspace, get_scoped_or_404, require_role
 from crm.accounts.forms import ActionForm
 from crm.accounts.models import Workspace
@@ -30,6 +31,7 @@ def csv_response(table: charts.Table | None, name: str) -> Response:
     if table is None:
         abort(404)
     filename = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "report"
+    audit.record(current_workspace().id, "export", detail={"file": f"{filename}.csv"}, commit=True)
     return Response(iter_csv(table.rows, table.columns), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
 
