@@ -31,14 +31,18 @@ from sqlalchemy import insert, select  # noqa: E402
 from crm import create_app  # noqa: E402
 from crm.accounts.models import Membership, User, Workspace  # noqa: E402
 from crm.extensions import db  # noqa: E402
-from crm.prospects.models import Site, Tag, site_tag  # noqa: E402
+from crm.prospects.models import Contact, Site, Tag, site_tag  # noqa: E402
 
 PASSWORD = "bench password 123"  # noqa: S105 - a throwaway account in a temporary database
 WORDS = ("garden", "travel", "coffee", "tools", "pets", "yoga", "bike", "photo", "money", "tech", "food", "home")
 TAGS = ("Gardening", "Travel", "Tech", "UK", "Blog", "News", "Reviews", "DIY", "Finance", "Pets")
 URLS = {
     "default (DR, newest first)": "/sites",
-    "search 'garden'": "/sites?q=garden",
+    "search 'garden' (domain fragment)": "/sites?q=garden",
+    "search a contact's email": "/sites?q=ed4242@",
+    "search a tag": "/sites?q=finance",
+    "search a note": "/sites?q=replied in march",
+    "search 2 letters (domain start)": "/sites?q=ga",
     "tag filter": "/sites?tag={tag}",
     "DR 40-70, traffic sort": "/sites?dr_min=40&dr_max=70&sort=traffic",
     "status + owner": "/sites?status=active&owner={owner}",
@@ -66,7 +70,9 @@ def populate(workspace_id: int, owners: list[int], count: int, seed: int = 11) -
         rows.append({
             "workspace_id": workspace_id, "domain": f"{rnd.choice(WORDS)}{rnd.choice(WORDS)}{i}.com", "name": "",
             "homepage": "", "status": rnd.choices(("active", "blocked", "do_not_contact"), (90, 6, 4))[0],
-            "owner_id": rnd.choice([None, *owners]), "notes": "", "created_at": now, "updated_at": now,
+            "owner_id": rnd.choice([None, *owners]),
+            "notes": rnd.choice(("", "", "", "Replied in March, wants a fee", "Guest posts only")),
+            "created_at": now, "updated_at": now,
             "last_contacted_at": now - timedelta(days=rnd.randint(0, 400)) if rnd.random() < 0.3 else None,
             "dr": dr, "da": max(0, dr + rnd.randint(-8, 8)) if rnd.random() < 0.7 else None,
             "tf": rnd.randint(0, 60) if rnd.random() < 0.5 else None, "cf": rnd.randint(0, 70) if rnd.random() < 0.5
@@ -80,6 +86,10 @@ def populate(workspace_id: int, owners: list[int], count: int, seed: int = 11) -
     pairs = [{"site_id": i, "tag_id": t} for i in ids for t in rnd.sample(tag_ids, rnd.choice((0, 1, 1, 2)))]
     for start in range(0, len(pairs), 10_000):
         db.session.execute(insert(site_tag), pairs[start : start + 10_000])
+    people = [{"workspace_id": workspace_id, "site_id": i, "email": f"ed{n}@mail{n % 97}.example",
+               "is_role_address": False} for n, i in enumerate(ids) if n % 2 == 0]
+    for start in range(0, len(people), 10_000):
+        db.session.execute(insert(Contact), people[start : start + 10_000])
     db.session.commit()
     db.session.execute(db.text("ANALYZE"))
     db.session.commit()

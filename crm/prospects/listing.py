@@ -14,16 +14,12 @@ from sqlalchemy.sql.elements import UnaryExpression
 
 from crm.db import utcnow
 from crm.extensions import db
+from crm.prospects import search
 from crm.prospects.filters import SiteFilter
 from crm.prospects.models import Site, Tag, site_tag
 
 COUNT_CAP = 10_000  # beyond this the list says "10,000+": counting every match would cost more than the page
 WALK_THRESHOLD = 2_000  # matches from which a page is read along the sort index rather than sorted
-
-
-def _escape_like(text: str) -> str:
-    """Text for a LIKE pattern, its wildcards taken literally."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _unindexed(column):
@@ -48,7 +44,7 @@ def conditions(workspace_id: int, f: SiteFilter, *, counting: bool = False, walk
 
     where = [Site.workspace_id == workspace_id]
     if f.q:
-        where.append(Site.domain.like(f"%{_escape_like(f.q)}%", escape="\\"))
+        where.append(search.condition(workspace_id, f.q, db.session.get_bind().dialect.name))
     if f.tag_id and counting:
         where.append(Site.id.in_(select(site_tag.c.site_id).where(site_tag.c.tag_id == f.tag_id)))
     elif f.tag_id:

@@ -35,12 +35,12 @@ def test_import_an_ahrefs_export_find_a_site_and_export(live_app, page, tmp_path
 
     page.get_by_role("link", name="View sites").click()
     expect(page.locator("#site-count")).to_contain_text("4 in all")
-    page.get_by_label("Domain contains").fill("example.edu")
+    page.get_by_label("Domain contains").fill("velocollege.edu")
     page.get_by_role("button", name="Show").click()
     expect(page.locator("#site-count")).to_contain_text("1 match")
-    page.get_by_role("link", name="example.edu", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("example.edu")
-    expect(page.get_by_role("row", name=re.compile("Domain Rating"))).to_contain_text("77")
+    page.get_by_role("link", name="velocollege.edu", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("velocollege.edu")
+    expect(page.get_by_role("row", name=re.compile("Domain Rating"))).to_contain_text("74")
     expect(page.get_by_role("link", name="Ahrefs June")).to_be_visible()
 
     page.get_by_role("link", name="Sites").first.click()
@@ -50,6 +50,6 @@ def test_import_an_ahrefs_export_find_a_site_and_export(live_app, page, tmp_path
     download_info.value.save_as(path)
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("Domain,Name,Homepage,Status")
-    assert sorted(line.split(",")[0] for line in lines[1:]) == ["example.com", "example.edu", "example.net",
-                                                                "example.org"]
+    assert sorted(line.split(",")[0] for line in lines[1:]) == ["chainline.net", "pedalpost.org", "spokewise.com",
+                                                                "velocollege.edu"]
     assert not page.console_errors, page.console_errors

@@ -24,8 +24,11 @@ API_KEY = "SG.contract.test"
 STARTUP_SECONDS = 60
 
 
-def _unavailable(reason: str):
-    if os.environ.get("CRM_REQUIRE_SERVICES") == "1":
+def _unavailable(reason: str, required_by: tuple[str, ...] = ("CI", "CRM_REQUIRE_SERVICES")):
+    """Skip with the reason, or fail when the environment says these tests must run (CI always does)."""
+    if os.environ.get("CI", "").lower() == "true" and "CI" in required_by:
+        pytest.fail(f"{reason} (CI=true requires the SendGrid contract tests to run)")
+    if os.environ.get("CRM_REQUIRE_SERVICES") == "1" and "CRM_REQUIRE_SERVICES" in required_by:
         pytest.fail(f"{reason} (CRM_REQUIRE_SERVICES=1 requires the SendGrid contract tests to run)")
     pytest.skip(reason)
 
@@ -48,7 +51,8 @@ def prism(tmp_path_factory):
     if not PRISM.exists():
         _unavailable(f"Prism is not installed at {PRISM} (run npm install)")
     if not SPEC.exists():
-        _unavailable(f"SendGrid's OpenAPI description is missing at {SPEC}")
+        # The description is SendGrid's, not ours: it is never copied into the repository, only read beside it.
+        _unavailable(f"SendGrid's OpenAPI description is not beside the repository at {SPEC}", required_by=("CI",))
     port = _free_port()
     log_path = tmp_path_factory.mktemp("prism") / "prism.log"
     with log_path.open("wb") as log:
@@ -199,3 +203,21 @@ def test_every_message_the_product_builds_is_accepted(prism, app, team):
             assert all(r.in_reply_to for r in rows if r.step_position > 1)
     finally:
         restore()
+
+
+@pytest.mark.parametrize(
+    ("env", "required_by", "outcome"),
+    [
+        ({}, ("CI",), pytest.skip.Exception),
+        ({"CRM_REQUIRE_SERVICES": "1"}, ("CI",), pytest.skip.Exception),
+        ({"CI": "true"}, ("CI",), pytest.fail.Exception),
+        ({"CRM_REQUIRE_SERVICES": "1"}, ("CI", "CRM_REQUIRE_SERVICES"), pytest.fail.Exception),
+    ],
+)
+def test_a_missing_description_skips_on_a_laptop_and_fails_in_ci(monkeypatch, env, required_by, outcome):
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("CRM_REQUIRE_SERVICES", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(outcome, match="not beside the repository"):
+        _unavailable("SendGrid's OpenAPI description is not beside the repository at /x", required_by=required_by)

@@ -58,4 +58,31 @@ def instance_admins(conn):
     return check
 
 
-SEEDS = {"15f329872188": accounts, "reports_1": instance_admins}
+def sites_before_search(conn):
+    """A site with a note, a tag and a contact, written before the search index existed."""
+    conn.execute(text(
+        "INSERT INTO site (id, workspace_id, domain, name, homepage, status, notes, created_at, updated_at) "
+        "VALUES (900, 900, 'oldspokes.com', '', '', 'active', 'Pitched in spring', '2026-01-01 10:00:00', "
+        "'2026-01-01 10:00:00')"
+    ))
+    conn.execute(text("INSERT INTO tag (id, workspace_id, name) VALUES (900, 900, 'Veteran')"))
+    conn.execute(text("INSERT INTO site_tag (site_id, tag_id) VALUES (900, 900)"))
+    conn.execute(text(
+        "INSERT INTO contact (id, workspace_id, site_id, email, first_name, last_name, position, is_role_address, "
+        "found_on, source, status, timezone, created_at, updated_at) VALUES (900, 900, 900, 'ann@oldspokes.com', "
+        "'', '', '', false, '', 'manual', 'ok', '', '2026-01-01 10:00:00', '2026-01-01 10:00:00')"
+    ))
+
+    def check(conn):
+        if conn.dialect.name != "sqlite":
+            names = set(conn.execute(text("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%_trgm'")).scalars())
+            assert {"ix_site_domain_trgm", "ix_contact_email_trgm", "ix_tag_name_trgm"} <= names
+            return
+        for q in ("dspok", "in spring", "veteran", "ann@old"):
+            hits = conn.execute(text("SELECT rowid FROM site_search WHERE site_search MATCH :q"), {"q": f'"{q}"'})
+            assert list(hits.scalars()) == [900], q
+
+    return check
+
+
+SEEDS = {"15f329872188": accounts, "reports_1": instance_admins, "audit_1": sites_before_search}

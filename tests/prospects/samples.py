@@ -1,4 +1,4 @@
-"""The SEO-tool sample exports shared beside the repository, and ways to rewrite them for header and encoding tests."""
+"""The project's own SEO-tool sample exports (tests/fixtures/seo-exports), and ways to rewrite them for tests."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "seo-exports"
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "seo-exports"
 
 # Each sample file and the format it must be recognised as.
 EXPECTED_FORMATS = {

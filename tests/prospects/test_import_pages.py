@@ -35,13 +35,13 @@ def _uploads(app) -> list[Path]:
 
 def test_upload_preview_import_and_report(app, as_role, team):
     client = as_role("member")
-    response = _upload(client, sample_bytes("ahrefs-backlinks-v3.csv"), "yoursite-backlinks.csv")
+    response = _upload(client, sample_bytes("ahrefs-backlinks-v3.csv"), "ourshop-backlinks.csv")
     assert response.status_code == 302 and re.search(r"/sites/import/[\w-]{32}$", response.location)
     with app.app_context():
         assert counts(team.workspace_id)["sites"] == 0  # nothing before the import is confirmed
     html = client.get(response.location).get_data(as_text=True)
     assert "Ahrefs backlinks" in html and 'id="count-new">4<' in html and "5 link(s) to your pages" in html
-    assert "example.edu" in html and "DR 77" in html
+    assert "velocollege.edu" in html and "DR 74" in html
     _no_inline_code(html)
     token = csrf_token(client, response.location)
     started = client.post(response.location + "/run", data={"csrf_token": token, "create_backlinks": "y",

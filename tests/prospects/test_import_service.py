@@ -56,19 +56,19 @@ def test_every_sample_is_detected_and_imported(workspace_id, name):
 
 def test_ahrefs_backlinks_fill_sites_pages_metrics_and_backlinks(workspace_id):
     run(workspace_id, sample_bytes("ahrefs-backlinks-v3.csv"), ImportOptions(create_backlinks=True))
-    example = site(workspace_id, "example.com")
-    assert (example.dr, example.traffic) == (61.0, 12400.0)  # the newest-value columns are in step
-    assert example.homepage == "https://example.com/"
+    example = site(workspace_id, "spokewise.com")
+    assert (example.dr, example.traffic) == (58.0, 9100.0)  # the newest-value columns are in step
+    assert example.homepage == "https://spokewise.com/"
     assert sorted(p.url for p in example.pages) == [
-        "https://blog.example.com/widget-tools/", "https://directory.example.com/widgets?page=4"]
-    assert {(m.name, m.source, m.value) for m in example.metrics} == {("dr", "ahrefs", 61.0),
-                                                                     ("traffic", "ahrefs", 12400.0)}
-    link = db.session.scalar(select(Backlink).where(Backlink.source_url == "https://blog.example.com/widget-tools/"))
+        "https://blog.spokewise.com/truing-stands/", "https://list.spokewise.com/bike-shops?page=7"]
+    assert {(m.name, m.source, m.value) for m in example.metrics} == {("dr", "ahrefs", 58.0),
+                                                                     ("traffic", "ahrefs", 9100.0)}
+    link = db.session.scalar(select(Backlink).where(Backlink.source_url == "https://blog.spokewise.com/truing-stands/"))
     assert (link.target_url, link.expected_anchor, link.acquisition) == (
-        "https://yoursite.example/guides/widget-repair", "the widget repair guide", "natural")
-    assert link.site_id == example.id and link.source_domain == "example.com"
+        "https://ourshop.example/guides/wheel-truing", "the wheel truing guide", "natural")
+    assert link.site_id == example.id and link.source_domain == "spokewise.com"
     assert link.next_check_at is not None and link.status == "unchecked"
-    lost = db.session.scalar(select(Backlink).where(Backlink.source_url.like("%directory.example.com%")))
+    lost = db.session.scalar(select(Backlink).where(Backlink.source_url.like("%list.spokewise.com%")))
     assert lost is None  # the export says it is lost: nothing to verify
 
 
@@ -146,11 +146,11 @@ def test_contacts_are_unique_per_workspace_ignoring_case(workspace_id):
 
 def test_tags_from_the_file_and_the_options_are_created_once(workspace_id):
     run(workspace_id, sample_bytes("pitchbox-partner-import.csv"), ImportOptions(tags=("Batch 1", "batch 1")))
-    example = site(workspace_id, "example.com")
-    assert sorted(t.name for t in example.tags) == ["Batch 1", "Home & Garden"]
-    run(workspace_id, csv_bytes("Website,Tags", "example.com,home & garden; Garden"), ImportOptions())
+    example = site(workspace_id, "spokewise.com")
+    assert sorted(t.name for t in example.tags) == ["Batch 1", "Cycling"]
+    run(workspace_id, csv_bytes("Website,Tags", "spokewise.com,cycling; Garden"), ImportOptions())
     db.session.expire_all()
-    assert sorted(t.name for t in site(workspace_id, "example.com").tags) == ["Batch 1", "Garden", "Home & Garden"]
+    assert sorted(t.name for t in site(workspace_id, "spokewise.com").tags) == ["Batch 1", "Cycling", "Garden"]
     assert counts(workspace_id)["tags"] == 6  # four categories of the file, Batch 1 and Garden
 
 

@@ -67,8 +67,11 @@ def test_sort_by_domain_and_by_last_contact(ws):
 
 def test_search_by_domain_takes_wildcards_literally(ws):
     assert domains(ws, q="ALPHA") == ["alpha.com"]
-    assert domains(ws, q="_x") == ["charlie_x.net"]  # "_" is not "any character"
+    assert domains(ws, q="e_x") == ["charlie_x.net"]  # "_" is not "any character"
     assert domains(ws, q="%") == []
+    assert domains(ws, q="o%") == []
+    assert domains(ws, q="ch") == ["charlie_x.net"]  # under three characters: the start of the domain
+    assert domains(ws, q="_x") == []
     assert domains(ws, q=".co") == ["alpha.com", "foxtrot100.com", "bravo.co.uk"]
 
 

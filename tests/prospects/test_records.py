@@ -20,132 +20,133 @@ def test_ahrefs_backlinks_become_links_and_sites_with_domain_rating():
     parsed = read_export(sample_bytes("ahrefs-backlinks-v3.csv"))
     assert parsed.encoding == "utf-16-le" and parsed.delimiter == "\t"
     sites = {p.domain: p for p in parsed.prospects}
-    assert set(sites) == {"example.com", "example.org", "example.net", "example.edu"}
-    # blog.example.com (DR 61) and directory.example.com (DR 12) are one site; its strongest figure wins.
-    assert sites["example.com"].metrics == {"dr": 61.0, "traffic": 12400.0}
-    assert sites["example.com"].hosts == ["blog.example.com", "directory.example.com"]
-    assert sites["example.com"].rows == [2, 6]
-    assert sites["example.edu"].metric_sources == {"dr": "ahrefs", "traffic": "ahrefs"}
-    assert sites["example.edu"].page_urls == ["https://www.example.edu/resources/links.html"]
+    assert set(sites) == {"spokewise.com", "pedalpost.org", "chainline.net", "velocollege.edu"}
+    # blog.spokewise.com (DR 58) and list.spokewise.com (DR 9) are one site; its strongest figure wins.
+    assert sites["spokewise.com"].metrics == {"dr": 58.0, "traffic": 9100.0}
+    assert sites["spokewise.com"].hosts == ["blog.spokewise.com", "list.spokewise.com"]
+    assert sites["spokewise.com"].rows == [2, 6]
+    assert sites["velocollege.edu"].metric_sources == {"dr": "ahrefs", "traffic": "ahrefs"}
+    assert sites["velocollege.edu"].page_urls == ["https://www.velocollege.edu/library/cycling-links.html"]
 
     links = {b.source_url: b for b in parsed.backlinks}
     assert len(links) == 6
-    forum = links["https://forum.example.org/t/broken-widgets/8812"]
-    assert (forum.target_url, forum.anchor, forum.rel) == ("https://yoursite.example/", "yoursite.example", ("ugc",))
-    assert (forum.first_seen, forum.last_seen, forum.lost) == (date(2023, 11, 2), date(2025, 5, 29), False)
-    assert forum.metrics["ur"] == 9.0 and forum.metrics["traffic"] == 15.0
-    assert forum.source_title == "Community thread: broken widgets"
+    forum = links["https://forum.pedalpost.org/threads/creaky-bottom-bracket/5521"]
+    assert (forum.target_url, forum.anchor, forum.rel) == ("https://ourshop.example/", "ourshop.example", ("ugc",))
+    assert (forum.first_seen, forum.last_seen, forum.lost) == (date(2023, 10, 21), date(2025, 7, 2), False)
+    assert forum.metrics["ur"] == 7.0 and forum.metrics["traffic"] == 22.0
+    assert forum.source_title == "Creaky bottom bracket help"
     assert forum.in_content is True
-    news = links["https://news.example.net/best-widget-shops-2025"]
+    news = links["https://news.chainline.net/best-bike-shops-2025"]
     assert news.rel == ("sponsored",) and news.nofollow is False
-    directory = links["https://directory.example.com/widgets?page=4"]
-    assert directory.lost and directory.lost_at == date(2025, 2, 17)
+    directory = links["https://list.spokewise.com/bike-shops?page=7"]
+    assert directory.lost and directory.lost_at == date(2025, 3, 18)
     assert directory.metrics["is_spam"] == 1.0
-    assert directory.extra["Drop reason"] == "page 404"
-    image = links["https://photos.example.org/gallery/widgets"]
+    assert directory.extra["Drop reason"] == "page not found"
+    image = links["https://photos.pedalpost.org/albums/wheel-builds"]
     assert (image.link_type, image.anchor, image.rel) == ("image", None, ("nofollow",))
 
 
 def test_ahrefs_referring_domains_add_up_links_across_subdomains():
     sites = _sites("ahrefs-refdomains-v3.csv")
-    example = sites["example.com"]
-    assert example.metrics["dr"] == 61.0
-    assert example.metrics["is_spam"] == 1.0  # directory.example.com is flagged: the cautious reading wins
-    assert example.metrics["links_to_target"] == 4 + 12
-    assert sites["example.edu"].metrics["ref_domains_dofollow"] == 8800.0
-    assert sites["example.net"].metrics["traffic"] == 98000.0  # the header is "Traffic " with a trailing space
+    example = sites["spokewise.com"]
+    assert example.metrics["dr"] == 58.0
+    assert example.metrics["is_spam"] == 1.0  # list.spokewise.com is flagged: the cautious reading wins
+    assert example.metrics["links_to_target"] == 3 + 9
+    assert sites["velocollege.edu"].metrics["ref_domains_dofollow"] == 7600.0
+    assert sites["chainline.net"].metrics["traffic"] == 87000.0  # the header is "Traffic " with a trailing space
 
 
 def test_ahrefs_batch_analysis_gives_site_metrics():
     sites = _sites("ahrefs-batch-analysis.csv")
-    assert sites["example.edu"].metrics == {
-        "ur": 58.0, "dr": 77.0, "ahrefs_rank": 88012.0, "ref_domains": 8800.0, "ref_domains_dofollow": 7900.0,
-        "linked_domains": 450.0, "backlinks": 250000.0, "keywords": 12000.0, "traffic": 56000.0,
+    assert sites["velocollege.edu"].metrics == {
+        "ur": 55.0, "dr": 74.0, "ahrefs_rank": 91230.0, "ref_domains": 7600.0, "ref_domains_dofollow": 6900.0,
+        "linked_domains": 390.0, "backlinks": 231000.0, "keywords": 9800.0, "traffic": 43000.0,
     }  # fmt: skip
-    assert sites["example.com"].hosts == ["example.com", "shop.example.com"]
+    assert sites["spokewise.com"].hosts == ["spokewise.com", "shop.spokewise.com"]
 
 
 def test_semrush_exports():
     parsed = read_export(sample_bytes("semrush-backlinks.csv"))
     links = {b.source_url: b for b in parsed.backlinks}
-    forum = links["https://forum.example.org/t/broken-widgets/8812"]
-    assert forum.rel == ("nofollow", "ugc") and forum.metrics["as"] == 18.0
-    assert links["https://photos.example.org/gallery/widgets"].link_type == "image"
-    assert links["https://blog.example.com/widget-tools/"].link_type == "text"
-    assert links["https://directory.example.com/widgets?page=4"].lost is True
+    forum = links["https://forum.pedalpost.org/threads/creaky-bottom-bracket/5521"]
+    assert forum.rel == ("nofollow", "ugc") and forum.metrics["as"] == 16.0
+    assert links["https://photos.pedalpost.org/albums/wheel-builds"].link_type == "image"
+    assert links["https://blog.spokewise.com/truing-stands/"].link_type == "text"
+    assert links["https://list.spokewise.com/bike-shops?page=7"].lost is True
     assert all(p.metrics == {} for p in parsed.prospects)  # page scores belong to pages, not to sites
     sites = _sites("semrush-refdomains.csv")
-    assert sites["example.net"].metrics == {"as": 62.0, "links_to_target": 1.0}
-    assert sites["example.net"].metric_sources == {"as": "semrush", "links_to_target": "semrush"}
+    assert sites["chainline.net"].metrics == {"as": 60.0, "links_to_target": 1.0}
+    assert sites["chainline.net"].metric_sources == {"as": "semrush", "links_to_target": "semrush"}
 
 
 def test_moz_exports():
     parsed = read_export(sample_bytes("moz-inbound-links-ose-2016.csv"))
     sites = {p.domain: p for p in parsed.prospects}
-    assert sites["example.net"].metrics == {"da": 70.0, "ref_domains": 5300.0, "spam_flags": 1.0}
+    assert sites["chainline.net"].metrics == {"da": 67.0, "ref_domains": 4900.0, "spam_flags": 1.0}
     links = {b.source_url: b for b in parsed.backlinks}
-    assert links["https://forum.example.org/t/broken-widgets/8812"].nofollow is True
-    assert links["https://blog.example.com/widget-tools/"].nofollow is False
-    assert links["https://www.example.edu/resources/links.html"].link_type == "redirect"
-    assert links["https://blog.example.com/widget-tools/"].metrics == {"pa": 38.0, "ref_domains": 12.0}
+    assert links["https://forum.pedalpost.org/threads/creaky-bottom-bracket/5521"].nofollow is True
+    assert links["https://blog.spokewise.com/truing-stands/"].nofollow is False
+    assert links["https://www.velocollege.edu/library/cycling-links.html"].link_type == "redirect"
+    assert links["https://blog.spokewise.com/truing-stands/"].metrics == {"pa": 35.0, "ref_domains": 10.0}
     domains = _sites("moz-linking-domains-unverified.csv")
-    assert domains["example.com"].metrics["spam"] == 9.0  # "9%" of directory.example.com, the worse of two
-    assert domains["example.edu"].metrics == {"da": 74.0, "ref_domains": 8700.0, "links_to_target": 2.0, "spam": 0.0}
+    assert domains["spokewise.com"].metrics["spam"] == 8.0  # "8%" of list.spokewise.com, the worse of two
+    college = domains["velocollege.edu"]
+    assert college.metrics == {"da": 71.0, "ref_domains": 7900.0, "links_to_target": 2.0, "spam": 0.0}
 
 
 def test_majestic_flags_are_empty_unless_set():
     parsed = read_export(sample_bytes("majestic-backlinks-download.csv"))
     links = {b.source_url: b for b in parsed.backlinks}
-    assert links["https://forum.example.org/t/broken-widgets/8812"].nofollow is True
-    assert links["https://blog.example.com/widget-tools/"].nofollow is False
-    assert links["https://blog.example.com/widget-tools/"].metrics == {"cf": 24.0, "tf": 19.0}
-    assert links["https://photos.example.org/gallery/widgets"].link_type == "image"
-    assert links["https://www.example.edu/resources/links.html"].link_type == "redirect"
-    old = links["https://directory.example.com/widgets?page=4"]
-    assert old.lost is True and old.first_seen == date(2023, 3, 17) and old.last_seen == date(2025, 2, 10)
+    assert links["https://forum.pedalpost.org/threads/creaky-bottom-bracket/5521"].nofollow is True
+    assert links["https://blog.spokewise.com/truing-stands/"].nofollow is False
+    assert links["https://blog.spokewise.com/truing-stands/"].metrics == {"cf": 22.0, "tf": 17.0}
+    assert links["https://photos.pedalpost.org/albums/wheel-builds"].link_type == "image"
+    assert links["https://www.velocollege.edu/library/cycling-links.html"].link_type == "redirect"
+    old = links["https://list.spokewise.com/bike-shops?page=7"]
+    assert old.lost is True and old.first_seen == date(2023, 4, 25) and old.last_seen == date(2025, 3, 11)
 
 
 def test_search_console_exports():
     parsed = read_export(sample_bytes("gsc-latest-links.csv"))
     assert parsed.encoding == "utf-8-sig"
     assert [(b.domain, b.last_seen) for b in parsed.backlinks][:2] == [
-        ("example.net", date(2025, 6, 1)),
-        ("example.com", date(2025, 5, 30)),
+        ("chainline.net", date(2025, 7, 4)),
+        ("spokewise.com", date(2025, 7, 2)),
     ]
     sites = _sites("gsc-top-linking-sites.csv")
-    assert sites["example.com"].metrics == {"links_to_target": 4 + 1240, "target_pages": 12.0}
-    assert sites["example.com"].metric_sources["links_to_target"] == "gsc"
+    assert sites["spokewise.com"].metrics == {"links_to_target": 3 + 1875, "target_pages": 9.0}
+    assert sites["spokewise.com"].metric_sources["links_to_target"] == "gsc"
 
 
 def test_outreach_tool_imports_carry_contacts_and_names():
     sites = _sites("pitchbox-partner-import.csv")
-    blog = sites["example.com"]
+    blog = sites["spokewise.com"]
     # Two rows for the same partner and contact: one site, one contact.
-    assert blog.rows == [2, 3] and blog.tags == ["Home & Garden"] and blog.name == "Example Media"
+    assert blog.rows == [2, 3] and blog.tags == ["Cycling"] and blog.name == "Spokewise Media"
     assert [(c.email, c.name, c.first_name, c.is_role) for c in blog.contacts] == [
-        ("jane.roe@example.com", "Jane Roe", "Jane", False)
+        ("mara.quill@spokewise.com", "Mara Quill", "Mara", False)
     ]
-    assert [(c.email, c.is_role) for c in sites["example.net"].contacts] == [("editor@example.net", True)]
+    assert [(c.email, c.is_role) for c in sites["chainline.net"].contacts] == [("editor@chainline.net", True)]
     buzz = read_export(sample_bytes("buzzstream-link-partners-import-legacy.csv"))
-    assert {p.domain: p.name for p in buzz.prospects}["example.edu"] == "Example University"
-    assert len(buzz.backlinks) == 5 and buzz.backlinks[0].anchor == "the widget repair guide"
+    assert {p.domain: p.name for p in buzz.prospects}["velocollege.edu"] == "Velo College"
+    assert len(buzz.backlinks) == 5 and buzz.backlinks[0].anchor == "the wheel truing guide"
 
 
 def test_hunter_contacts_keep_confidence_and_role_flags():
     (site,) = read_export(sample_bytes("hunter-domain-search-unverified.csv")).prospects
-    assert site.domain == "example.com" and site.name == "Example Media"
+    assert site.domain == "cranksmith.com" and site.name == "Cranksmith Media"
     contacts = {c.email: c for c in site.contacts}
-    assert contacts["jane.roe@example.com"].position == "Editor"
-    assert contacts["jane.roe@example.com"].confidence == 97.0
-    assert contacts["partnerships@example.com"].is_role and contacts["info@example.com"].is_role
-    assert not contacts["s.kim@example.com"].is_role
+    assert contacts["olga.finch@cranksmith.com"].position == "Editor"
+    assert contacts["olga.finch@cranksmith.com"].confidence == 95.0
+    assert contacts["press@cranksmith.com"].is_role and contacts["hello@cranksmith.com"].is_role
+    assert not contacts["d.reyes@cranksmith.com"].is_role
 
 
 def test_bad_rows_are_reported_by_number_and_the_rest_imported():
     header, rows, _ = sample_table("pitchbox-partner-import.csv")
     rows = [list(r) for r in rows]
     rows[1][0] = "ht!tp://bad url"  # file row 3
-    rows[2][2] = "editor@@example.net"  # file row 4
+    rows[2][2] = "editor@@chainline.net"  # file row 4
     rows[3][0] = "https://192.168.0.10/"  # file row 5: an IP has no registrable domain
     rows.append(["", "News", "", "Ann", "", "", "", "", ""])  # file row 7: nothing names a site
     rows.append(["https://a.example.io", "", "", "", "", "", "", "1", "follow", "extra cell"])  # row 8
@@ -153,11 +154,11 @@ def test_bad_rows_are_reported_by_number_and_the_rest_imported():
     errors = {e.row: e for e in parsed.errors}
     assert sorted(errors) == [3, 4, 5, 7, 8]
     assert errors[3].column == "Partner URL" and "'ht!tp://bad url' is not a valid URL" in errors[3].message
-    assert errors[4].column == "Contact Email" and "'editor@@example.net' is not a valid email" in errors[4].message
+    assert errors[4].column == "Contact Email" and "'editor@@chainline.net' is not a valid email" in errors[4].message
     assert "'192.168.0.10' has no registrable domain" in errors[5].message
     assert errors[7].message == "The row has no site URL, domain or email address."
     assert "10 cells but the header has 9 columns" in errors[8].message
-    assert [p.domain for p in parsed.prospects] == ["example.com", "example.edu"]
+    assert [p.domain for p in parsed.prospects] == ["spokewise.com", "velocollege.edu"]
 
 
 def test_bad_numbers_and_dates_name_their_column():
