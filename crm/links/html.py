@@ -64,18 +64,19 @@ def _text(root: LexborNode, skip: Callable[[LexborNode, bool], bool] | None = No
 
 
 def link_text(link: LexborNode) -> str:
-    """A link's anchor text as a reader meets it; an image link's alt text when it has no text of its own."""
+    """A link's anchor text as search engines read it: its text, or for an image link the images' alt text.
+
+    The title attribute and aria-label are not anchor text: a link whose only words are there carries none.
+    """
     text = _text(link)
     if text:
         return text
-    alts = [collapse(img.attributes.get("alt")) for img in link.css("img[alt]")]
+    alts = [collapse(img.attrs.get("alt")) for img in link.css("img[alt]")]
     text = " ".join(alt for alt in alts if alt)
     if text:
         return text
-    attrs = link.attributes
     # An <area> speaks through its own alt, as an image does.
-    own_alt = collapse(attrs.get("alt")) if link.tag == "area" else ""
-    return own_alt or collapse(attrs.get("aria-label")) or collapse(attrs.get("title"))
+    return collapse(link.attrs.get("alt")) if link.tag == "area" else ""
 
 
 def snippet(link: LexborNode, width: int = 160) -> str:
