@@ -99,11 +99,10 @@ def collect(parsed: ParsedPage, target_url: str, aliases: tuple[str, ...] = ()) 
     """Sort out the page's links about our target; only links to the target's own site are resolved."""
     result = PageLinks(outbound=parsed.outbound)
     target_sites = {site for site in (site_of(u) for u in (target_url, *aliases)) if site}
-    for order, ((node, href), site) in enumerate(zip(parsed.links, parsed.link_sites, strict=True)):
-        if site not in target_sites:
-            continue
+    for order in parsed.candidates(target_sites):
+        node, href = parsed.nodes[order], parsed.hrefs[order]
         url = parsed.resolve(href)
-        if url is None:
+        if url is None or site_of(url) not in target_sites:
             continue
         kind, differences = match_details(url, target_url, aliases, raw_href=href)
         if kind in FOUND_MATCHES:

@@ -86,13 +86,16 @@ def _directive_set(items: list[str], now: datetime) -> set[str]:
     return tokens
 
 
-def meta_robots(tree: LexborHTMLParser, now: datetime | None = None) -> set[str]:
-    """Directives from <meta name="robots"> and <meta name="googlebot">, wherever they sit in the page."""
+def meta_robots(tree: LexborHTMLParser, now: datetime | None = None, metas: list | None = None) -> set[str]:
+    """Directives from <meta name="robots"> and <meta name="googlebot">, wherever they sit in the page.
+
+    `metas` are the page's <meta> elements when the caller has them already (ParsedPage.metas).
+    """
     now = now or datetime.now(UTC)
     found: set[str] = set()
-    for meta in tree.css("meta[name][content]"):
+    for meta in tree.css("meta") if metas is None else metas:
         attrs = meta.attrs
-        if (attrs.get("name") or "").strip().lower() in _OUR_AGENTS:
+        if "content" in attrs and (attrs.get("name") or "").strip().lower() in _OUR_AGENTS:
             found |= _directive_set(_items(attrs.get("content") or ""), now)
     return found
 
@@ -128,10 +131,11 @@ def _header_canonicals(link_header: str, base: str) -> list[str]:
 
 
 def directives(tree: LexborHTMLParser, headers: dict[str, str], base_url: str,
-               now: datetime | None = None) -> Directives:
+               now: datetime | None = None, metas: list | None = None) -> Directives:
     """Collect meta robots, X-Robots-Tag, the canonical URL and an instant meta refresh for a page."""
     result = Directives()
-    meta = meta_robots(tree, now)
+    metas = tree.css("meta") if metas is None else metas
+    meta = meta_robots(tree, now, metas)
     result.meta_noindex = "noindex" in meta
     result.meta_nofollow = "nofollow" in meta
     header = x_robots(headers.get("x-robots-tag", ""), now)
@@ -140,7 +144,8 @@ def directives(tree: LexborHTMLParser, headers: dict[str, str], base_url: str,
 
     # Search engines only honour a canonical in <head>; several different ones cancel each other out.
     canonicals = []
-    for link in tree.css("head link[rel][href]"):
+    head = tree.head
+    for link in head.css("link[rel][href]") if head is not None else ():
         if "canonical" in (link.attributes.get("rel") or "").lower().split():
             resolved = join(base_url, link.attributes.get("href") or "")
             if resolved:
@@ -152,7 +157,8 @@ def directives(tree: LexborHTMLParser, headers: dict[str, str], base_url: str,
     elif distinct:
         result.canonical_conflict = True
 
-    refresh = tree.css_first('meta[http-equiv="refresh" i][content]')
+    refresh = next((m for m in metas if (m.attrs.get("http-equiv") or "").strip().lower() == "refresh"
+                    and "content" in m.attrs), None)
     if refresh is not None:
         parsed = _REFRESH.match(refresh.attributes.get("content") or "")
         if parsed and parsed.group(2) and int(parsed.group(1)) == 0:

@@ -31,11 +31,10 @@ def read_page(page: FetchResult, parsed: ParsedPage | None = None) -> PageRead |
     node = tree.css_first("title")
     title = " ".join((node.text() if node is not None else "").split())[:500]
     own = parsed.page_site
-    domains = {site for (node, _href), site in zip(parsed.links, parsed.link_sites, strict=True)
-               if site and site != own and node.tag == "a"}
+    domains = {site for site in parsed.site_counts if site and site != own}
     return PageRead(
         title=title,
         text=main_text(tree)[:MAX_TEXT_CHARS],
-        language=page_language(tree, page.headers.get("content-language", "")),
+        language=page_language(tree, page.headers.get("content-language", ""), parsed.metas),
         outbound_domains=len(domains),
     )

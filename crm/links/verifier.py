@@ -155,8 +155,8 @@ def _describe_link(verdict: Verdict, link: Candidate) -> None:
 
 def _read_signals(verdict: Verdict, parsed: ParsedPage, page: FetchResult, now: datetime | None) -> None:
     """Record the page-level indexing and following signals, and whether the page is indexable."""
-    signals = directives(parsed.tree, page.headers, parsed.base_url, now=now)
-    verdict.language = page_language(parsed.tree, page.headers.get("content-language", ""))
+    signals = directives(parsed.tree, page.headers, parsed.base_url, now=now, metas=parsed.metas)
+    verdict.language = page_language(parsed.tree, page.headers.get("content-language", ""), parsed.metas)
     verdict.page_noindex, verdict.page_nofollow = signals.meta_noindex, signals.meta_nofollow
     verdict.x_robots_noindex, verdict.x_robots_nofollow = signals.header_noindex, signals.header_nofollow
     verdict.canonical = signals.canonical
