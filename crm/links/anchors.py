@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborNode
 
 from crm.links.html import noscript_links
+from crm.links.parsedpage import ParsedPage
 from crm.links.placement import hidden_kind, placement
-from crm.net.urls import FOUND_MATCHES, join, match_rank, match_target, site_of
+from crm.net.matching import FOUND_MATCHES, match_details, match_rank
+from crm.net.urls import site_of
 
 NOFOLLOW_TOKENS = ("nofollow", "sponsored", "ugc")
 # Enough to pick the best of many identical links (a sitewide footer repeated in a long page)
@@ -16,9 +19,13 @@ NOFOLLOW_TOKENS = ("nofollow", "sponsored", "ugc")
 _ANALYSE_AT_MOST = 200
 
 
+_ASCII_SPACE = re.compile(r"[\t\n\f\r ]+")
+_ASCII_UPPER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def rel_tokens(value: str | None) -> list[str]:
-    """The rel attribute as browsers split it: ASCII-whitespace tokens, lowercase, deduplicated, sorted."""
-    return sorted(set((value or "").lower().split()))
+    """The rel attribute as browsers split it: ASCII-whitespace tokens, ASCII-lowercased, deduplicated, sorted."""
+    return sorted({token for token in _ASCII_SPACE.split((value or "").translate(_ASCII_UPPER)) if token})
 
 
 @dataclass
@@ -29,6 +36,7 @@ class Candidate:
     url: str
     match: str
     order: int
+    differences: list[str] = field(default_factory=list)
     area: bool = False
     noscript: bool = False
     rel: list[str] = field(default_factory=list)
@@ -48,14 +56,15 @@ class Candidate:
         return self
 
     def sort_key(self) -> tuple:
-        """Best link first: seen by browsers, followed, visible, in the content, an <a>, closest match, earliest."""
+        """Best link first: seen by browsers, visible, followed, in the content, an <a>, closest match, earliest."""
         return (
             self.noscript,
-            not self.followed,
             self.hidden is not None,
+            not self.followed,
             self.placement != "content",
             self.area,
             match_rank(self.match),
+            len(self.differences),
             self.order,
         )
 
@@ -86,37 +95,25 @@ def _best_of(pool: list[Candidate]) -> Candidate:
     return min(analysed, key=Candidate.sort_key)
 
 
-def collect(tree: LexborHTMLParser, base_url: str, page_site: str | None, target_url: str,
-            aliases: tuple[str, ...] = ()) -> PageLinks:
-    """Resolve every <a href> and <area href> against the document base and sort out those about our target."""
-    result = PageLinks()
+def collect(parsed: ParsedPage, target_url: str, aliases: tuple[str, ...] = ()) -> PageLinks:
+    """Sort out the page's links about our target; only links to the target's own site are resolved."""
+    result = PageLinks(outbound=parsed.outbound)
     target_sites = {site for site in (site_of(u) for u in (target_url, *aliases)) if site}
-    for order, node in enumerate(tree.css("a[href], area[href]")):
-        url = join(base_url, node.attributes.get("href") or "")
-        if url is None:
+    for order in parsed.candidates(target_sites):
+        node, href = parsed.nodes[order], parsed.hrefs[order]
+        url = parsed.resolve(href)
+        if url is None or site_of(url) not in target_sites:
             continue
-        site = site_of(url)
-        if site != page_site:
-            result.outbound += 1
-        if site not in target_sites:
-            continue
-        kind = match_target(url, target_url, aliases)
+        kind, differences = match_details(url, target_url, aliases, raw_href=href)
         if kind in FOUND_MATCHES:
-            result.found.append(Candidate(node, url, kind, order, area=node.tag == "area"))
+            result.found.append(Candidate(node, url, kind, order, differences, area=node.tag == "area"))
         elif kind == "same_domain":
             result.wrong.append(Candidate(node, url, kind, order, area=node.tag == "area"))
     if not result.found:
-        for order, node in enumerate(noscript_links(tree)):
-            url = join(base_url, node.attributes.get("href") or "")
-            kind = match_target(url, target_url, aliases) if url else None
+        for order, node in enumerate(noscript_links(parsed.tree)):
+            href = node.attrs.get("href") or ""
+            url = parsed.resolve(href)
+            kind, differences = match_details(url, target_url, aliases, raw_href=href) if url else (None, [])
             if kind in FOUND_MATCHES:
-                result.noscript.append(Candidate(node, url, kind, order, noscript=True))
+                result.noscript.append(Candidate(node, url, kind, order, differences, noscript=True))
     return result
-
-
-def first_base_url(tree: LexborHTMLParser, document_url: str) -> str:
-    """The document base URL: the first <base href> resolved against the page URL, as browsers use it."""
-    base = tree.css_first("base[href]")
-    if base is None:
-        return document_url
-    return join(document_url, base.attributes.get("href") or "") or document_url

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from crm.links.parsedpage import ParsedPage
 from crm.links.rendering import Renderer, RenderLimits, RenderReport
 from crm.links.verifier import Verdict, verify
 from crm.net import Fetcher, FetchPolicy, FetchResult
@@ -32,6 +33,7 @@ class SourceResult:
     verdicts: list[Verdict] = field(default_factory=list)
     rendered: bool = False
     render: RenderReport | None = None
+    parsed: ParsedPage | None = None  # the one parse of `page`, shared with the page facts
 
 
 def policy_from(config: Mapping[str, Any]) -> FetchPolicy:
@@ -50,9 +52,15 @@ def renderer_from(config: Mapping[str, Any], policy: FetchPolicy, resolver: Reso
     return Renderer(policy, resolver=resolver, limits=limits)
 
 
-def _verify_all(page: FetchResult, expectations: list[Expectation]) -> list[Verdict]:
+def _parse(page: FetchResult) -> ParsedPage | None:
+    """One parse of a page that has a body to read; None otherwise (the verifier then reports why)."""
+    return ParsedPage.from_fetch(page) if page.ok and page.body else None
+
+
+def _verify_all(page: FetchResult, expectations: list[Expectation], parsed: ParsedPage | None) -> list[Verdict]:
     return [
-        verify(page, e.target_url, aliases=e.aliases, expected_anchor=e.expected_anchor, expected_rel=e.expected_rel)
+        verify(page, e.target_url, aliases=e.aliases, expected_anchor=e.expected_anchor, expected_rel=e.expected_rel,
+               parsed=parsed)
         for e in expectations
     ]
 
@@ -60,19 +68,18 @@ def _verify_all(page: FetchResult, expectations: list[Expectation]) -> list[Verd
 def check_page(url: str, fetched: FetchResult, expectations: list[Expectation],
                renderer: Renderer | None = None) -> SourceResult:
     """Verify every expectation on one fetched page; render it when the static HTML lacks a link."""
-    verdicts = _verify_all(fetched, expectations)
-    result = SourceResult(url=url, fetched=fetched, page=fetched, verdicts=verdicts)
+    parsed = _parse(fetched)
+    verdicts = _verify_all(fetched, expectations, parsed)
+    result = SourceResult(url=url, fetched=fetched, page=fetched, verdicts=verdicts, parsed=parsed)
     if renderer is not None and any(v.status == "missing" for v in verdicts):
         # Scripts may build the link; the rendered DOM goes through the very same verifier.
         rendered, report = renderer.render(fetched)
         result.render = report
         if rendered is not None:
-            result.page, result.rendered = rendered, True
-            result.verdicts = [
-                verify(rendered, e.target_url, aliases=e.aliases, expected_anchor=e.expected_anchor,
-                       expected_rel=e.expected_rel) if v.status == "missing" else v
-                for v, e in zip(verdicts, expectations, strict=True)
-            ]
+            result.page, result.rendered, result.parsed = rendered, True, _parse(rendered)
+            again = _verify_all(rendered, expectations, result.parsed)
+            result.verdicts = [new if old.status == "missing" else old
+                               for old, new in zip(verdicts, again, strict=True)]
     return result
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from crm.links.encoding import decode_html
+from crm.links.encoding import decode_html, sniff_encoding
 from crm.links.placement import region_labels
 
 # Never part of what a reader reads.
@@ -29,9 +29,20 @@ _LANG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{1,8})*$")
 
 def parse_html(body: bytes, content_type: str = "") -> tuple[LexborHTMLParser, str]:
     """Decode and parse a response body into the DOM a browser with scripting on builds; returns (tree, codec)."""
-    text, codec = decode_html(body, content_type)
+    codec, source = sniff_encoding(body, content_type)
     # Scripting on, as in a browser: <noscript> holds text, so it cannot push <head> elements into <body>.
+    if codec == "utf-8" and source != "bom" and (source == "detected" or _valid_utf8(body)):
+        return LexborHTMLParser(body, scripting=True), codec  # the parser reads UTF-8 bytes as they are
+    text, codec = decode_html(body, content_type)
     return LexborHTMLParser(text, scripting=True), codec
+
+
+def _valid_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def collapse(text: str | None) -> str:
@@ -64,18 +75,19 @@ def _text(root: LexborNode, skip: Callable[[LexborNode, bool], bool] | None = No
 
 
 def link_text(link: LexborNode) -> str:
-    """A link's anchor text as a reader meets it; an image link's alt text when it has no text of its own."""
+    """A link's anchor text as search engines read it: its text, or for an image link the images' alt text.
+
+    The title attribute and aria-label are not anchor text: a link whose only words are there carries none.
+    """
     text = _text(link)
     if text:
         return text
-    alts = [collapse(img.attributes.get("alt")) for img in link.css("img[alt]")]
+    alts = [collapse(img.attrs.get("alt")) for img in link.css("img[alt]")]
     text = " ".join(alt for alt in alts if alt)
     if text:
         return text
-    attrs = link.attributes
     # An <area> speaks through its own alt, as an image does.
-    own_alt = collapse(attrs.get("alt")) if link.tag == "area" else ""
-    return own_alt or collapse(attrs.get("aria-label")) or collapse(attrs.get("title"))
+    return collapse(link.attrs.get("alt")) if link.tag == "area" else ""
 
 
 def snippet(link: LexborNode, width: int = 160) -> str:
@@ -131,15 +143,16 @@ def word_count(text: str) -> int:
     return cjk + len(spaced.split())
 
 
-def page_language(tree: LexborHTMLParser, content_language: str = "") -> str | None:
+def page_language(tree: LexborHTMLParser, content_language: str = "", metas: list | None = None) -> str | None:
     """The page's language tag, lowercase ("en-gb"): <html lang>, then a Content-Language meta or header."""
     candidates = []
     root = tree.css_first("html")
     if root is not None:
-        candidates.append(root.attributes.get("lang") or root.attributes.get("xml:lang"))
-    meta = tree.css_first('meta[http-equiv="content-language" i]')
+        candidates.append(root.attrs.get("lang") or root.attrs.get("xml:lang"))
+    meta = next((m for m in (tree.css("meta") if metas is None else metas)
+                 if (m.attrs.get("http-equiv") or "").strip().lower() == "content-language"), None)
     if meta is not None:
-        candidates.append(meta.attributes.get("content"))
+        candidates.append(meta.attrs.get("content"))
     candidates.append(content_language)
     for value in candidates:
         tag = (value or "").split(",")[0].strip().replace("_", "-").lower()

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crm.links.anchors import first_base_url
-from crm.links.html import main_text, page_language, parse_html
+from crm.links.html import main_text, page_language
+from crm.links.parsedpage import ParsedPage
 from crm.net.result import FetchResult
-from crm.net.urls import join, site_of
 
 # Enough text for relevance and spam signals; longer pages add nothing but storage.
 MAX_TEXT_CHARS = 60_000
@@ -23,25 +22,19 @@ class PageRead:
     outbound_domains: int
 
 
-def read_page(page: FetchResult) -> PageRead | None:
-    """Read a fetched HTML page; None when the fetch brought no page body."""
+def read_page(page: FetchResult, parsed: ParsedPage | None = None) -> PageRead | None:
+    """Read a fetched HTML page (reusing the verifier's parse when given); None when the fetch brought no body."""
     if not page.ok or not page.body:
         return None
-    tree, _codec = parse_html(page.body, page.headers.get("content-type", ""))
+    parsed = parsed or ParsedPage.from_fetch(page)
+    tree = parsed.tree
     node = tree.css_first("title")
     title = " ".join((node.text() if node is not None else "").split())[:500]
-    final_url = page.final_url or page.url
-    base = first_base_url(tree, final_url)
-    own = site_of(final_url)
-    domains = set()
-    for link in tree.css("a[href]"):
-        url = join(base, link.attributes.get("href") or "")
-        site = site_of(url) if url else None
-        if site and site != own:
-            domains.add(site)
+    own = parsed.page_site
+    domains = {site for site in parsed.site_counts if site and site != own}
     return PageRead(
         title=title,
         text=main_text(tree)[:MAX_TEXT_CHARS],
-        language=page_language(tree, page.headers.get("content-language", "")),
+        language=page_language(tree, page.headers.get("content-language", ""), parsed.metas),
         outbound_domains=len(domains),
     )

@@ -123,24 +123,35 @@ _STYLE_RULES = (
 )
 
 
+_DISPLAY = re.compile(r"(?:^|;)\s*display\s*:\s*([a-z-]+)")
+_VISIBILITY = re.compile(r"(?:^|;)\s*visibility\s*:\s*([a-z]+)")
+
+
 # Only what the markup itself says is checked: stylesheets are not loaded, so a class that a
-# stylesheet hides goes unnoticed.
+# stylesheet hides goes unnoticed. Visibility inherits, so the nearest element that sets it decides.
 def hidden_kind(link: LexborNode) -> str | None:
     """Why a reader cannot see a link (hidden_attribute, aria_hidden, display_none, ...); None when visible."""
     node: LexborNode | None = link
+    visibility_set = False
     while node is not None and node.tag not in ("html", "-document", None):
         if node.tag == "noscript":
             return "noscript"
-        attrs = node.attributes
-        if "hidden" in attrs:
+        attrs = node.attrs
+        style = (attrs.get("style") or "").lower()
+        display = _DISPLAY.search(style) if style else None
+        # An inline display other than none overrides what the hidden attribute does.
+        if "hidden" in attrs and (display is None or display.group(1) == "none"):
             return "hidden_attribute"
         if (attrs.get("aria-hidden") or "").strip().lower() == "true":
             return "aria_hidden"
-        style = attrs.get("style")
         if style:
-            style = style.lower()
+            visibility = _VISIBILITY.search(style)
+            if visibility is not None and not visibility_set:
+                visibility_set = True
+                if visibility.group(1) in ("hidden", "collapse"):
+                    return "visibility_hidden"
             for kind, pattern in _STYLE_RULES:
-                if pattern.search(style):
+                if kind != "visibility_hidden" and pattern.search(style):
                     return kind
         node = node.parent
     return None

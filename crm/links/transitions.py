@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crm.net.urls import match_target
+from crm.net.matching import match_target
 
 PRESENT = ("live", "live_nofollow", "not_indexable")  # the link is on the page
 LIVE = ("live", "live_nofollow")

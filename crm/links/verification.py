@@ -58,7 +58,7 @@ def _record_source(result: SourceResult, backlinks: list[Backlink], quality: Qua
 
     `counts` is this page's own tally, merged by the caller only once the page's checks are committed.
     """
-    read = read_page(result.page)
+    read = read_page(result.page, result.parsed)
     if read is not None and any(v.status != "unverified" for v in result.verdicts):
         for workspace_id in {b.workspace_id for b in backlinks}:
             quality.remember_page(workspace_id, result.url, read)

@@ -8,14 +8,15 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 
-from selectolax.lexbor import LexborHTMLParser
-
-from crm.links.anchors import NOFOLLOW_TOKENS, Candidate, PageLinks, collect, first_base_url
-from crm.links.html import collapse, link_text, page_language, parse_html, snippet
+from crm.links.anchors import NOFOLLOW_TOKENS, Candidate, PageLinks, collect
+from crm.links.html import collapse, link_text, page_language, snippet
 from crm.links.indexing import directives, looks_like_not_found
+from crm.links.parsedpage import ParsedPage
+from crm.net.matching import match_target
 from crm.net.result import FetchResult
-from crm.net.urls import match_target, parse, site_of
+from crm.net.urls import parse, site_of
 
 STATUSES = ("live", "live_nofollow", "missing", "wrong_target", "not_indexable", "page_error", "blocked", "unverified")
 
@@ -39,12 +40,15 @@ class Verdict:
     status: str = "unverified"
     found: bool = False
     match: str | None = None
+    match_difference: list[str] = field(default_factory=list)
     link_url: str | None = None
     rel: list[str] = field(default_factory=list)
     anchor_text: str | None = None
+    link_title: str | None = None  # the title attribute: shown on hover, not anchor text
+    link_aria_label: str | None = None  # what screen readers say instead of the text, not anchor text
     http_status: int | None = None
     final_url: str = ""
-    indexable: bool = False
+    indexable: bool | None = False  # None when robots.txt kept us out of a page search engines may read
     reasons: list[str] = field(default_factory=list)
     placement: str | None = None
     outbound_links: int = 0
@@ -53,7 +57,8 @@ class Verdict:
     page_nofollow: bool = False
     x_robots_noindex: bool = False
     x_robots_nofollow: bool = False
-    robots_disallowed: bool = False
+    robots_disallowed: bool = False  # Googlebot may not crawl the page, so it is not indexed
+    robots_blocked_us: bool = False  # our own checker may not fetch the page (says nothing about indexing)
     canonical: str | None = None
     canonical_elsewhere: bool = False
     redirect_chain: list[dict] = field(default_factory=list)
@@ -94,8 +99,6 @@ def _status_failure(status: int) -> tuple[str, str] | None:
 
 def _fetch_failure(page: FetchResult) -> tuple[str, str] | None:
     """Status and reason when the fetch produced nothing the verifier can read."""
-    if page.error == "robots_disallowed":
-        return "blocked", "robots_disallowed"
     if page.error in _PAGE_ERRORS:
         return "page_error", _PAGE_ERRORS[page.error]
     if page.error:
@@ -137,19 +140,23 @@ def _redirected_home(page: FetchResult) -> bool:
 
 def _describe_link(verdict: Verdict, link: Candidate) -> None:
     verdict.match = link.match
+    verdict.match_difference = list(link.differences)
     verdict.link_url = link.url
     verdict.rel = list(link.rel)
     verdict.anchor_text = link_text(link.node)
+    attrs = link.node.attrs
+    verdict.link_title = collapse(attrs.get("title")) or None
+    verdict.link_aria_label = collapse(attrs.get("aria-label")) or None
     verdict.placement = link.placement
     verdict.hidden = link.hidden is not None
     verdict.hidden_kind = link.hidden
     verdict.snippet = snippet(link.node)
 
 
-def _read_signals(verdict: Verdict, tree: LexborHTMLParser, page: FetchResult, base_url: str) -> None:
+def _read_signals(verdict: Verdict, parsed: ParsedPage, page: FetchResult, now: datetime | None) -> None:
     """Record the page-level indexing and following signals, and whether the page is indexable."""
-    signals = directives(tree, page.headers, base_url)
-    verdict.language = page_language(tree, page.headers.get("content-language", ""))
+    signals = directives(parsed.tree, page.headers, parsed.base_url, now=now, metas=parsed.metas)
+    verdict.language = page_language(parsed.tree, page.headers.get("content-language", ""), parsed.metas)
     verdict.page_noindex, verdict.page_nofollow = signals.meta_noindex, signals.meta_nofollow
     verdict.x_robots_noindex, verdict.x_robots_nofollow = signals.header_noindex, signals.header_nofollow
     verdict.canonical = signals.canonical
@@ -172,9 +179,9 @@ def _read_signals(verdict: Verdict, tree: LexborHTMLParser, page: FetchResult, b
             verdict.reason(code)
 
 
-def _judge_absent(verdict: Verdict, tree: LexborHTMLParser, page: FetchResult, links: PageLinks) -> None:
+def _judge_absent(verdict: Verdict, parsed: ParsedPage, page: FetchResult, links: PageLinks) -> None:
     """No link to our target: a page that says it is gone, a link to the wrong page, or nothing."""
-    if looks_like_not_found(tree) or _redirected_home(page):
+    if looks_like_not_found(parsed.tree) or _redirected_home(page):
         verdict.status, verdict.indexable = "page_error", False
         verdict.reason("soft_404")
     elif links.wrong:
@@ -211,9 +218,25 @@ def _judge_found(verdict: Verdict, best: Candidate, expected_anchor: str | None,
         verdict.status = "live"
 
 
+def _judge_robots(verdict: Verdict, page: FetchResult) -> tuple[str, str] | None:
+    """Googlebot's robots.txt group decides indexing; our own group only whether we could look."""
+    verdict.robots_disallowed = page.googlebot_allowed is False
+    verdict.robots_blocked_us = page.robots_allowed is False or page.error == "robots_disallowed"
+    if page.error != "robots_disallowed":
+        return None
+    if verdict.robots_disallowed:
+        return "not_indexable", "robots_disallowed"  # Google may not read it either: not indexed, fetch or not
+    verdict.indexable = None  # search engines may well index it; we just may not look
+    return "blocked", "robots_blocked_us"
+
+
 def verify(page: FetchResult, target_url: str, *, aliases: Iterable[str] = (),
-           expected_anchor: str | None = None, expected_rel: str | Iterable[str] | None = None) -> Verdict:
-    """Judge one fetched source page for a link to target_url; aliases are URLs that redirect to our target."""
+           expected_anchor: str | None = None, expected_rel: str | Iterable[str] | None = None,
+           parsed: ParsedPage | None = None, now: datetime | None = None) -> Verdict:
+    """Judge one fetched source page for a link to target_url; aliases are URLs that redirect to our target.
+
+    Pass `parsed` (ParsedPage.from_fetch(page)) when checking several targets on one page, so it is parsed once.
+    """
     aliases = tuple(aliases)
     final_url = page.final_url or page.url
     verdict = Verdict(source_url=page.url, target_url=target_url, http_status=page.status, final_url=final_url,
@@ -222,22 +245,23 @@ def verify(page: FetchResult, target_url: str, *, aliases: Iterable[str] = (),
         verdict.redirect_chain = [{"url": hop.url, "status": hop.status} for hop in page.redirects]
         verdict.redirect_chain.append({"url": final_url, "status": page.status})
         verdict.reason("redirected")
-    verdict.robots_disallowed = page.robots_allowed is False or page.error == "robots_disallowed"
-    failure = _fetch_failure(page) if site_of(target_url) else ("unverified", "invalid_target")
+    failure = _judge_robots(verdict, page)
+    if failure is None:
+        failure = _fetch_failure(page) if site_of(target_url) else ("unverified", "invalid_target")
     if failure:
         verdict.status, code = failure
         verdict.reason(code)
         return verdict
 
-    tree, verdict.encoding = parse_html(page.body, page.headers.get("content-type", ""))
-    base_url = first_base_url(tree, final_url)
-    _read_signals(verdict, tree, page, base_url)
-    links = collect(tree, base_url, site_of(final_url), target_url, aliases)
+    parsed = parsed or ParsedPage.from_fetch(page)
+    verdict.encoding = parsed.codec
+    _read_signals(verdict, parsed, page, now)
+    links = collect(parsed, target_url, aliases)
     verdict.outbound_links = links.outbound
     verdict.links_to_target = len(links.found)
     best = links.best()
     if best is None:
-        _judge_absent(verdict, tree, page, links)
+        _judge_absent(verdict, parsed, page, links)
     elif best.noscript:
         # Browsers that run scripts never build these links, and neither does a rendering crawler.
         _describe_link(verdict, best)

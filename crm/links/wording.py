@@ -12,8 +12,8 @@ STATUS_WORDS: dict[str, tuple[str, str, str]] = {
     "missing": ("Missing", "danger", "The page loads but our link is not on it."),
     "wrong_target": ("Wrong target", "danger", "The page links to our site, but not to the page we agreed."),
     "page_error": ("Page error", "danger", "The linking page is gone or broken (for example it answers 404)."),
-    "blocked": ("Blocked by robots.txt", "warning", "The site's robots.txt forbids crawlers from reading the page, "
-                "so search engines will not see the link either."),
+    "blocked": ("Blocked by robots.txt", "warning", "The site's robots.txt keeps our link checker out, though it lets "
+                "Google in: the link could not be checked, and the page may well be indexed."),
     "unverified": ("Could not check", "secondary", "The page could not be read this time (a timeout, a bot wall, "
                    "a busy server). The link keeps its last known status and is checked again soon."),
 }
@@ -44,7 +44,8 @@ REASON_WORDS: dict[str, str] = {
     "blocked_address": "The linking page's address points into a private network, which we never fetch.",
     "too_many_redirects": "The linking page redirects too many times (a redirect loop).",
     "soft_404": "The page says it was not found, or sends readers to the home page (a 'soft 404').",
-    "robots_disallowed": "The site's robots.txt forbids crawling this page.",
+    "robots_disallowed": "The site's robots.txt forbids Googlebot to crawl this page, so it is not in Google's index.",
+    "robots_blocked_us": "The site's robots.txt keeps our link checker out of this page (Googlebot may read it).",
     # What the page tells search engines.
     "redirected": "The address redirects to another page; the link was checked there.",
     "page_noindex": "The page has a 'noindex' robots meta tag: search engines drop it from results.",
@@ -88,7 +89,7 @@ ALERT_TITLES = {
     "nofollow_added": "Nofollow added",
     "noindex": "Page no longer indexable",
     "wrong_target": "Link points to the wrong page",
-    "blocked": "Page blocked by robots.txt",
+    "blocked": "Page closed to our checker by robots.txt",
     "live": "Link is live",
     "improved": "Link improved",
     "changed": "Link changed",

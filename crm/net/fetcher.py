@@ -26,7 +26,7 @@ from crm.net.policy import FetchPolicy
 from crm.net.politeness import GateTimeoutError, HostGates, HostPausedError, Ticket, parse_retry_after
 from crm.net.reading import discard, network_error, read_body
 from crm.net.result import FetchResult, Hop
-from crm.net.robots import RobotsCache, RobotsRules, robots_url
+from crm.net.robots import GOOGLEBOT, RobotsCache, RobotsRules, robots_url
 from crm.net.transport import Deadline, PoolCache
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -152,6 +152,7 @@ class Fetcher:
             if check_robots:
                 rules = self._robots_rules(target, deadline, ticket)
                 result.robots_allowed = rules.allows(target.url, self.policy.product_token)
+                result.googlebot_allowed = None if rules.unreachable else rules.allows(target.url, GOOGLEBOT)
                 if not result.robots_allowed and rules.unreachable:
                     # RFC 9309: stay away from a host whose robots.txt cannot be read; that is not a "no".
                     raise FetchError("robots_unreachable", f"{target.origin}: {rules.reason}")
@@ -269,6 +270,8 @@ class Fetcher:
     def _response(self, result, target, response: BaseHTTPResponse, deadline, mode) -> tuple[int, str | None]:
         status = response.status
         headers = {name.lower(): response.headers[name] for name in response.headers}
+        if "x-robots-tag" in headers:  # each header is read on its own (crm.links.indexing.x_robots)
+            headers["x-robots-tag"] = "\n".join(response.headers.getlist("x-robots-tag"))
         location = headers.get("location")
         if status in _REDIRECTS and location:
             discard(response, status)

@@ -40,7 +40,8 @@ class FetchResult:
     error: str | None = None  # one of FETCH_ERRORS, or None
     error_detail: str = ""  # human-readable detail for the error
     elapsed: float = 0.0  # seconds, whole fetch including redirects
-    robots_allowed: bool | None = None  # None when robots.txt was not consulted
+    robots_allowed: bool | None = None  # our own agent's verdict; None when robots.txt was not consulted
+    googlebot_allowed: bool | None = None  # Googlebot's verdict from the same file (it decides indexing)
     not_modified: bool = False  # a conditional GET answered 304
     retry_after: float | None = None  # seconds, when the server asked us to come back later
 

@@ -1,4 +1,4 @@
-"""robots.txt per origin (RFC 9309): what a fetch of it means, parsed with Protego, cached with a TTL."""
+"""robots.txt per origin (RFC 9309): what a fetch of it means, its rules per agent, cached with a TTL."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from protego import Protego
-
 from crm.net.result import FetchResult
+from crm.net.robotstxt import RobotsFile
 
 ALLOW_ALL = "allow_all"
 DISALLOW_ALL = "disallow_all"
 PARSED = "parsed"
+# Whose view decides whether a page can be in the index that matters to a link buyer.
+GOOGLEBOT = "Googlebot"
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class RobotsRules:
 
     kind: str  # PARSED, ALLOW_ALL or DISALLOW_ALL
     reason: str = ""
-    parser: Protego | None = None
+    parser: RobotsFile | None = None
     unreachable: bool = False  # DISALLOW_ALL because the file could not be read, not because it says so
 
     def allows(self, url: str, token: str) -> bool:
@@ -31,7 +32,7 @@ class RobotsRules:
             return True
         if self.kind == DISALLOW_ALL or self.parser is None:
             return False
-        return self.parser.can_fetch(url, token)
+        return self.parser.allowed(url, token)
 
     def crawl_delay(self, token: str) -> float | None:
         """The Crawl-delay the file asks of our token, if any."""
@@ -53,7 +54,7 @@ def rules_from_result(result: FetchResult) -> tuple[RobotsRules, bool]:
     status = result.status
     if 200 <= status < 300:
         text = result.body.decode("utf-8", errors="replace").lstrip("\ufeff")
-        return RobotsRules(PARSED, f"robots.txt answered {status}", Protego.parse(text)), False
+        return RobotsRules(PARSED, f"robots.txt answered {status}", RobotsFile.parse(text)), False
     # Google and common practice treat 429 like a server error: the site is struggling, stay away.
     if 400 <= status < 500 and status != 429:
         return RobotsRules(ALLOW_ALL, f"robots.txt answered {status}: no rules"), False

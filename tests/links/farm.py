@@ -18,7 +18,9 @@ RESET = "reset.farm-pages.com"  # serves robots.txt, then hangs up on every page
 ADDRESSES = {BLOG: "127.0.0.1", SHOP: "127.0.0.2", DOWN: "127.0.0.3", METADATA: "169.254.169.254",
              RESET: "127.0.0.4"}
 
-ROBOTS = "User-agent: *\nDisallow: /private/\nDisallow: /ip/private/\n"
+# Everyone, Google included, stays out of /private/; only Google may read /members/.
+ROBOTS = ("User-agent: *\nDisallow: /private/\nDisallow: /ip/private/\nDisallow: /members/\nDisallow: /ip/members/\n\n"
+          "User-agent: Googlebot\nDisallow: /private/\nDisallow: /ip/private/\n")
 FILLER = ("Marathon training takes months of steady running, careful pacing and the right running shoes. "
           "Long runs build endurance while easy days let the legs recover between hard sessions. ") * 4
 TARGET_TEXT = ("Running shoes for marathon training: cushioned trainers, lightweight racing shoes and "
@@ -127,6 +129,7 @@ def install_blog(server, target: str, blog: str, prefix: str = "") -> None:
         "/": page("<p>Welcome to the blog.</p>", title="Farm blog"),
         "/moved-here": page(link(target)),
         "/private/page": page(link(target)),
+        "/members/page": page(link(target)),
     }
     for path, body in html.items():
         if path != "/" or not prefix:

@@ -97,21 +97,33 @@ def test_x_robots_tag_for_other_crawlers_or_other_directives(header):
     assert verdict.indexable is True
 
 
-def test_robots_txt_disallow_without_a_body_is_blocked():
-    page = make_page(b"", status=None, content_type=None, error="robots_disallowed", robots_allowed=False)
+_KEPT_OUT = {"status": None, "content_type": None, "error": "robots_disallowed"}
+
+
+@pytest.mark.parametrize(
+    ("ours", "google", "fetched", "status", "reasons", "indexable"),
+    [
+        # User-agent: * shuts us out, a Googlebot group lets Google in: we were kept out, nothing more.
+        (False, True, False, "blocked", ["robots_blocked_us"], None),
+        (False, None, False, "blocked", ["robots_blocked_us"], None),
+        # Google itself is kept out: not indexable, and no fetch is needed to say so.
+        (False, False, False, "not_indexable", ["robots_disallowed"], False),
+        # We may read it but Google may not: the link is there, on a page outside the index.
+        (True, False, True, "not_indexable", ["robots_disallowed"], False),
+        (True, True, True, "live", [], True),
+    ],
+)
+def test_robots_txt_our_group_decides_fetching_googlebots_decides_indexing(ours, google, fetched, status, reasons,
+                                                                           indexable):
+    page = make_page(article(LINK), robots_allowed=ours, googlebot_allowed=google) if fetched else make_page(
+        b"", robots_allowed=ours, googlebot_allowed=google, **_KEPT_OUT)
     verdict = verify(page, TARGET)
-    assert verdict.status == "blocked"
-    assert verdict.robots_disallowed is True
-    assert verdict.reasons == ["robots_disallowed"]
-    assert verdict.found is False
-
-
-def test_robots_txt_disallow_with_the_link_visible_is_not_indexable():
-    verdict = verify(make_page(article(LINK), robots_allowed=False), TARGET)
-    assert verdict.status == "not_indexable"
-    assert verdict.found is True
-    assert verdict.robots_disallowed is True
-    assert "robots_disallowed" in verdict.reasons
+    assert verdict.status == status
+    assert verdict.reasons == reasons
+    assert verdict.indexable is indexable
+    assert verdict.robots_disallowed is (google is False)
+    assert verdict.robots_blocked_us is (ours is False)
+    assert verdict.found is fetched
 
 
 def test_canonical_elsewhere_is_not_indexable():

@@ -15,30 +15,68 @@ def _verdict_for(href: str, *, head: str = "", url: str = SOURCE, target: str = 
 
 
 @pytest.mark.parametrize(
-    ("href", "match"),
+    ("href", "match", "difference"),
     [
-        (TARGET, "exact"),
-        ("HTTPS://WWW.SHOP.COM/running-shoes/", "exact"),
-        ("https://www.shop.com:443/running-shoes/", "exact"),
-        ("//www.shop.com/running-shoes/", "exact"),
-        ("https://www.shop.com/running%2dshoes/", "exact"),
-        ("https://www.shop.com/running-shoes/#sizes", "exact"),
-        (" https://www.shop.com/running-\nshoes/ ", "exact"),
-        ("https://www.shop.com/a/../running-shoes/", "exact"),
-        ("https:\\\\www.shop.com\\running-shoes\\", "exact"),
-        ("https://www.shop.com/running-shoes/?", "exact"),
-        ("http://www.shop.com/running-shoes/", "equivalent"),
-        ("https://shop.com/running-shoes", "equivalent"),
-        ("https://www.shop.com/running-shoes", "equivalent"),
-        ("https://www.shop.com/running-shoes/?utm_source=blog&utm_campaign=spring", "equivalent"),
-        ("https://www.shop.com/running-shoes/?colour=red", "other_query"),
+        (TARGET, "exact", []),
+        ("HTTPS://WWW.SHOP.COM/running-shoes/", "exact", []),
+        ("//www.shop.com/running-shoes/", "exact", []),
+        (" https://www.shop.com/running-\nshoes/ ", "exact", []),
+        ("https://www.shop.com/a/../running-shoes/", "exact", []),
+        ("https:\\\\www.shop.com\\running-shoes\\", "exact", []),
+        ("https://www.shop.com/running-shoes/?", "exact", []),
+        ("https://www.shop.com:443/running-shoes/", "equivalent", ["default_port"]),
+        ("https://www.shop.com/running%2dshoes/", "equivalent", ["percent_encoding"]),
+        ("https://www.shop.com/running-shoes/#sizes", "equivalent", ["fragment"]),
+        ("http://www.shop.com/running-shoes/", "equivalent", ["scheme"]),
+        ("https://shop.com/running-shoes", "equivalent", ["www", "trailing_slash"]),
+        ("http://shop.com/running-shoes/", "equivalent", ["scheme", "www"]),
+        ("https://www.shop.com/running-shoes", "equivalent", ["trailing_slash"]),
+        ("https://www.shop.com/running-shoes/?utm_source=blog&utm_campaign=spring", "equivalent", ["tracking_query"]),
+        ("https://www.shop.com/running-shoes/?colour=red", "other_query", ["extra_query"]),
     ],
 )
-def test_hrefs_a_browser_resolves_to_our_target(href, match):
+def test_hrefs_a_browser_resolves_to_our_target(href, match, difference):
     verdict = _verdict_for(href)
     assert verdict.found is True
     assert verdict.match == match
+    assert verdict.match_difference == difference
     assert verdict.status == "live"
+
+
+@pytest.mark.parametrize(
+    ("target", "href", "match", "difference"),
+    [
+        ("https://video.example/watch?v=A", "https://video.example/watch?v=A", "exact", []),
+        ("https://video.example/watch?v=A", "https://video.example/watch?v=A&t=30", "other_query", ["extra_query"]),
+        ("https://video.example/watch?v=A&list=L", "https://video.example/watch?list=L&v=A", "equivalent",
+         ["query_order"]),
+        ("https://video.example/watch?v=A", "https://video.example/watch?v=A&utm_source=x&fbclid=1", "equivalent",
+         ["tracking_query"]),
+        ("https://video.example/watch?v=A&utm_source=mail", "https://video.example/watch?v=A", "equivalent",
+         ["tracking_query"]),
+        ("https://video.example/search?q=red shoes", "https://video.example/search?q=red+shoes", "equivalent",
+         ["percent_encoding"]),
+    ],
+)
+def test_a_link_carries_the_targets_own_query_values(target, href, match, difference):
+    verdict = _verdict_for(href, target=target)
+    assert (verdict.found, verdict.match, verdict.match_difference) == (True, match, difference)
+
+
+@pytest.mark.parametrize(
+    ("target", "href"),
+    [
+        ("https://video.example/watch?v=A", "https://video.example/watch?v=B"),
+        ("https://video.example/watch?v=A", "https://video.example/watch"),
+        ("https://video.example/watch?v=A", "https://video.example/watch?v=A&v=B"),
+        ("https://video.example/watch?v=A&list=L", "https://video.example/watch?v=A"),
+        ("https://video.example/watch?v=A", "https://video.example/watch?V=A"),
+    ],
+)
+def test_a_link_with_other_values_for_the_targets_query_is_another_page(target, href):
+    verdict = _verdict_for(href, target=target)
+    assert verdict.found is False
+    assert verdict.status == "wrong_target"
 
 
 def test_relative_href_on_our_own_site():
@@ -49,7 +87,8 @@ def test_relative_href_on_our_own_site():
 
 def test_idn_target_matches_unicode_and_punycode_hrefs():
     target = "https://bücher.de/laufschuhe"
-    assert _verdict_for("https://xn--bcher-kva.de/laufschuhe", target=target).match == "exact"
+    punycode = _verdict_for("https://xn--bcher-kva.de/laufschuhe", target=target)
+    assert (punycode.match, punycode.match_difference) == ("equivalent", ["idn"])
     assert _verdict_for("https://BÜCHER.de/laufschuhe", target=target).match == "exact"
 
 

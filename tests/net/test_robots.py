@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from werkzeug.wrappers import Response
 
 from tests.net.servers import MapResolver
 
@@ -172,3 +173,27 @@ def test_crawl_delay_spaces_requests_to_the_host(make_fetcher, make_server):
         starts.append(time.monotonic())
     # The second page waits for the gap the site asked for after the first.
     assert starts[1] - starts[0] >= 0.35
+
+
+@pytest.mark.parametrize(
+    ("robots", "ours", "google", "served"),
+    [
+        ("User-agent: *\nDisallow: /\n\nUser-agent: Googlebot\nAllow: /", False, True, False),
+        ("User-agent: Googlebot\nDisallow: /", True, False, True),
+        ("User-agent: *\nDisallow: /", False, False, False),
+        ("User-agent: OutreachCRM-LinkChecker\nAllow: /\n\nUser-agent: *\nDisallow: /", True, False, True),
+    ],
+)
+def test_the_same_file_answers_for_us_and_for_googlebot(robots, ours, google, served, make_fetcher, make_server):
+    server = _site(make_server, robots, "/page")
+    result = make_fetcher().fetch(server.url_for("/page"))
+    assert (result.robots_allowed, result.googlebot_allowed) == (ours, google)
+    assert _pages_served(server) == (["/page"] if served else [])
+
+
+def test_repeated_x_robots_tag_headers_stay_apart(make_fetcher, make_server):
+    server = make_server()
+    server.expect_request("/page").respond_with_response(Response(
+        PAGE, content_type="text/html", headers=[("X-Robots-Tag", "otherbot: noindex"), ("X-Robots-Tag", "nofollow")]))
+    result = make_fetcher().fetch(server.url_for("/page"))
+    assert result.headers["x-robots-tag"].splitlines() == ["otherbot: noindex", "nofollow"]

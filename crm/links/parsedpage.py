@@ -1,0 +1,179 @@
+"""One parse of a fetched page, shared by the verifier and the page facts: the DOM, its base URL and its links."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from crm.links.html import parse_html
+from crm.net.result import FetchResult
+from crm.net.urls import host_of, join, site_of, site_of_host
+
+# Each link's href on a line of its own, sorted by what it needs: an absolute or protocol-relative URL with a
+# plain host (group 1), a relative reference (group 2), or another scheme (group 3). Anything else (escapes,
+# IDN, user info, backslashes, "http:path") is resolved in full.
+_SPACE = r"[\x00-\x09\x0b-\x20]"
+# Each match consumes one line, so the scan never restarts mid-line (hrefs are lowercased first).
+_KIND = re.compile(
+    rf"{_SPACE}*(?:(?:https?:)?//((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*)\.?(?::\d*)?(?=[/?#\n]|{_SPACE}+\n)"
+    rf"|([#?]|/(?![/\\])|[^\\/#?:\n]+(?=[/?#\n]))|([a-z][a-z0-9+.-]*):)?[^\n]*\n",
+)
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
+_KEEP = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_ENCODED_QUERY_CODECS = frozenset({"utf-8", "utf-16-le", "utf-16-be"})
+
+
+def clean_href(href: str) -> str:
+    """An href as the URL parser reads it: C0 controls and spaces trimmed, tabs and newlines removed."""
+    href = href.strip(_C0_AND_SPACE)
+    if "\t" in href or "\n" in href or "\r" in href:
+        href = href.replace("\t", "").replace("\n", "").replace("\r", "")
+    return href
+
+
+def encode_query(href: str, codec: str) -> str:
+    """Percent-encode an href's query in the document's encoding, as browsers do for non-UTF-8 pages."""
+    if codec in _ENCODED_QUERY_CODECS or href.isascii():
+        return href
+    before, hash_mark, fragment = href.partition("#")
+    path, question, query = before.partition("?")
+    if not question or query.isascii():
+        return href
+    # A character the encoding lacks becomes "&#NNNN;", whose digits stay as they are.
+    encoded = "".join(ch if ch.isascii() else "".join(chr(b) if chr(b) in _KEEP else f"%{b:02X}"
+                                                      for b in ch.encode(codec, "xmlcharrefreplace"))
+                      for ch in query)
+    return f"{path}?{encoded}{hash_mark}{fragment}"
+
+
+@dataclass
+class ParsedPage:
+    """A page parsed once: the tree, the codec it was read with, its base URL and its links in document order."""
+
+    tree: LexborHTMLParser
+    codec: str
+    final_url: str
+    base_url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    metas: list[LexborNode] = field(default_factory=list)  # every <meta>, found in the same walk as <base>
+
+    @classmethod
+    def from_fetch(cls, page: FetchResult) -> ParsedPage:
+        """Decode and parse a fetched body the way a browser does."""
+        tree, codec = parse_html(page.body, page.headers.get("content-type", ""))
+        final_url = page.final_url or page.url
+        found = tree.css("base[href], meta")
+        base = next((node for node in found if node.tag == "base"), None)
+        base_url = (join(final_url, base.attrs.get("href") or "") or final_url) if base is not None else final_url
+        return cls(tree, codec, final_url, base_url, page.headers, [node for node in found if node.tag == "meta"])
+
+    @cached_property
+    def page_site(self) -> str | None:
+        """The registrable domain of the page itself."""
+        return site_of(self.final_url)
+
+    @cached_property
+    def nodes(self) -> list[LexborNode]:
+        """Every <a href> and <area href>, in document order."""
+        return self.tree.css("a[href], area[href]")
+
+    @cached_property
+    def hrefs(self) -> list[str]:
+        """Each link's href as written, in the order of `nodes`."""
+        return [node.attrs.get("href") or "" for node in self.nodes]
+
+    @cached_property
+    def _hrefs(self) -> str:
+        """All hrefs, lowercased, one per line."""
+        text = "\n".join(self.hrefs)
+        if "\r" in text or text.count("\n") != len(self.hrefs) - 1:  # newlines inside an href: parse as a URL does
+            text = "\n".join(clean_href(href) for href in self.hrefs)
+        return (text + "\n").lower()
+
+    @cached_property
+    def _kinds(self) -> list[tuple[str, str, str]]:
+        kinds = _KIND.findall(self._hrefs) if self.hrefs else []
+        if len(kinds) != len(self.hrefs):  # never expected; resolving every link one by one is always right
+            return [("", "", "")] * len(self.hrefs)
+        return kinds
+
+    @cached_property
+    def host_counts(self) -> dict[str | None, int]:
+        """How many links lead to each host (None: links that lead nowhere on the web)."""
+        counts: dict[str | None, int] = {}
+        base_host = host_of(self.base_url)
+        for (host, relative, scheme), count in Counter(self._kinds).items():
+            if host:
+                key = host
+            elif relative:
+                key = base_host
+            elif scheme and scheme not in ("http", "https"):
+                key = None
+            else:
+                continue  # resolved one by one below
+            counts[key] = counts.get(key, 0) + count
+        for index in self._unplain:
+            url = self.resolve(self.hrefs[index])
+            key = host_of(url).rstrip(".") if url else None
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    @cached_property
+    def site_counts(self) -> dict[str | None, int]:
+        """How many links lead to each registrable domain (None: links that lead nowhere on the web)."""
+        counts: dict[str | None, int] = {}
+        for host, count in self.host_counts.items():
+            site = site_of_host(host) if host else None
+            counts[site] = counts.get(site, 0) + count
+        return counts
+
+    @cached_property
+    def _unplain(self) -> list[int]:
+        """Indexes of links whose href takes a full parse to place."""
+        return [i for i, (host, relative, scheme) in enumerate(self._kinds)
+                if not (host or relative or (scheme and scheme not in ("http", "https")))]
+
+    @cached_property
+    def outbound(self) -> int:
+        """Links to registrable domains other than the page's own."""
+        own = self.page_site or ""
+        dotted = "." + own
+        # A host shares the page's registrable domain exactly when it is that domain or a name under it,
+        # which spares looking up the public suffix of every host a page links to.
+        return sum(count for host, count in self.host_counts.items()
+                   if host is not None and host != own and not host.endswith(dotted))
+
+    def candidates(self, sites: set[str]) -> list[int]:
+        """Indexes of the links that may lead to one of these registrable domains (a superset; resolve to be sure)."""
+        if not self.hrefs or not sites:
+            return []
+        if site_of(self.base_url) in sites:
+            return list(range(len(self.hrefs)))  # relative links lead there too
+        needles = set()
+        for site in sites:
+            needles.add(site)
+            with contextlib.suppress(UnicodeError):
+                needles.add(site.encode("ascii").decode("idna"))
+        hrefs = self._hrefs
+        hits = set()
+        for needle in needles:
+            line, counted, pos = 0, 0, hrefs.find(needle)
+            while pos != -1:
+                line += hrefs.count("\n", counted, pos)
+                hits.add(line)
+                end = hrefs.find("\n", pos)
+                if end == -1:
+                    break
+                counted, pos = end, hrefs.find(needle, end)
+        hits.update(self._unplain)  # escaped, IDN or otherwise unusual hrefs: resolve them to be sure
+        return sorted(hits)
+
+    def resolve(self, href: str) -> str | None:
+        """A link's absolute URL, resolved against the document base with the document's query encoding."""
+        return join(self.base_url, encode_query(href, self.codec))
+

@@ -1,0 +1,62 @@
+"""One parse per page: the quick sorting of hrefs by host agrees with resolving each one in full."""
+
+from __future__ import annotations
+
+import html
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crm.links.pagefacts import read_page
+from crm.links.parsedpage import ParsedPage, encode_query
+from crm.links.verifier import verify
+from crm.net.urls import join, site_of
+
+from .pages import TARGET, article, make_page
+
+_PIECES = ["https://", "http://", "HTTPS://", "//", "/", "\\", "www.", "shop.com", "blog.example.org", "news.example",
+           "xn--bcher-kva.de", "bücher.de", "user@", ":443", ":8080", "127.0.0.1", "0x7f.1", "a", "../", "?q=1", "#x",
+           "%2e", " ", "\t", "\n", "mailto:", "javascript:", "http:", "tel:+1", ".", "Shop.COM."]
+_hrefs = st.lists(st.sampled_from(_PIECES), max_size=6).map("".join)
+
+
+def _page(hrefs: list[str], base: str = "") -> ParsedPage:
+    links = "".join(f'<a href="{html.escape(h, quote=True)}">x</a>' for h in hrefs)
+    head = f'<base href="{html.escape(base, quote=True)}">' if base else ""
+    return ParsedPage.from_fetch(make_page(article(links, head=head)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_hrefs, max_size=12), st.sampled_from(["", "https://shop.com/x/", "/elsewhere/"]))
+def test_quick_host_sorting_agrees_with_full_resolution(hrefs, base):
+    parsed = _page(hrefs, base)
+    own = site_of(parsed.final_url)
+    expected = 0
+    for href in parsed.hrefs:
+        url = join(parsed.base_url, href)
+        site = site_of(url) if url else None
+        expected += site is not None and site != own
+    assert parsed.outbound == expected
+    wanted = {"shop.com"}
+    candidates = set(parsed.candidates(wanted))
+    for index, href in enumerate(parsed.hrefs):
+        url = join(parsed.base_url, href)
+        if url and site_of(url) in wanted:
+            assert index in candidates, href
+
+
+def test_one_parse_serves_every_target_and_the_page_facts():
+    other = "https://www.shop.com/trail-shoes"
+    page = make_page(article(f'<p><a href="{TARGET}">road</a> and <a href="{other}">trail</a></p>'))
+    parsed = ParsedPage.from_fetch(page)
+    assert verify(page, TARGET, parsed=parsed).anchor_text == "road"
+    assert verify(page, other, parsed=parsed).anchor_text == "trail"
+    read = read_page(page, parsed)
+    assert read.outbound_domains == 2  # shop.com and the sidebar's sponsor
+    assert read == read_page(page)
+
+
+def test_queries_are_encoded_in_the_documents_encoding():
+    assert encode_query("/search?q=café#é", "cp1252") == "/search?q=caf%E9#é"
+    assert encode_query("/café?q=é", "utf-8") == "/café?q=é"
+    assert encode_query("/s?q=日本", "cp1252") == "/s?q=%26%2326085%3B%26%2326412%3B"
