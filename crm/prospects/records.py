@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, BinaryIO, Protocol
 
 from crm.prospects import values
 from crm.prospects.csvread import ImportFileError, Limits, open_table
@@ -77,6 +77,13 @@ class BacklinkRecord:
         """The rel tokens the export reported, lower-case ("nofollow", "ugc", "sponsored")."""
         flags = (("nofollow", self.nofollow), ("ugc", self.ugc), ("sponsored", self.sponsored))
         return tuple(token for token, on in flags if on)
+
+
+class BacklinkSink(Protocol):
+    """Where backlink rows go while a file is read (the importer's on-disk spool)."""
+
+    def add(self, link: BacklinkRecord, site_pages: list[str]) -> bool:
+        """Take one backlink row; False when it repeats an earlier row exactly."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,8 +229,13 @@ def map_rows(
     detection: Detection,
     raw_headers: Sequence[str],
     progress: Callable[[int], None] | None = None,
+    spool: BacklinkSink | None = None,
 ) -> ParsedFile:
-    """Map (row number, cells) pairs with a detection into deduplicated records, collecting per-row errors."""
+    """Map (row number, cells) pairs with a detection into deduplicated records, collecting per-row errors.
+
+    With a spool, backlink rows go to it as they are read (without their unimported cells) instead of into
+    the result, so that memory grows with the sites of the file, not with its rows.
+    """
     plan = RowPlan(detection, raw_headers)
     parsed = ParsedFile(detection, "", "", 0, tuple(raw_headers))
     errors, width = parsed.errors, len(raw_headers)
@@ -245,10 +257,9 @@ def map_rows(
         if identity is None:
             continue
         host, domain = identity
-        extra = plan.unimported(cells)
         site = sites.get(domain)
         if site is None:
-            site = sites[domain] = ProspectRecord(domain=domain, row=row, extra=extra)
+            site = sites[domain] = ProspectRecord(domain=domain, row=row, extra=plan.unimported(cells))
         _add_row(site, host, row, got, plan.source)
         email = got.get("email")
         if email is not None:
@@ -264,8 +275,10 @@ def map_rows(
                 parsed.notes.append(
                     RowError(row, f"{email} is already listed for {owner[0]} (row {owner[1].row}); kept there.")
                 )
-        if "source_url" in got:
-            link = _backlink(row, domain, got, extra)
+        if "source_url" in got and spool is not None:
+            parsed.duplicates += not spool.add(_backlink(row, domain, got, {}), site.page_urls)
+        elif "source_url" in got:
+            link = _backlink(row, domain, got, plan.unimported(cells))
             key = (link.source_url, link.target_url, link.anchor)
             if key in seen_links:
                 parsed.duplicates += 1
@@ -293,11 +306,12 @@ def _peek(rows: Iterator, count: int) -> tuple[list, Iterator]:
 
 
 def read_export(
-    data: bytes,
+    data: bytes | BinaryIO,
     *,
     user_mapping: Mapping[str, str | None] | None = None,
     limits: Limits | None = None,
     progress: Callable[[int], None] | None = None,
+    spool: BacklinkSink | None = None,
 ) -> ParsedFile:
     """Read an uploaded export end to end; ImportFileError for whole-file problems, row errors in the result."""
     table = open_table(data, limits=limits, header_matcher=is_header_row)
@@ -312,6 +326,6 @@ def read_export(
     if not detection.importable:
         # The caller shows the mapping step with these headers; no row is read.
         return ParsedFile(detection, table.encoding, table.delimiter, table.header_line, table.raw_headers)
-    parsed = map_rows(rows, detection, table.raw_headers, progress)
+    parsed = map_rows(rows, detection, table.raw_headers, progress, spool)
     parsed.encoding, parsed.delimiter, parsed.header_line = table.encoding, table.delimiter, table.header_line
     return parsed
