@@ -7,7 +7,9 @@ for the dialect (UTC timestamps, JSON), constant columns are processed once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
+from operator import itemgetter
 
 from sqlalchemy import Table, insert
 
@@ -31,14 +33,20 @@ def _columns(table: Table, keys: Sequence[str], constants: dict):
     quote = dialect.identifier_preparer
     names = ", ".join(quote.format_column(table.c[k]) for k in [*keys, *constants])
 
+    pick = itemgetter(*keys) if len(keys) > 1 else (lambda row: (row[keys[0]],))
+
     def values(row: dict) -> tuple:
         """One row's parameters, in column order."""
-        out = [row[k] for k in keys]
+        out = list(pick(row))
         for i, process in processed:
             out[i] = process(out[i])
         return (*out, *fixed)
 
-    return names, values
+    def plain(row: dict) -> tuple:
+        """One row's parameters, in column order, for columns whose values pass as they are."""
+        return pick(row) + fixed
+
+    return names, values if processed else plain
 
 
 def _copy(table_name: str, names: str, rows: Iterable[tuple]) -> None:
@@ -49,31 +57,34 @@ def _copy(table_name: str, names: str, rows: Iterable[tuple]) -> None:
             copy.write_row(row)
 
 
-def insert_rows(table: Table, rows: list[dict], count: Counter, constants: dict | None = None) -> None:
-    """Insert rows (dicts with the same keys) plus constant columns into a table."""
-    if not rows:
-        return
+def _batches(rows: Iterable[dict]) -> Iterator[list[dict]]:
+    """Rows in lists of WRITE_CHUNK, so a generator of rows is never held whole."""
+    iterator = iter(rows)
+    while batch := list(islice(iterator, WRITE_CHUNK)):
+        yield batch
+
+
+def insert_rows(table: Table, rows: Iterable[dict], count: Counter, constants: dict | None = None) -> None:
+    """Insert rows (dicts with the same keys; a list or a generator) plus constant columns into a table."""
     connection = db.session.connection()
     dialect = connection.dialect
     constants = constants or {}
     marker = _MARKERS.get(dialect.paramstyle)
-    if marker is None:  # a driver with named parameters: let Core do it
-        for start in range(0, len(rows), WRITE_CHUNK):
-            part = rows[start : start + WRITE_CHUNK]
+    sql, values = "", None
+    for part in _batches(rows):
+        if marker is None:  # a driver with named parameters: let Core do it
             connection.execute(insert(table), [{**row, **constants} for row in part])
             count(len(part))
-        return
-    names, values = _columns(table, list(rows[0]), constants)
-    target = dialect.identifier_preparer.format_table(table)
-    if dialect.name == "postgresql":
-        _copy(target, names, map(values, rows))
-        count(len(rows))
-        return
-    # Only our own table and column names, quoted by the dialect, go into the text; values are parameters.
-    sql = f"INSERT INTO {target} ({names}) VALUES ({', '.join([marker] * names.count(', ') + [marker])})"  # noqa: S608
-    for start in range(0, len(rows), WRITE_CHUNK):
-        part = rows[start : start + WRITE_CHUNK]
-        connection.exec_driver_sql(sql, [values(row) for row in part])
+            continue
+        if values is None:
+            names, values = _columns(table, list(part[0]), constants)
+            target = dialect.identifier_preparer.format_table(table)
+            # Only our own table and column names, quoted by the dialect, go into the text; values are parameters.
+            sql = f"INSERT INTO {target} ({names}) VALUES ({', '.join([marker] * (names.count(', ') + 1))})"  # noqa: S608
+        if dialect.name == "postgresql":
+            _copy(target, names, map(values, part))
+        else:
+            connection.exec_driver_sql(sql, [values(row) for row in part])
         count(len(part))
 
 

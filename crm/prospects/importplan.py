@@ -75,11 +75,11 @@ def fmt_value(value: float) -> str:
 
 def homepage_for(record: ProspectRecord) -> str:
     """The site's front page: the scheme and host of its first page when that is the bare or www host."""
-    fronts = [f"{scheme}://{host}/" for host in (record.domain, "www." + record.domain) for scheme in ("https", "http")]
+    fronts = tuple(f"{scheme}://{host}/" for host in (record.domain, "www." + record.domain)
+                   for scheme in ("https", "http"))
     for url in record.page_urls:
-        for front in fronts:
-            if url.startswith(front):
-                return front
+        if url.startswith(fronts):  # one C call per page; which front only for the page that has one
+            return next(front for front in fronts if url.startswith(front))
     return fronts[0]
 
 

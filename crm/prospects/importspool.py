@@ -12,8 +12,6 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 
-from crm.prospects.records import BacklinkRecord
-
 BATCH = 5000  # links per batch on disk, and per statement when written
 URL_MAX, TITLE_MAX = 2048, 500
 
@@ -33,18 +31,18 @@ class BacklinkSpool:
         self.skipped: dict[str, int] = defaultdict(int)  # reason -> rows
         self.titles: dict[str, str] = {}  # page URL -> title, for the pages the sites keep
 
-    def add(self, link: BacklinkRecord, site_pages: list[str]) -> bool:
+    def add(self, row: int, domain: str, source: str, target: str | None, anchor: str | None, title: str | None,
+            lost: bool, site_pages: list[str]) -> bool:
         """Take one backlink row; False (and nothing kept) when it repeats an earlier row exactly."""
-        source, target = link.source_url, link.target_url
-        exact = hash((source, target, link.anchor))
+        exact = hash((source, target, anchor))
         if exact in self._exact:
             return False
         self._exact.add(exact)
-        if link.source_title and source not in self.titles and source in site_pages:
-            self.titles[source] = link.source_title[:TITLE_MAX]
+        if title and source not in self.titles and source in site_pages:
+            self.titles[source] = title[:TITLE_MAX]
         if not target:
             self.skipped["the file does not say which of your pages it links to"] += 1
-        elif link.lost:
+        elif lost:
             self.skipped["the export says the link is lost"] += 1
         elif len(source) > URL_MAX or len(target) > URL_MAX:
             self.skipped["the URL is too long to track"] += 1
@@ -52,7 +50,7 @@ class BacklinkSpool:
             self.skipped["the same page links to the same target on an earlier row"] += 1
         else:
             self._pairs.add(pair)
-            self._pending.append((link.row, link.domain, source, target, link.anchor))
+            self._pending.append((row, domain, source, target, anchor))
             self.count += 1
             if len(self._pending) >= BATCH:
                 self._flush()

@@ -20,7 +20,7 @@ from crm.prospects.models import SITE_METRIC_COLUMNS, Contact, Site, SiteMetric,
 from crm.timeline import Activity
 
 WRITE_CHUNK = bulkwrite.WRITE_CHUNK
-SQLITE_CACHE_KB = 256 * 1024
+SQLITE_CACHE_KB = 64 * 1024  # enough for the indexes of a million rows' worth of links, within the memory goal
 Progress = Callable[[str, int, int | None], None]
 
 
@@ -101,6 +101,20 @@ def _site_updates(plans: list[SitePlan], now: datetime, counter: _Counter) -> No
             counter.add(len(part))
 
 
+def _contact_updates(updates: list[tuple[int, dict]], now: datetime) -> None:
+    """Complete known contacts: one executemany per set of columns filled in, not one statement per contact."""
+    groups: dict[tuple[str, ...], list[dict]] = {}
+    for contact_id, changes in updates:
+        groups.setdefault(tuple(sorted(changes)), []).append(
+            {"_id": contact_id, "_updated_at": now, **{f"_{k}": v for k, v in changes.items()}})
+    table = Contact.__table__
+    for keys, rows in groups.items():
+        statement = update(table).where(table.c.id == bindparam("_id")).values(
+            {k: bindparam(f"_{k}") for k in (*keys, "updated_at")})
+        for part in chunks(rows, WRITE_CHUNK):
+            db.session.connection().execute(statement, part)
+
+
 def _tags(workspace_id: int, plans: list[SitePlan], counter: _Counter) -> int:
     """Create missing tags and attach them; returns how many tags were attached."""
     names = {n.lower(): n for p in plans for n in p.tags_new}
@@ -140,16 +154,16 @@ def write(workspace_id: int, plan: Plan, *, create_backlinks: bool, label: str, 
     _new_sites(workspace_id, new, now, counter)
     _site_updates(changed, now, counter)
     tags = _tags(workspace_id, touched, counter)
-    _insert_rows(SiteMetric, [{"site_id": p.site_id, "name": name, "source": source, "value": value}
-                         for p in touched for name, source, value in p.metrics_new],
+    _insert_rows(SiteMetric, ({"site_id": p.site_id, "name": name, "source": source, "value": value}
+                              for p in touched for name, source, value in p.metrics_new),
             counter, {"workspace_id": workspace_id, "measured_at": measured_at})
     metric_updates = [{"_id": i, "_value": v} for p in changed for i, v in p.metrics_update]
     if metric_updates:
         table = SiteMetric.__table__
         statement = update(table).where(table.c.id == bindparam("_id")).values(value=bindparam("_value"))
         db.session.connection().execute(statement, metric_updates)
-    _insert_rows(SitePage, [{"site_id": p.site_id, "url": url, "title": plan.titles.get(url, "")}
-                       for p in touched for url in p.pages_new],
+    _insert_rows(SitePage, ({"site_id": p.site_id, "url": url, "title": plan.titles.get(url, "")}
+                            for p in touched for url in p.pages_new),
             counter, {"workspace_id": workspace_id, "source": source_key[:40], "first_seen_at": now})
     contacts = []
     for p in touched:
@@ -162,8 +176,7 @@ def write(workspace_id: int, plan: Plan, *, create_backlinks: bool, label: str, 
     _insert_rows(Contact, contacts, counter, {"workspace_id": workspace_id, "found_on": "", "status": "ok",
                                          "source": f"import:{source_key}"[:40], "timezone": "", "created_at": now,
                                          "updated_at": now})
-    for contact_id, changes in (u for p in changed for u in p.contacts_update):
-        db.session.execute(update(Contact).where(Contact.id == contact_id).values(**changes, updated_at=now))
+    _contact_updates([u for p in changed for u in p.contacts_update], now)
     site_ids = {p.record.domain: p.site_id for p in plan.sites}
     backlinks = _backlinks(workspace_id, plan, site_ids, now, counter) if create_backlinks else 0
     _insert_rows(Activity, [

@@ -82,8 +82,9 @@ class BacklinkRecord:
 class BacklinkSink(Protocol):
     """Where backlink rows go while a file is read (the importer's on-disk spool)."""
 
-    def add(self, link: BacklinkRecord, site_pages: list[str]) -> bool:
-        """Take one backlink row; False when it repeats an earlier row exactly."""
+    def add(self, row: int, domain: str, source: str, target: str | None, anchor: str | None, title: str | None,
+            lost: bool, site_pages: list[str]) -> bool:
+        """Take one backlink row (the fields an import uses); False when it repeats an earlier row exactly."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +125,7 @@ def metric_source(name: str, file_source: str) -> str:
 ADDITIVE_METRICS = frozenset({"links_to_target"})
 
 
-def _add_row(site: ProspectRecord, host: str, row: int, got: dict[str, Any], source: str) -> None:
+def _add_row(site: ProspectRecord, host: str, row: int, got: dict[str, Any], source: str, keep_row: bool) -> None:
     """Fold one row's facts about a site into its record (the first row of a domain starts it).
 
     Several rows about one site describe the same domain seen through different pages or sub-domains, so
@@ -133,7 +134,8 @@ def _add_row(site: ProspectRecord, host: str, row: int, got: dict[str, Any], sou
     from two sub-domains count different links, so they are added. The name keeps the first non-empty value;
     hosts, pages and tags are united in order.
     """
-    site.rows.append(row)
+    if keep_row:
+        site.rows.append(row)
     if host not in site.hosts and len(site.hosts) < MAX_PAGES_PER_SITE:
         site.hosts.append(host)
     page = got.get("source_url") or got.get("site_url")
@@ -259,8 +261,10 @@ def map_rows(
         host, domain = identity
         site = sites.get(domain)
         if site is None:
-            site = sites[domain] = ProspectRecord(domain=domain, row=row, extra=plan.unimported(cells))
-        _add_row(site, host, row, got, plan.source)
+            # The importer (with a spool) stores neither the unimported cells nor every row number of a site.
+            site = sites[domain] = ProspectRecord(domain=domain, row=row,
+                                                  extra=plan.unimported(cells) if spool is None else {})
+        _add_row(site, host, row, got, plan.source, spool is None)
         email = got.get("email")
         if email is not None:
             contact, key = _contact(email, row, got), email.lower()
@@ -276,7 +280,9 @@ def map_rows(
                     RowError(row, f"{email} is already listed for {owner[0]} (row {owner[1].row}); kept there.")
                 )
         if "source_url" in got and spool is not None:
-            parsed.duplicates += not spool.add(_backlink(row, domain, got, {}), site.page_urls)
+            target, lost = got.get("target_url"), bool(got.get("lost")) or got.get("lost_at") is not None
+            parsed.duplicates += not spool.add(row, domain, got["source_url"][0], target[0] if target else None,
+                                               got.get("anchor"), got.get("source_title"), lost, site.page_urls)
         elif "source_url" in got:
             link = _backlink(row, domain, got, plan.unimported(cells))
             key = (link.source_url, link.target_url, link.anchor)
