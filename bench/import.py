@@ -1,11 +1,15 @@
-"""A 100,000-row Ahrefs backlinks export (UTF-16, tabs) imported end to end into a fresh SQLite database."""
+"""`flask --app run import` of a generated Ahrefs backlinks export (UTF-16, tabs), timed as a user waits for it.
 
-# Usage: .venv/bin/python bench/import.py [--rows N] [--reps R] [--domains D] [--no-backlinks]
-# Each run migrates a new SQLite file, creates a workspace, and times importing.run() (the service the web
-# page, the job and the CLI share): reading, comparing with the database, writing and committing; then
-# the same file again (nothing to write: every site is compared and skipped).
-# The read alone (crm.prospects.records.read_export) is timed too, to show what the database part costs.
-# Prints one JSON object.
+Usage: .venv/bin/python bench/import.py [--rows 100000,1000000] [--reps 3] [--reps-large 1] [--database sqlite|URL]
+
+For each size: a fresh database is migrated and gets a workspace (not timed), then the CLI runs as a child
+process, timed whole from process start to exit, twice: the first import, then the same file again (every
+site compared and skipped). The reference, in the same run: a child Python reading the same file with the
+csv module and executemany of its rows, in one transaction, into the backlink table of a freshly migrated
+SQLite database (the table the import fills with one row per line, with the same indexes). Peak memory is
+the measured process's own: a small wrapper starts it and reports getrusage(RUSAGE_CHILDREN).ru_maxrss.
+Medians of the runs. Prints one JSON object.
+"""
 
 from __future__ import annotations
 
@@ -15,25 +19,16 @@ import os
 import platform
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
-import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
-
-from crm import create_app  # noqa: E402
-from crm.accounts.models import Workspace  # noqa: E402
-from crm.extensions import db  # noqa: E402
-from crm.links.models import Backlink  # noqa: E402
-from crm.prospects.importing import ImportOptions, run  # noqa: E402
-from crm.prospects.models import Site, SiteMetric, SitePage  # noqa: E402
-from crm.prospects.records import read_export  # noqa: E402
+PYTHON = sys.executable
+FLASK = str(Path(PYTHON).with_name("flask"))
+ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 HEADER = (
     "Referring page title", "Referring page URL", "Language", "Platform", "Referring page HTTP code",
@@ -50,95 +45,174 @@ WORDS = (
 SUFFIXES = ("com", "com", "com", "net", "org", "co.uk", "io", "de", "com.au", "info", "blog", "fr")
 SUBDOMAINS = ("www.", "", "", "blog.", "www.", "news.")
 
+# The reference: what Python's own csv module and sqlite3 do with the same file, without our product's logic.
+REFERENCE = r"""
+import csv, sqlite3, sys
+path, db = sys.argv[1], sys.argv[2]
+connection = sqlite3.connect(db)
+now = "2026-01-01 00:00:00.000000"
+sql = ("INSERT OR IGNORE INTO backlink (workspace_id, source_url, source_domain, target_url, expected_anchor, "
+       "expected_rel, acquisition, currency, status, next_check_at, check_count, score_explanation, etag, "
+       "last_modified, created_at, updated_at) VALUES (1, ?, ?, ?, ?, '', 'natural', 'USD', 'unchecked', ?, 0, '', "
+       "'', '', ?, ?)")
+with open(path, encoding="utf-16", newline="") as handle:
+    reader = csv.reader(handle, delimiter="\t")
+    next(reader)
+    batch = []
+    with connection:
+        for cells in reader:
+            batch.append((cells[1], cells[1].split("/")[2], cells[13], cells[15], now, now, now))
+            if len(batch) == 5000:
+                connection.executemany(sql, batch)
+                batch = []
+        connection.executemany(sql, batch)
+"""
+# Runs one command and prints its wall time and the peak RSS of the process tree it started.
+WRAPPER = r"""
+import json, resource, subprocess, sys, time
+started = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"seconds": seconds, "peak_kb": peak, "rc": done.returncode, "out": done.stdout[-4000:],
+                  "err": done.stderr[-2000:]}))
+"""
 
-def generate(rows: int, domains: int, seed: int = 7) -> bytes:
+
+def generate(path: Path, rows: int, domains: int, seed: int = 7) -> None:
     """An Ahrefs "Backlinks" export as Ahrefs writes it: UTF-16 with a BOM, tab-separated, every cell quoted."""
     rnd = random.Random(seed)
     names = [f"{rnd.choice(WORDS)}{rnd.choice(WORDS)}{i}.{rnd.choice(SUFFIXES)}" for i in range(domains)]
     strength = {name: (rnd.randint(0, 90), rnd.randint(0, 400_000)) for name in names}
-    lines = ["\t".join(f'"{h}"' for h in HEADER)]
-    for i in range(rows):
-        domain = rnd.choice(names)
-        dr, traffic = strength[domain]
-        slug = "-".join(rnd.choices(WORDS, k=4))
-        url = f"https://{rnd.choice(SUBDOMAINS)}{domain}/{slug}-{i}/"
-        lost = rnd.random() < 0.03
-        row = (
-            slug.replace("-", " ").title(), url, "en", rnd.choice(("wordpress", "ghost", "forum", "")), "200",
-            str(dr), str(rnd.randint(0, 60)), str(traffic), str(rnd.randint(0, 300)), str(rnd.randint(0, 900)),
-            str(rnd.randint(0, 150)), str(rnd.randint(0, 5000)), str(rnd.randint(0, 800)),
-            f"https://yoursite.example/{rnd.choice(WORDS)}/", "read more about",
-            f"{rnd.choice(WORDS)} {rnd.choice(WORDS)}", "in this guide", "", "", rnd.choice(("text", "text", "image")),
-            "false", "true", rnd.choice(("false", "false", "true")), "false", "false", "true", "true",
-            "lost" if lost else "", "page 404" if lost else "", "", "2024-02-11 08:14:52", "2025-06-03 21:40:10",
-            "2025-05-01 00:00:00" if lost else "", "Jane Roe", "Article", "/Home & Garden", "1",
-        )
-        lines.append("\t".join(f'"{cell}"' for cell in row))
-    return ("\r\n".join(lines) + "\r\n").encode("utf-16")
+    with path.open("w", encoding="utf-16", newline="") as out:
+        out.write("\t".join(f'"{h}"' for h in HEADER) + "\r\n")
+        for i in range(rows):
+            domain = rnd.choice(names)
+            dr, traffic = strength[domain]
+            slug = "-".join(rnd.choices(WORDS, k=4))
+            url = f"https://{rnd.choice(SUBDOMAINS)}{domain}/{slug}-{i}/"
+            lost = rnd.random() < 0.03
+            row = (
+                slug.replace("-", " ").title(), url, "en", rnd.choice(("wordpress", "ghost", "forum", "")), "200",
+                str(dr), str(rnd.randint(0, 60)), str(traffic), str(rnd.randint(0, 300)), str(rnd.randint(0, 900)),
+                str(rnd.randint(0, 150)), str(rnd.randint(0, 5000)), str(rnd.randint(0, 800)),
+                f"https://yoursite.example/{rnd.choice(WORDS)}/", "read more about",
+                f"{rnd.choice(WORDS)} {rnd.choice(WORDS)}", "in this guide", "", "",
+                rnd.choice(("text", "text", "image")), "false", "true", rnd.choice(("false", "false", "true")),
+                "false", "false", "true", "true", "lost" if lost else "", "page 404" if lost else "", "",
+                "2024-02-11 08:14:52", "2025-06-03 21:40:10", "2025-05-01 00:00:00" if lost else "", "Jane Roe",
+                "Article", "/Home & Garden", "1",
+            )
+            out.write("\t".join(f'"{cell}"' for cell in row) + "\r\n")
 
 
-def one_run(data: bytes, create_backlinks: bool) -> dict:
-    """Import the file into a brand-new database; seconds and row counts."""
-    with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"INSTANCE_PATH": folder, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/crm.db",
-                          "HUEY_IMMEDIATE": True, "SECRET_KEY": "bench-secret-key-long-enough-0123456789"})
-        with app.app_context():
-            upgrade(revision="heads")
-            workspace = Workspace(name="Bench")
-            db.session.add(workspace)
-            db.session.commit()
-            started, cpu = time.perf_counter(), time.process_time()
-            summary = run(workspace.id, data, ImportOptions(create_backlinks=create_backlinks))
-            seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
-            started = time.perf_counter()
-            again = run(workspace.id, data, ImportOptions(create_backlinks=create_backlinks))
-            reimport = time.perf_counter() - started
-            assert again["new"] == again["updated"] == 0, "re-importing the same file must change nothing"
-            counts = {name: db.session.scalar(select(func.count()).select_from(model))
-                      for name, model in (("sites", Site), ("metrics", SiteMetric), ("pages", SitePage),
-                                          ("backlinks", Backlink))}
-            db.session.remove()
-            db.engine.dispose()
-    return {"seconds": seconds, "cpu_seconds": cpu_seconds, "reimport_seconds": reimport, "summary": summary,
-            "counts": counts}
+def measured(command: list[str], env: dict) -> dict:
+    """Run a command under the wrapper: its wall seconds (process start to exit), peak RSS in MB, output."""
+    done = subprocess.run([PYTHON, "-c", WRAPPER, *command], capture_output=True, text=True, env=env, check=True,
+                          cwd=ROOT)
+    result = json.loads(done.stdout)
+    if result["rc"] != 0:
+        raise SystemExit(f"{command[:3]} failed: {result['err']}")
+    result["peak_mb"] = round(result.pop("peak_kb") / 1024, 1)
+    return result
+
+
+def fresh_database(choice: str, folder: Path) -> tuple[str, callable]:
+    """A new empty database URL (SQLite file, or a new PostgreSQL database) and a function that removes it."""
+    if choice == "sqlite":
+        path = folder / f"crm-{uuid.uuid4().hex[:8]}.db"
+        return f"sqlite:///{path}", lambda: [p.unlink(missing_ok=True) for p in folder.glob(path.name + "*")]
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(choice if choice != "postgresql" else ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"crm_bench_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    return admin.url.set(database=name).render_as_string(hide_password=False), drop
+
+
+def prepare(url: str, folder: Path) -> dict:
+    """Migrate the database and create the workspace Bench; the environment the CLI runs with."""
+    env = {**os.environ, "DATABASE_URL": url, "HUEY_IMMEDIATE": "1",
+           "SECRET_KEY": "bench-secret-key-long-enough-0123456789"}
+    subprocess.run([FLASK, "--app", "run", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    script = ("from crm import create_app\nfrom crm.extensions import db\nfrom crm.accounts.models import Workspace\n"
+              "app = create_app()\nwith app.app_context():\n    db.session.add(Workspace(name='Bench'))\n"
+              "    db.session.commit()\n")
+    subprocess.run([PYTHON, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True)
+    return env
+
+
+def one_size(path: Path, rows: int, reps: int, database: str, folder: Path) -> dict:
+    """Import timings (first and again) and the reference's, for one file."""
+    first, again, reference = [], [], []
+    summary = {}
+    for _ in range(reps):
+        url, drop = fresh_database(database, folder)
+        try:
+            env = prepare(url, folder)
+            command = [FLASK, "--app", "run", "import", str(path), "--workspace", "Bench", "--create-backlinks"]
+            first.append(measured(command, env))
+            again.append(measured(command, env))
+            summary = json.loads(first[-1]["out"].strip().splitlines()[-1])
+            repeat = json.loads(again[-1]["out"].strip().splitlines()[-1])
+            assert repeat["new"] == repeat["updated"] == 0, "re-importing the same file must change nothing"
+        finally:
+            drop()
+        url, drop = fresh_database("sqlite", folder)  # the same migrated schema: the backlink table and its indexes
+        try:
+            prepare(url, folder)
+            reference.append(measured([PYTHON, "-c", REFERENCE, str(path), url.removeprefix("sqlite:///")], env))
+        finally:
+            drop()
+
+    def med(runs: list[dict], key: str) -> float:
+        return round(statistics.median(r[key] for r in runs), 3)
+
+    seconds, ref_seconds = med(first, "seconds"), med(reference, "seconds")
+    return {
+        "rows": rows, "file_mb": round(path.stat().st_size / 1e6, 1), "runs": reps,
+        "import_seconds_median": seconds, "import_rows_per_s": round(rows / seconds),
+        "import_peak_rss_mb_median": med(first, "peak_mb"),
+        "reimport_seconds_median": med(again, "seconds"), "reimport_rows_per_s": round(rows / med(again, "seconds")),
+        "reimport_peak_rss_mb_median": med(again, "peak_mb"),
+        "reference_seconds_median": ref_seconds, "reference_rows_per_s": round(rows / ref_seconds),
+        "reference_peak_rss_mb_median": med(reference, "peak_mb"),
+        "import_to_reference_ratio": round(ref_seconds / seconds, 3),
+        "all_import_seconds": [round(r["seconds"], 2) for r in first],
+        "summary": {k: summary.get(k) for k in ("format", "encoding", "new", "updated", "skipped", "errors",
+                                                "pages", "backlinks")},
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--domains", type=int, default=25_000)
-    parser.add_argument("--reps", type=int, default=3)
-    parser.add_argument("--no-backlinks", action="store_true", help="do not create backlink records")
+    parser.add_argument("--rows", default="100000,1000000", help="comma-separated file sizes in rows")
+    parser.add_argument("--domains-per-row", type=float, default=0.25, help="distinct sites per row of the file")
+    parser.add_argument("--reps", type=int, default=3, help="runs for files up to 200,000 rows")
+    parser.add_argument("--reps-large", type=int, default=1, help="runs for larger files")
+    parser.add_argument("--database", default="sqlite", help="sqlite, postgresql or a PostgreSQL URL")
     args = parser.parse_args()
-    data = generate(args.rows, args.domains)
-    read_times, read_cpu = [], []
-    for _ in range(args.reps):
-        started, cpu = time.perf_counter(), time.process_time()
-        read_export(data)
-        read_times.append(time.perf_counter() - started)
-        read_cpu.append(time.process_time() - cpu)
-    runs = [one_run(data, not args.no_backlinks) for _ in range(args.reps)]
-    times = sorted(r["seconds"] for r in runs)
-    last = runs[-1]
+    sizes = [int(n) for n in args.rows.split(",")]
+    results = []
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        for rows in sizes:
+            path = folder / f"ahrefs-{rows}.tsv"
+            generate(path, rows, max(1, int(rows * args.domains_per_row)))
+            results.append(one_size(path, rows, args.reps if rows <= 200_000 else args.reps_large, args.database,
+                                    folder))
+            path.unlink()
     print(json.dumps({
-        "bench": "import",
-        "rows": args.rows,
-        "file_mb": round(len(data) / 1e6, 1),
-        "encoding": last["summary"]["encoding"],
-        "format": last["summary"]["format"],
-        "create_backlinks": not args.no_backlinks,
-        "reps": args.reps,
-        "import_seconds_median": round(statistics.median(times), 3),
-        "import_seconds_max": round(times[-1], 3),
-        "import_cpu_seconds_median": round(statistics.median(r["cpu_seconds"] for r in runs), 3),
-        "read_only_cpu_seconds_median": round(statistics.median(read_cpu), 3),
-        "read_only_seconds_median": round(statistics.median(read_times), 3),
-        "database_part_seconds_median": round(statistics.median(times) - statistics.median(read_times), 3),
-        "reimport_same_file_seconds_median": round(statistics.median(r["reimport_seconds"] for r in runs), 3),
-        "goal_seconds": 10,
-        "counts": last["counts"],
-        "summary": {k: last["summary"][k] for k in ("new", "updated", "skipped", "errors", "contacts", "metrics",
-                                                    "pages", "backlinks")},
+        "bench": "import", "database": "postgresql" if args.database != "sqlite" else "sqlite",
+        "timed": "flask --app run import FILE --workspace W --create-backlinks, process start to exit",
+        "goals": {"100000_rows_seconds": 10, "1000000_rows_seconds": 90, "peak_rss_mb": 300},
+        "sizes": results,
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
                     "load_average_1m": round(os.getloadavg()[0], 2)},
     }))

@@ -16,6 +16,9 @@ from crm.prospects.csvread import MB, ImportFileError, Limits
 from crm.prospects.formats_defs import FIELDS
 from crm.prospects.importing import ImportOptions, MappingNeeded, run
 
+# Files on the operator's own disk, streamed: larger than the web page accepts (whole Ahrefs projects).
+CLI_LIMITS = Limits(max_bytes=1024 * MB, max_rows=2_000_000)
+
 
 def _workspace(name: str) -> Workspace:
     """A workspace by name (or by id); ClickException naming the choices when there is none."""
@@ -55,7 +58,7 @@ def _mapping(pairs: tuple[str, ...]) -> dict[str, str | None] | None:
 def import_command(file: Path, workspace, dry_run, create_backlinks, tags, measured_on, pairs):
     """Import an SEO-tool export (Ahrefs, Semrush, Moz, Majestic, Search Console) or a prospect list."""
     target = _workspace(workspace)
-    limits = Limits()
+    limits = CLI_LIMITS
     size = file.stat().st_size
     if size > 2 * limits.max_bytes:  # UTF-16 files may weigh twice their text; the reader checks precisely
         raise click.ClickException(f"{file.name} is {size / MB:.1f} MB; files up to {limits.max_bytes // MB} MB "
@@ -64,7 +67,8 @@ def import_command(file: Path, workspace, dry_run, create_backlinks, tags, measu
     options = ImportOptions(create_backlinks=create_backlinks, tags=tuple(tags), measured_on=measured,
                             mapping=_mapping(pairs))
     try:
-        summary = run(target.id, file.read_bytes(), options, dry_run=dry_run)
+        with file.open("rb") as stream:  # streamed: a million-row export is never held in memory whole
+            summary = run(target.id, stream, options, dry_run=dry_run, limits=limits)
     except MappingNeeded as exc:
         headers = ", ".join(f"'{h}'" for h in exc.detection.headers[:12])
         raise click.ClickException(

@@ -8,8 +8,10 @@ import io
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import BinaryIO, TextIO
 
 MB = 1024 * 1024
+READ_BLOCK = MB  # bytes (or characters) read at a time
 
 
 class ImportFileError(ValueError):
@@ -76,56 +78,103 @@ def _utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
-def decode(data: bytes, *, max_bytes: int = Limits.max_bytes) -> tuple[str, str]:
-    """Decode an uploaded file to text and name its encoding, refusing binary, oversized and garbled files."""
-    head = data[:4096]
+def _sniff(head: bytes, size: int, max_bytes: int) -> tuple[str | None, str | None]:
+    """Refuse binary and oversized files from their first bytes and size; the codec and name a BOM or NULs give."""
     for magic, what in _MAGIC:
         if head.startswith(magic):
             raise ImportFileError(f"This file is {what}, not a CSV file. {_SAVE_AS}")
     codec, encoding = next(((c, name) for bom, c, name in _BOMS if head.startswith(bom)), (None, None))
     if codec is None:
         codec = encoding = _utf16_without_bom(head)
-    weight = len(data) // 2 if encoding and encoding.startswith("utf-16") else len(data)
+    weight = size // 2 if encoding and encoding.startswith("utf-16") else size
     if weight > max_bytes:
-        raise ImportFileError(f"The file is {len(data) / MB:.1f} MB; files up to {max_bytes // MB} MB can be imported.")
+        raise ImportFileError(f"The file is {size / MB:.1f} MB; files up to {max_bytes // MB} MB can be imported.")
     if encoding is None and b"\x00" in head:
         raise ImportFileError("This is a binary file, not a CSV file. " + _SAVE_AS)
-    if codec is not None:
+    return codec, encoding
+
+
+def _chunks(stream: BinaryIO) -> Iterator[bytes]:
+    """The stream's bytes from the start, a block at a time."""
+    stream.seek(0)
+    while block := stream.read(READ_BLOCK):
+        yield block
+
+
+def _check_decoding(stream: BinaryIO, codec: str | None) -> tuple[str, str | None]:
+    """Decode the whole stream once, a block at a time, refusing garbage; the codec to read it with and its name.
+
+    Without a byte-order mark a file is UTF-8 when every byte decodes so, else Windows-1252: that is only known
+    at the end, so this pass runs before any row is read. It holds one block of text at a time.
+    """
+    names = [codec] if codec is not None else ["utf-8", "cp1252"]
+    for name in names:
+        decoder, checker, offset = codecs.getincrementaldecoder(name)(), _GarbageCheck(), 0
         try:
-            text = data.decode(codec)
+            for block in _chunks(stream):
+                checker.feed(decoder.decode(block))
+                offset += len(block)
+            checker.feed(decoder.decode(b"", final=True))
         except UnicodeDecodeError as exc:
-            position = exc.start + (len(codecs.BOM_UTF8) if codec == "utf-8-sig" else 0)  # that codec skips its BOM
+            if codec is None:
+                continue  # Excel's plain "CSV" on Windows saves Windows-1252, smart quotes included.
+            position = offset + exc.start + (len(codecs.BOM_UTF8) if codec == "utf-8-sig" else 0)
             raise ImportFileError(
                 f"The file starts like {codec.upper().replace('-SIG', '')} text but byte {position:,} is not. "
                 + _SAVE_AS
             ) from None
-    else:
-        try:
-            text, encoding = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            try:
-                # Excel's plain "CSV" on Windows saves Windows-1252, smart quotes included.
-                text, encoding = data.decode("cp1252"), "cp1252"
-            except UnicodeDecodeError:
-                raise ImportFileError("The file is not text in an encoding we can read. " + _SAVE_AS) from None
-    _refuse_garbage(text)
-    return text.lstrip("\ufeff"), encoding
+        checker.finish()
+        return name, None
+    raise ImportFileError("The file is not text in an encoding we can read. " + _SAVE_AS)
 
 
-def _refuse_garbage(text: str) -> None:
-    """Refuse text that decoded but cannot be what a person exported (binary data, double-encoded UTF-8)."""
-    if "\x00" in text:
-        raise ImportFileError("This is a binary file (it contains NUL bytes), not a CSV file. " + _SAVE_AS)
-    junk = len(_JUNK.findall(text))
-    # A few stray control characters happen in scraped titles; a binary file has them everywhere.
-    if junk > 10 and junk * 200 > len(text):
-        raise ImportFileError("The file is full of unreadable characters; it is probably not a CSV file. " + _SAVE_AS)
-    found = _MOJIBAKE.findall(text, 0, 2 * MB)
-    if len(found) >= 3:
-        raise ImportFileError(
-            f"The file's accents and quotes are garbled (it contains '{found[0]}…'): it was saved in the wrong "
-            "encoding somewhere along the way. " + _SAVE_AS
-        )
+def open_text(stream: BinaryIO, *, max_bytes: int = Limits.max_bytes) -> tuple[TextIO, str]:
+    """A seekable binary upload as text to stream (checked for garbage first) and the name of its encoding."""
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    codec, encoding = _sniff(stream.read(4096), size, max_bytes)
+    codec, _ = _check_decoding(stream, codec)
+    stream.seek(0)
+    text = io.TextIOWrapper(stream, encoding=codec, newline="")
+    if text.read(1) not in ("\ufeff", ""):  # a BOM the codec kept (UTF-8 without -sig never strips it)
+        text.seek(0)
+    return text, encoding or codec
+
+
+def decode(data: bytes, *, max_bytes: int = Limits.max_bytes) -> tuple[str, str]:
+    """Decode an uploaded file to text and name its encoding, refusing binary, oversized and garbled files."""
+    text, encoding = open_text(io.BytesIO(data), max_bytes=max_bytes)
+    return text.read().lstrip("\ufeff"), encoding
+
+
+class _GarbageCheck:
+    """Refuses text that decoded but cannot be what a person exported (binary data, double-encoded UTF-8)."""
+
+    def __init__(self) -> None:
+        self.junk, self.length, self.head = 0, 0, ""
+
+    def feed(self, text: str) -> None:
+        """Check the next piece of decoded text."""
+        if "\x00" in text:
+            raise ImportFileError("This is a binary file (it contains NUL bytes), not a CSV file. " + _SAVE_AS)
+        self.junk += len(_JUNK.findall(text))
+        self.length += len(text)
+        if len(self.head) < 2 * MB:
+            self.head += text[: 2 * MB - len(self.head)]
+
+    def finish(self) -> None:
+        """Judge the whole text."""
+        # A few stray control characters happen in scraped titles; a binary file has them everywhere.
+        if self.junk > 10 and self.junk * 200 > self.length:
+            raise ImportFileError(
+                "The file is full of unreadable characters; it is probably not a CSV file. " + _SAVE_AS)
+        found = _MOJIBAKE.findall(self.head)
+        if len(found) >= 3:
+            raise ImportFileError(
+                f"The file's accents and quotes are garbled (it contains '{found[0]}…'): it was saved in the wrong "
+                "encoding somewhere along the way. " + _SAVE_AS
+            )
 
 
 _SPACES = str.maketrans(dict.fromkeys("\xa0\u2007\u202f\u2009\u200a\u3000\t\r\n", " "))
@@ -180,21 +229,21 @@ def _looks_like_header(cells: Sequence[str], following: Sequence[str] | None) ->
     )
 
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
+def _physical_lines(text: TextIO, limit: int) -> Iterator[tuple[str, int]]:
+    """(line with its ending, length without it) of each physical line; an over-long line comes cut at limit + 1.
 
-
-def _first_lines(text: str, count: int) -> list[tuple[int, int, str]]:
-    """The first non-empty physical lines as (line number, offset after the line, text)."""
-    found, pos, number = [], 0, 0
-    while pos < len(text) and len(found) < count:
-        match = _LINE_END.search(text, pos)
-        line_end, end = (match.start(), match.end()) if match else (len(text), len(text))
-        number += 1
-        line = text[pos:line_end]
-        if line.strip().strip(",;\t"):
-            found.append((number, end, line))
-        pos = end
-    return found
+    Lines end at CR LF, CR or LF, as the CSV reader counts them. An over-long line is never held whole.
+    """
+    while line := text.readline(limit + 2):
+        length = len(line.rstrip("\r\n"))
+        if length > limit:
+            rest = line
+            while rest and not rest.endswith(("\n", "\r")):
+                rest = text.readline(READ_BLOCK)
+                length += len(rest.rstrip("\r\n"))
+            yield line[: limit + 1], length
+        else:
+            yield line, length
 
 
 @dataclass
@@ -208,20 +257,30 @@ class Table:
     header_line: int  # 1-based line number of the header in the file
     preamble: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
-    text: str = field(default="", repr=False)
-    data_start: int = field(default=0, repr=False)
+    text: TextIO | None = field(default=None, repr=False)
+    data_start: int = field(default=0, repr=False)  # the text stream's position after the header line
+
+    def _lines(self, state: dict) -> Iterator[str]:
+        """The physical lines after the header, refusing an over-long one by its line number."""
+        limit, number = self.limits.max_line_chars, self.header_line
+        for line, length in _physical_lines(self.text, limit):
+            number += 1
+            if length > limit:
+                raise ImportFileError(
+                    f"Line {number:,} is {length:,} characters long; lines up to {limit:,} can be imported.",
+                    row=number,
+                )
+            if length:
+                state["last"] = line
+            yield line
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """Yield (line number, cells) for each non-blank data row, enforcing the row and line limits."""
-        limit, max_rows = self.limits.max_line_chars, self.limits.max_rows
-        width = len(self.headers)
-
-        body = self.text[self.data_start :]
-        # One pass in C finds an over-long line before the CSV reader has to hold it.
-        if max(map(len, body.splitlines()), default=0) > limit:
-            self._refuse_long_line(body, limit)
-        reader = csv.reader(io.StringIO(body, newline=""), delimiter=self.delimiter)
-        count, consumed, last = 0, 0, ""
+        max_rows, width = self.limits.max_rows, len(self.headers)
+        self.text.seek(self.data_start)
+        state = {"last": ""}
+        reader = csv.reader(self._lines(state), delimiter=self.delimiter)
+        count, consumed, last, start = 0, 0, "", self.header_line
         try:
             for cells in reader:
                 start, consumed = self.header_line + consumed + 1, reader.line_num
@@ -240,29 +299,16 @@ class Table:
             raise ImportFileError(
                 f"Row {line:,} cannot be read as CSV ({exc}); a quote may be left open.", row=line
             ) from None
+        if not count:
+            raise ImportFileError("The file has a header row but no data rows.")
         # A quote never closed runs to the end of the file, so the last cell holds line breaks and the file
         # does not end with the closing quote; the reader accepts that silently and rows would be lost.
-        if ("\n" in last or "\r" in last) and not body.rstrip().endswith('"'):
+        if ("\n" in last or "\r" in last) and not state["last"].rstrip().endswith('"'):
             raise ImportFileError(
                 f"Row {start:,} cannot be read as CSV: a quote is opened but never closed, so the rest of the file "
                 "would be read as one cell.",
                 row=start,
             )
-
-    def _refuse_long_line(self, body: str, limit: int) -> None:
-        """Name the first over-long line, counting lines the way the CSV reader does."""
-        pos, number = 0, self.header_line
-        while pos < len(body):
-            match = _LINE_END.search(body, pos)
-            end = match.start() if match else len(body)
-            number += 1
-            if end - pos > limit:
-                raise ImportFileError(
-                    f"Line {number:,} is {end - pos:,} characters long; lines up to {limit:,} can be imported.",
-                    row=number,
-                )
-            pos = match.end() if match else len(body)
-        raise ImportFileError(f"A line is longer than {limit:,} characters.")
 
     def dicts(self) -> Iterator[tuple[int, dict[str, str]]]:
         """Yield (line number, {normalised header: cell}) for each data row."""
@@ -281,19 +327,32 @@ def _unique(names: Sequence[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _first_lines(text: TextIO, count: int, limit: int) -> list[tuple[int, int, str, int]]:
+    """The first non-empty physical lines as (line number, stream position after it, text, length)."""
+    found, number = [], 0
+    while len(found) < count:
+        got = next(_physical_lines(text, limit), None)
+        if got is None:
+            break
+        line, length = got
+        number += 1
+        if line.strip().strip(",;\t"):
+            found.append((number, text.tell(), line.rstrip("\r\n"), length))
+    return found
+
+
 def find_header(
-    text: str, limits: Limits, matcher: Callable[[Sequence[str]], bool] | None
+    lines: list[tuple[int, int, str, int]], limits: Limits, matcher: Callable[[Sequence[str]], bool] | None
 ) -> tuple[int, int, str, list[str]]:
     """Locate the header among the first lines: a known export's header first, else the first header-like line."""
-    lines = _first_lines(text, limits.header_scan_lines + 1)
     if not lines:
         raise ImportFileError("The file is empty.")
     split = []
-    for position, (number, end, line) in enumerate(lines[: limits.header_scan_lines]):
-        if len(line) > limits.max_line_chars:
+    for position, (number, end, line, length) in enumerate(lines[: limits.header_scan_lines]):
+        if length > limits.max_line_chars:
             if not split:
                 raise ImportFileError(
-                    f"Line {number:,} is {len(line):,} characters long; lines up to {limits.max_line_chars:,} "
+                    f"Line {number:,} is {length:,} characters long; lines up to {limits.max_line_chars:,} "
                     "can be imported.",
                     row=number,
                 )
@@ -305,25 +364,33 @@ def find_header(
             if matcher([normalise_header(c) for c in cells]):
                 return number, end, delimiter, cells
     for position, number, end, delimiter, cells in split:
-        next_line = lines[position + 1][2] if position + 1 < len(lines) else None
-        following = _split(next_line, delimiter) if next_line and len(next_line) <= limits.max_line_chars else None
+        following = None
+        if position + 1 < len(lines) and lines[position + 1][3] <= limits.max_line_chars:
+            following = _split(lines[position + 1][2], delimiter)
         if _looks_like_header(cells, following):
             return number, end, delimiter, cells
     return split[0][1:]
 
 
 def open_table(
-    data: bytes, *, limits: Limits | None = None, header_matcher: Callable[[Sequence[str]], bool] | None = None
+    data: bytes | BinaryIO, *, limits: Limits | None = None,
+    header_matcher: Callable[[Sequence[str]], bool] | None = None,
 ) -> Table:
-    """Decode an upload, find its header (skipping any preamble) and return a Table ready to stream rows."""
+    """Open an upload (bytes or a seekable binary file), find its header (skipping any preamble) and return a
+    Table ready to stream rows; the file is read in blocks, never held whole."""
     limits = limits or Limits()
-    text, encoding = decode(data, max_bytes=limits.max_bytes)
-    if not text.strip():
+    stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    text, encoding = open_text(stream, max_bytes=limits.max_bytes)
+    start = text.tell()
+    lines = _first_lines(text, limits.header_scan_lines + 1, limits.max_line_chars)
+    if not any(line.strip() for _, _, line, _ in lines):
         raise ImportFileError("The file is empty.")
-    number, end, delimiter, cells = find_header(text, limits, header_matcher)
-    if not text[end:].strip().strip(",;\t\r\n"):
+    number, end, delimiter, cells = find_header(lines, limits, header_matcher)
+    text.seek(end)
+    if not any(line.strip().strip(",;\t") for line, _ in _physical_lines(text, limits.max_line_chars)):
         raise ImportFileError("The file has a header row but no data rows.")
-    preamble = tuple(line for n, _, line in _first_lines(text, number) if n < number)
+    text.seek(start)
+    preamble = tuple(line for n, _, line, _ in lines if n < number)
     return Table(
         encoding=encoding,
         delimiter=delimiter,

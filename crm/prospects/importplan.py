@@ -16,8 +16,9 @@ from sqlalchemy import func, select, tuple_
 
 from crm.extensions import db
 from crm.links.models import Backlink
+from crm.prospects.importspool import BacklinkSpool
 from crm.prospects.models import METRIC_COLUMN, SITE_METRIC_COLUMNS, Contact, Site, SiteMetric, SitePage, Tag, site_tag
-from crm.prospects.records import BacklinkRecord, ContactRecord, ParsedFile, ProspectRecord
+from crm.prospects.records import ContactRecord, ParsedFile, ProspectRecord
 
 CHUNK = 500  # ids or keys per IN (...) list
 URL_MAX, TAG_MAX, NAME_MAX, TITLE_MAX = 2048, 60, 200, 500
@@ -51,7 +52,8 @@ class Plan:
     parsed: ParsedFile
     measured_at: datetime
     sites: list[SitePlan] = field(default_factory=list)
-    backlinks_new: list[BacklinkRecord] = field(default_factory=list)
+    spool: BacklinkSpool | None = None  # the file's links, on disk
+    backlinks_count: int = 0  # links the import could start tracking
     backlinks_skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
     titles: dict[str, str] = field(default_factory=dict)  # page URL -> title, from backlink rows
 
@@ -73,11 +75,11 @@ def fmt_value(value: float) -> str:
 
 def homepage_for(record: ProspectRecord) -> str:
     """The site's front page: the scheme and host of its first page when that is the bare or www host."""
-    fronts = [f"{scheme}://{host}/" for host in (record.domain, "www." + record.domain) for scheme in ("https", "http")]
+    fronts = tuple(f"{scheme}://{host}/" for host in (record.domain, "www." + record.domain)
+                   for scheme in ("https", "http"))
     for url in record.page_urls:
-        for front in fronts:
-            if url.startswith(front):
-                return front
+        if url.startswith(fronts):  # one C call per page; which front only for the page that has one
+            return next(front for front in fronts if url.startswith(front))
     return fronts[0]
 
 
@@ -221,51 +223,48 @@ def _plan_contacts(plan: SitePlan, known: dict[str, Contact], domains_by_site: d
 
 
 def _plan_backlinks(plan: Plan, workspace_id: int) -> None:
-    """Backlink records the file could create: one per linking page and target, not tracked already."""
-    skipped: dict[str, int] = defaultdict(int)
-    wanted: dict[tuple[str, str], BacklinkRecord] = {}
-    for link in plan.parsed.backlinks:
-        if link.source_title and link.source_url not in plan.titles:
-            plan.titles[link.source_url] = link.source_title[:TITLE_MAX]
-        if not link.target_url:
-            skipped["the file does not say which of your pages it links to"] += 1
-        elif link.lost:
-            skipped["the export says the link is lost"] += 1
-        elif len(link.source_url) > URL_MAX or len(link.target_url) > URL_MAX:
-            skipped["the URL is too long to track"] += 1
-        elif (link.source_url, link.target_url) in wanted:
-            skipped["the same page links to the same target on an earlier row"] += 1
-        else:
-            wanted[(link.source_url, link.target_url)] = link
-    for key in _tracked_links(workspace_id, list(wanted)):
-        if wanted.pop(key, None) is not None:
-            skipped["already tracked"] += 1
-    plan.backlinks_new = list(wanted.values())
-    plan.backlinks_skipped = dict(skipped)
+    """How many of the file's links the import could track: the spooled ones the workspace does not track yet."""
+    spool = plan.spool
+    if spool is None:
+        return
+    skipped = dict(spool.skipped)
+    tracked = sum(1 for _ in _tracked_links(workspace_id, spool))
+    if tracked:
+        skipped["already tracked"] = tracked
+    plan.titles = spool.titles
+    plan.backlinks_count = spool.count - tracked
+    plan.backlinks_skipped = skipped
 
 
-def _tracked_links(workspace_id: int, keys: list[tuple[str, str]]) -> Iterator[tuple[str, str]]:
-    """The (source, target) pairs among keys that the workspace already tracks as backlinks."""
-    if not keys:
+def _tracked_links(workspace_id: int, spool: BacklinkSpool) -> Iterator[tuple[str, str]]:
+    """The spooled (source, target) pairs that the workspace already tracks as backlinks."""
+    if not spool.count:
         return
     tracked = db.session.scalar(select(func.count()).where(Backlink.workspace_id == workspace_id))
     if not tracked:
         return
-    if tracked <= 2 * len(keys):  # reading them all is cheaper than many lookups
+    connection = db.session.connection()
+    if tracked <= 2 * spool.count:  # reading them all (as hashes) is cheaper than many lookups
         query = select(Backlink.source_url, Backlink.target_url).where(Backlink.workspace_id == workspace_id)
-        yield from (tuple(row) for row in db.session.execute(query))
+        known = {hash(tuple(row)) for row in connection.execute(query)}
+        for batch in spool.batches():
+            for link in batch:
+                if hash((link[2], link[3])) in known:
+                    # Hashes only count: the writer leaves tracked pairs alone by the table's unique key.
+                    yield link[2], link[3]
         return
-    for part in chunks(keys):
-        query = select(Backlink.source_url, Backlink.target_url).where(
-            Backlink.workspace_id == workspace_id, tuple_(Backlink.source_url, Backlink.target_url).in_(part)
-        )
-        yield from (tuple(row) for row in db.session.execute(query))
+    for batch in spool.batches():
+        for part in chunks([(link[2], link[3]) for link in batch]):
+            query = select(Backlink.source_url, Backlink.target_url).where(
+                Backlink.workspace_id == workspace_id, tuple_(Backlink.source_url, Backlink.target_url).in_(part)
+            )
+            yield from (tuple(row) for row in connection.execute(query))
 
 
 def build(workspace_id: int, parsed: ParsedFile, measured_at: datetime, extra_tags: tuple[str, ...] = (),
-          progress: Progress | None = None) -> Plan:
-    """Compare a parsed file with the workspace and say what importing it would do."""
-    plan = Plan(parsed=parsed, measured_at=measured_at)
+          progress: Progress | None = None, spool: BacklinkSpool | None = None) -> Plan:
+    """Compare a parsed file (its links in a spool) with the workspace and say what importing it would do."""
+    plan = Plan(parsed=parsed, measured_at=measured_at, spool=spool)
     records = parsed.prospects
     existing = _existing_sites(workspace_id, [r.domain for r in records])
     ids = [s.id for s in existing.values()]

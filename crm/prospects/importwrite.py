@@ -1,7 +1,7 @@
 """Carrying out an import plan with bulk statements, in the caller's one transaction (all or nothing).
 
-At 100,000 rows the ORM's unit of work would spend most of the time on Python objects, so rows go in as
-lists of plain dicts, a few thousand per statement, through the session's connection.
+Rows go in as plain dicts through bulkwrite (COPY on PostgreSQL, executemany on SQLite); the file's links come
+from the plan's on-disk spool a batch at a time.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from sqlalchemy import bindparam, func, insert, select, update
 from crm.db import utcnow
 from crm.extensions import db
 from crm.links.models import Backlink
+from crm.prospects import bulkwrite
 from crm.prospects.importplan import CHUNK, Plan, SitePlan, chunks, split_name
 from crm.prospects.models import SITE_METRIC_COLUMNS, Contact, Site, SiteMetric, SitePage, Tag, site_tag
 from crm.timeline import Activity
 
-WRITE_CHUNK = 5000
-SQLITE_CACHE_KB = 256 * 1024
+WRITE_CHUNK = bulkwrite.WRITE_CHUNK
+SQLITE_CACHE_KB = 64 * 1024  # enough for the indexes of a million rows' worth of links, within the memory goal
 Progress = Callable[[str, int, int | None], None]
 
 
@@ -36,47 +37,29 @@ class _Counter:
             self.progress("Writing", self.done, self.total)
 
 
-def _insert(target, rows: list[dict], counter: _Counter, constants: dict | None = None) -> None:
-    """Insert rows (dicts with the same keys) plus constant columns into a model's table, in chunks.
+def _insert_rows(target, rows: list[dict], counter: _Counter, constants: dict | None = None) -> None:
+    """Insert rows into a model's table (or a Table), counting them for the progress display."""
+    bulkwrite.insert_rows(getattr(target, "__table__", target), rows, counter.add, constants)
 
-    Values go through SQLAlchemy's own bind processors for the dialect (UTC timestamps, JSON), but straight to
-    the driver's executemany: Core would rebuild every parameter set, which costs more than SQLite's writing.
-    Constant columns (the import's timestamp) are processed once.
-    """
-    table = getattr(target, "__table__", target)
-    if not rows:
-        return
-    connection = db.session.connection()
-    dialect = connection.dialect
-    marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(dialect.paramstyle)
-    constants = constants or {}
-    if marker is None:  # a driver with named parameters: let Core do it
-        for part in chunks(rows, WRITE_CHUNK):
-            connection.execute(insert(table), [{**row, **constants} for row in part])
-            counter.add(len(part))
-        return
-    keys = list(rows[0])
 
-    def processor(name):
-        """SQLAlchemy's bind processor for a column on this dialect (None when values pass as they are)."""
-        return table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+def _backlinks(workspace_id: int, plan: Plan, site_ids: dict[str, int | None], now: datetime,
+               counter: _Counter) -> int:
+    """Track the spooled links the workspace does not track yet; returns how many were added."""
+    def batches():
+        """The spool's links as backlink rows."""
+        for batch in plan.spool.batches():
+            yield [{"source_url": source, "source_domain": domain, "target_url": target,
+                    "expected_anchor": (anchor or "")[:500], "site_id": site_ids.get(domain)}
+                   for _, domain, source, target, anchor in batch]
 
-    processed = [(i, p) for i, p in enumerate(map(processor, keys)) if p is not None]
-    fixed = tuple((processor(k) or (lambda v: v))(v) for k, v in constants.items())
-    quote = dialect.identifier_preparer
-    names = ", ".join(quote.format_column(table.c[k]) for k in [*keys, *constants])
-    # Only our own table and column names, quoted by the dialect, go into the text; values are parameters.
-    sql = (f"INSERT INTO {quote.format_table(table)} ({names}) "  # noqa: S608
-           f"VALUES ({', '.join([marker] * (len(keys) + len(constants)))})")
-    for part in chunks(rows, WRITE_CHUNK):
-        params = []
-        for row in part:
-            values = [row[k] for k in keys]
-            for i, process in processed:
-                values[i] = process(values[i])
-            params.append((*values, *fixed))
-        connection.exec_driver_sql(sql, params)
-        counter.add(len(part))
+    if plan.spool is None:
+        return 0
+    return bulkwrite.insert_new(Backlink.__table__, batches(), ("workspace_id", "source_url", "target_url"),
+                                counter.add, {"workspace_id": workspace_id, "expected_rel": "",
+                                              "acquisition": "natural", "currency": "USD", "status": "unchecked",
+                                              "next_check_at": now, "check_count": 0, "score_explanation": "",
+                                              "etag": "", "last_modified": "", "created_at": now,
+                                              "updated_at": now})
 
 
 def _new_sites(workspace_id: int, plans: list[SitePlan], now: datetime, counter: _Counter) -> None:
@@ -84,7 +67,7 @@ def _new_sites(workspace_id: int, plans: list[SitePlan], now: datetime, counter:
     empty = dict.fromkeys(SITE_METRIC_COLUMNS)
     rows = [{"domain": p.record.domain, "name": p.name or "", "homepage": p.homepage or "", **empty, **p.columns}
             for p in plans]
-    _insert(Site, rows, counter, {"workspace_id": workspace_id, "status": "active", "notes": "", "created_at": now,
+    _insert_rows(Site, rows, counter, {"workspace_id": workspace_id, "status": "active", "notes": "", "created_at": now,
                                   "updated_at": now})
     ids: dict[str, int] = {}
     if len(plans) > 5 * CHUNK:  # one pass over the workspace beats many IN lists
@@ -118,6 +101,20 @@ def _site_updates(plans: list[SitePlan], now: datetime, counter: _Counter) -> No
             counter.add(len(part))
 
 
+def _contact_updates(updates: list[tuple[int, dict]], now: datetime) -> None:
+    """Complete known contacts: one executemany per set of columns filled in, not one statement per contact."""
+    groups: dict[tuple[str, ...], list[dict]] = {}
+    for contact_id, changes in updates:
+        groups.setdefault(tuple(sorted(changes)), []).append(
+            {"_id": contact_id, "_updated_at": now, **{f"_{k}": v for k, v in changes.items()}})
+    table = Contact.__table__
+    for keys, rows in groups.items():
+        statement = update(table).where(table.c.id == bindparam("_id")).values(
+            {k: bindparam(f"_{k}") for k in (*keys, "updated_at")})
+        for part in chunks(rows, WRITE_CHUNK):
+            db.session.connection().execute(statement, part)
+
+
 def _tags(workspace_id: int, plans: list[SitePlan], counter: _Counter) -> int:
     """Create missing tags and attach them; returns how many tags were attached."""
     names = {n.lower(): n for p in plans for n in p.tags_new}
@@ -134,7 +131,7 @@ def _tags(workspace_id: int, plans: list[SitePlan], counter: _Counter) -> int:
         query = select(func.lower(Tag.name), Tag.id).where(Tag.workspace_id == workspace_id)
         ids.update(db.session.execute(query).all())
     pairs = [{"site_id": p.site_id, "tag_id": ids[n.lower()]} for p in plans for n in p.tags_new]
-    _insert(site_tag, pairs, counter)
+    _insert_rows(site_tag, pairs, counter)
     return len(pairs)
 
 
@@ -145,9 +142,9 @@ def write(workspace_id: int, plan: Plan, *, create_backlinks: bool, label: str, 
     new = [p for p in plan.sites if p.action == "new"]
     changed = [p for p in plan.sites if p.action == "update"]
     touched = new + changed
-    backlinks = plan.backlinks_new if create_backlinks else []
     total = (len(new) + len(changed) + sum(len(p.metrics_new) + len(p.pages_new) + len(p.tags_new)
-             + len(p.contacts_new) for p in touched) + len(backlinks) + len(touched))
+             + len(p.contacts_new) for p in touched) + (plan.backlinks_count if create_backlinks else 0)
+             + len(touched))
     counter = _Counter(total, progress)
     connection = db.session.connection()
     if connection.dialect.name == "sqlite":
@@ -157,16 +154,16 @@ def write(workspace_id: int, plan: Plan, *, create_backlinks: bool, label: str, 
     _new_sites(workspace_id, new, now, counter)
     _site_updates(changed, now, counter)
     tags = _tags(workspace_id, touched, counter)
-    _insert(SiteMetric, [{"site_id": p.site_id, "name": name, "source": source, "value": value}
-                         for p in touched for name, source, value in p.metrics_new],
+    _insert_rows(SiteMetric, ({"site_id": p.site_id, "name": name, "source": source, "value": value}
+                              for p in touched for name, source, value in p.metrics_new),
             counter, {"workspace_id": workspace_id, "measured_at": measured_at})
     metric_updates = [{"_id": i, "_value": v} for p in changed for i, v in p.metrics_update]
     if metric_updates:
         table = SiteMetric.__table__
         statement = update(table).where(table.c.id == bindparam("_id")).values(value=bindparam("_value"))
         db.session.connection().execute(statement, metric_updates)
-    _insert(SitePage, [{"site_id": p.site_id, "url": url, "title": plan.titles.get(url, "")}
-                       for p in touched for url in p.pages_new],
+    _insert_rows(SitePage, ({"site_id": p.site_id, "url": url, "title": plan.titles.get(url, "")}
+                            for p in touched for url in p.pages_new),
             counter, {"workspace_id": workspace_id, "source": source_key[:40], "first_seen_at": now})
     contacts = []
     for p in touched:
@@ -176,19 +173,13 @@ def write(workspace_id: int, plan: Plan, *, create_backlinks: bool, label: str, 
                 "site_id": p.site_id, "email": c.email.lower(), "first_name": first, "last_name": last,
                 "position": c.position[:150], "is_role_address": c.is_role,
                 "custom_fields": {"confidence": c.confidence} if c.confidence is not None else None})
-    _insert(Contact, contacts, counter, {"workspace_id": workspace_id, "found_on": "", "status": "ok",
+    _insert_rows(Contact, contacts, counter, {"workspace_id": workspace_id, "found_on": "", "status": "ok",
                                          "source": f"import:{source_key}"[:40], "timezone": "", "created_at": now,
                                          "updated_at": now})
-    for contact_id, changes in (u for p in changed for u in p.contacts_update):
-        db.session.execute(update(Contact).where(Contact.id == contact_id).values(**changes, updated_at=now))
+    _contact_updates([u for p in changed for u in p.contacts_update], now)
     site_ids = {p.record.domain: p.site_id for p in plan.sites}
-    _insert(Backlink, [
-        {"source_url": b.source_url, "source_domain": b.domain, "target_url": b.target_url,
-         "expected_anchor": (b.anchor or "")[:500], "site_id": site_ids.get(b.domain)} for b in backlinks], counter,
-        {"workspace_id": workspace_id, "expected_rel": "", "acquisition": "natural", "currency": "USD",
-         "status": "unchecked", "next_check_at": now, "check_count": 0, "score_explanation": "", "etag": "",
-         "last_modified": "", "created_at": now, "updated_at": now})
-    _insert(Activity, [
+    backlinks = _backlinks(workspace_id, plan, site_ids, now, counter) if create_backlinks else 0
+    _insert_rows(Activity, [
         {"site_id": p.site_id, "summary": (f"Added from {label}" if p.action == "new"
                                            else f"Updated from {label}: " + "; ".join(p.reasons))[:2000]}
         for p in touched], counter, {"workspace_id": workspace_id, "kind": "imported", "actor_id": actor_id,
@@ -198,5 +189,5 @@ def write(workspace_id: int, plan: Plan, *, create_backlinks: bool, label: str, 
     return {
         "sites_new": len(new), "sites_updated": len(changed), "tags": tags, "contacts": len(contacts),
         "metrics": sum(len(p.metrics_new) for p in touched) + len(metric_updates),
-        "pages": sum(len(p.pages_new) for p in touched), "backlinks": len(backlinks),
+        "pages": sum(len(p.pages_new) for p in touched), "backlinks": backlinks,
     }

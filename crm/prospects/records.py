@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, BinaryIO, Protocol
 
 from crm.prospects import values
 from crm.prospects.csvread import ImportFileError, Limits, open_table
@@ -79,6 +79,14 @@ class BacklinkRecord:
         return tuple(token for token, on in flags if on)
 
 
+class BacklinkSink(Protocol):
+    """Where backlink rows go while a file is read (the importer's on-disk spool)."""
+
+    def add(self, row: int, domain: str, source: str, target: str | None, anchor: str | None, title: str | None,
+            lost: bool, site_pages: list[str]) -> bool:
+        """Take one backlink row (the fields an import uses); False when it repeats an earlier row exactly."""
+
+
 @dataclass(frozen=True, slots=True)
 class RowError:
     """A problem with one row (the row is skipped), or a note about it (the row is kept)."""
@@ -117,7 +125,7 @@ def metric_source(name: str, file_source: str) -> str:
 ADDITIVE_METRICS = frozenset({"links_to_target"})
 
 
-def _add_row(site: ProspectRecord, host: str, row: int, got: dict[str, Any], source: str) -> None:
+def _add_row(site: ProspectRecord, host: str, row: int, got: dict[str, Any], source: str, keep_row: bool) -> None:
     """Fold one row's facts about a site into its record (the first row of a domain starts it).
 
     Several rows about one site describe the same domain seen through different pages or sub-domains, so
@@ -126,7 +134,8 @@ def _add_row(site: ProspectRecord, host: str, row: int, got: dict[str, Any], sou
     from two sub-domains count different links, so they are added. The name keeps the first non-empty value;
     hosts, pages and tags are united in order.
     """
-    site.rows.append(row)
+    if keep_row:
+        site.rows.append(row)
     if host not in site.hosts and len(site.hosts) < MAX_PAGES_PER_SITE:
         site.hosts.append(host)
     page = got.get("source_url") or got.get("site_url")
@@ -222,8 +231,13 @@ def map_rows(
     detection: Detection,
     raw_headers: Sequence[str],
     progress: Callable[[int], None] | None = None,
+    spool: BacklinkSink | None = None,
 ) -> ParsedFile:
-    """Map (row number, cells) pairs with a detection into deduplicated records, collecting per-row errors."""
+    """Map (row number, cells) pairs with a detection into deduplicated records, collecting per-row errors.
+
+    With a spool, backlink rows go to it as they are read (without their unimported cells) instead of into
+    the result, so that memory grows with the sites of the file, not with its rows.
+    """
     plan = RowPlan(detection, raw_headers)
     parsed = ParsedFile(detection, "", "", 0, tuple(raw_headers))
     errors, width = parsed.errors, len(raw_headers)
@@ -245,11 +259,12 @@ def map_rows(
         if identity is None:
             continue
         host, domain = identity
-        extra = plan.unimported(cells)
         site = sites.get(domain)
         if site is None:
-            site = sites[domain] = ProspectRecord(domain=domain, row=row, extra=extra)
-        _add_row(site, host, row, got, plan.source)
+            # The importer (with a spool) stores neither the unimported cells nor every row number of a site.
+            site = sites[domain] = ProspectRecord(domain=domain, row=row,
+                                                  extra=plan.unimported(cells) if spool is None else {})
+        _add_row(site, host, row, got, plan.source, spool is None)
         email = got.get("email")
         if email is not None:
             contact, key = _contact(email, row, got), email.lower()
@@ -264,8 +279,12 @@ def map_rows(
                 parsed.notes.append(
                     RowError(row, f"{email} is already listed for {owner[0]} (row {owner[1].row}); kept there.")
                 )
-        if "source_url" in got:
-            link = _backlink(row, domain, got, extra)
+        if "source_url" in got and spool is not None:
+            target, lost = got.get("target_url"), bool(got.get("lost")) or got.get("lost_at") is not None
+            parsed.duplicates += not spool.add(row, domain, got["source_url"][0], target[0] if target else None,
+                                               got.get("anchor"), got.get("source_title"), lost, site.page_urls)
+        elif "source_url" in got:
+            link = _backlink(row, domain, got, plan.unimported(cells))
             key = (link.source_url, link.target_url, link.anchor)
             if key in seen_links:
                 parsed.duplicates += 1
@@ -293,11 +312,12 @@ def _peek(rows: Iterator, count: int) -> tuple[list, Iterator]:
 
 
 def read_export(
-    data: bytes,
+    data: bytes | BinaryIO,
     *,
     user_mapping: Mapping[str, str | None] | None = None,
     limits: Limits | None = None,
     progress: Callable[[int], None] | None = None,
+    spool: BacklinkSink | None = None,
 ) -> ParsedFile:
     """Read an uploaded export end to end; ImportFileError for whole-file problems, row errors in the result."""
     table = open_table(data, limits=limits, header_matcher=is_header_row)
@@ -312,6 +332,6 @@ def read_export(
     if not detection.importable:
         # The caller shows the mapping step with these headers; no row is read.
         return ParsedFile(detection, table.encoding, table.delimiter, table.header_line, table.raw_headers)
-    parsed = map_rows(rows, detection, table.raw_headers, progress)
+    parsed = map_rows(rows, detection, table.raw_headers, progress, spool)
     parsed.encoding, parsed.delimiter, parsed.header_line = table.encoding, table.delimiter, table.header_line
     return parsed
