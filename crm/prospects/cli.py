@@ -8,27 +8,14 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
-from crm.accounts.models import Workspace
-from crm.extensions import db
+from crm.accounts.audit_cli import workspace_named
 from crm.prospects.csvread import MB, ImportFileError, Limits
 from crm.prospects.formats_defs import FIELDS
 from crm.prospects.importing import ImportOptions, MappingNeeded, run
 
 # Files on the operator's own disk, streamed: larger than the web page accepts (whole Ahrefs projects).
 CLI_LIMITS = Limits(max_bytes=1024 * MB, max_rows=2_000_000)
-
-
-def _workspace(name: str) -> Workspace:
-    """A workspace by name (or by id); ClickException naming the choices when there is none."""
-    workspace = db.session.scalar(select(Workspace).where(Workspace.name == name))
-    if workspace is None and name.isdigit():
-        workspace = db.session.get(Workspace, int(name))
-    if workspace is None:
-        known = ", ".join(sorted(db.session.scalars(select(Workspace.name)))[:10]) or "none yet"
-        raise click.ClickException(f"There is no workspace called '{name}' (workspaces: {known}).")
-    return workspace
 
 
 def _mapping(pairs: tuple[str, ...]) -> dict[str, str | None] | None:
@@ -57,7 +44,7 @@ def _mapping(pairs: tuple[str, ...]) -> dict[str, str | None] | None:
 @with_appcontext
 def import_command(file: Path, workspace, dry_run, create_backlinks, tags, measured_on, pairs):
     """Import an SEO-tool export (Ahrefs, Semrush, Moz, Majestic, Search Console) or a prospect list."""
-    target = _workspace(workspace)
+    target = workspace_named(workspace)
     limits = CLI_LIMITS
     size = file.stat().st_size
     if size > 2 * limits.max_bytes:  # UTF-16 files may weigh twice their text; the reader checks precisely
