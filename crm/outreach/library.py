@@ -84,10 +84,16 @@ def preview(workspace_id: int, subject: str, body: str, context: dict, sender: S
     if rendered is None:
         return Preview("", "", tuple(f"{p.part.capitalize()}: {p.message}" for p in problems))
     workspace = db.session.get(Workspace, workspace_id)
+    notes = () if (workspace.postal_address or "").strip() else ("The workspace has no postal address yet.",)
+    return Preview(rendered.subject, footed_body(workspace_id, rendered.body, sender, contact_id), notes)
+
+
+def footed_body(workspace_id: int, body: str, sender: SenderIdentity | None, contact_id: int | None) -> str:
+    """A rendered body with the footer the outbox adds: postal address and the contact's unsubscribe link."""
+    workspace = db.session.get(Workspace, workspace_id)
     settings = composing.Settings.from_config(current_app.config, sender.reply_domain if sender else "")
     link = composing.unsubscribe_url(settings, workspace_id, contact_id or 0)
-    notes = () if (workspace.postal_address or "").strip() else ("The workspace has no postal address yet.",)
-    return Preview(rendered.subject, composing.with_footer(rendered.body, workspace.postal_address, link), notes)
+    return composing.with_footer(body, workspace.postal_address, link)
 
 
 def sequence_for(workspace_id: int, campaign_id: int) -> Sequence | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from crm.outreach.rendering import CUSTOM_PREFIX
+from crm.outreach.merge_names import CUSTOM_PREFIX, SCOPES
 
 
 @dataclass(frozen=True)
@@ -55,22 +55,36 @@ def basic_context(contact, site) -> dict[str, str]:
     }
     for key, value in (contact.custom_fields or {}).items():
         if isinstance(key, str) and value is not None:
-            context[CUSTOM_PREFIX + key] = str(value)
+            context[f"contact.{CUSTOM_PREFIX}{key}"] = str(value)
     return context
 
 
 def render_context(context: Mapping[str, object], sender_name: str = "") -> dict[str, object]:
-    """The dict the renderer takes: ``custom.x`` keys folded into a ``custom`` dict, sender name filled in."""
+    """The dict the renderer takes: ``custom.x`` and ``site.custom.x`` keys folded into dicts, sender name filled in.
+
+    ``custom.x`` given outright wins; otherwise it is the first non-blank of the contact's, the opportunity's
+    and the site's field ``x``.
+    """
     flat: dict[str, object] = {}
     custom: dict[str, str] = {}
+    scoped: dict[str, dict[str, str]] = {scope: {} for scope in SCOPES}
     for key, value in context.items():
         text = "" if value is None else str(value)
+        scope, _, rest = key.partition("." + CUSTOM_PREFIX)
         if key.startswith(CUSTOM_PREFIX):
             custom[key[len(CUSTOM_PREFIX):]] = text
+        elif rest and scope in scoped:
+            scoped[scope][rest] = text
         elif key == "custom" and isinstance(value, Mapping):
             custom.update({str(k): "" if v is None else str(v) for k, v in value.items()})
         else:
             flat[key] = text
+    for scope in SCOPES:  # contact first, then opportunity, then site
+        for key, text in scoped[scope].items():
+            if text.strip() and not custom.get(key, "").strip():
+                custom[key] = text
+            custom.setdefault(key, "")
+    flat.update({f"{scope}_custom": values for scope, values in scoped.items() if values})
     if sender_name and not str(flat.get("sender_name", "")).strip():
         flat["sender_name"] = sender_name
     flat["custom"] = custom

@@ -22,7 +22,6 @@ and no loader, over a plain dict of strings. The HTML part is never written by u
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,6 +35,8 @@ from jinja2.visitor import NodeTransformer
 from crm.outreach import template_errors
 from crm.outreach.leftovers import unresolved_fields
 from crm.outreach.mail import text_to_html
+from crm.outreach.merge_names import CUSTOM_KEY as _CUSTOM_KEY
+from crm.outreach.merge_names import CUSTOM_PREFIX, SCOPES, custom_field, flat_name, names_custom
 
 MERGE_FIELDS: dict[str, str] = {
     "first_name": "Contact's first name",
@@ -47,7 +48,6 @@ MERGE_FIELDS: dict[str, str] = {
     "anchor_text": "Anchor text we would like",
     "sender_name": "Name of the person sending",
 }
-CUSTOM_PREFIX = "custom."
 
 MAX_SUBJECT_SOURCE = 1_000
 MAX_BODY_SOURCE = 20_000
@@ -56,7 +56,6 @@ MAX_BODY_OUTPUT = 100_000
 MAX_VALUE_LENGTH = 5_000
 RENDER_SECONDS = 1.0
 
-_CUSTOM_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
 _ALLOWED_FILTERS = frozenset({"default", "d", "upper", "lower", "title", "capitalize", "trim", "truncate"})
 _ALLOWED_TESTS = frozenset({"defined", "undefined", "none"})
 _ALLOWED_COMPARISONS = frozenset({"eq", "ne"})
@@ -151,17 +150,6 @@ def _environment() -> ImmutableSandboxedEnvironment:
 _ENV = _environment()
 
 
-def _custom_key(node: nodes.Node) -> str | None:
-    """The custom field key for ``custom.key`` or ``custom["key"]``, else None."""
-    if isinstance(node, nodes.Getattr | nodes.Getitem) and isinstance(node.node, nodes.Name):
-        if node.node.name != "custom":
-            return None
-        key = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
-        if isinstance(key, str) and _CUSTOM_KEY.match(key):
-            return key
-    return None
-
-
 def _refuse(node: nodes.Node) -> _RefusedError:
     kind = type(node).__name__
     what = _FRIENDLY_NAMES.get(kind, f"'{kind}' expressions")
@@ -170,12 +158,12 @@ def _refuse(node: nodes.Node) -> _RefusedError:
 
 def _validate(node: nodes.Node, fields: set[str]) -> None:
     """Walk the parsed template, refusing anything outside the merge-field language; collect field names."""
-    key = _custom_key(node)
-    if key is not None:
-        fields.add(CUSTOM_PREFIX + key)
+    name = custom_field(node)
+    if name is not None:
+        fields.add(name)
         return
     if isinstance(node, nodes.Getattr | nodes.Getitem):
-        if isinstance(node.node, nodes.Name) and node.node.name == "custom":
+        if names_custom(node):
             raise _RefusedError(f"line {node.lineno}: custom field names are letters, digits and _, e.g. custom.budget")
         raise _refuse(node)
     if isinstance(node, nodes.Name):
@@ -222,8 +210,8 @@ class _Rewriter(NodeTransformer):
     """Turn custom.x into a flat name (so a field called "items" is never dict.items) and check printed blanks."""
 
     def visit_Getattr(self, node: nodes.Node) -> nodes.Node:  # noqa: N802 - Jinja's visitor naming
-        key = _custom_key(node)
-        return nodes.Name(f"custom__{key}", "load", lineno=node.lineno) if key else self.generic_visit(node)
+        name = custom_field(node)
+        return nodes.Name(flat_name(name), "load", lineno=node.lineno) if name else self.generic_visit(node)
 
     visit_Getitem = visit_Getattr  # noqa: N815
 
@@ -244,6 +232,10 @@ class _Rewriter(NodeTransformer):
         return node
 
 
+# Context keys holding one record's custom fields, e.g. {"site_custom": {"budget": "150"}}, and their field prefix.
+_SCOPED = {f"{scope}_custom": f"{scope}." for scope in SCOPES}
+
+
 def _normalise_context(context: Mapping[str, object]) -> tuple[dict[str, str], set[str]]:
     """Flatten a plain dict of strings into render variables; return them and the known field names."""
     flat: dict[str, str] = dict.fromkeys(MERGE_FIELDS, "")
@@ -259,16 +251,18 @@ def _normalise_context(context: Mapping[str, object]) -> tuple[dict[str, str], s
         return value if value.strip() else ""  # whitespace-only counts as blank, for `or` as much as default
 
     for name, value in context.items():
-        if name == "custom":
+        if name == "custom" or name in _SCOPED:
             if value is None:
                 continue
             if not isinstance(value, Mapping):
                 raise TypeError("custom fields must be a dict of strings")
+            prefix = _SCOPED.get(name, "")
             for key, custom_value in value.items():
                 if not isinstance(key, str) or not _CUSTOM_KEY.match(key):
                     raise ValueError(f"custom field name {key!r} must be letters, digits and _")
-                flat[f"custom__{key}"] = text(CUSTOM_PREFIX + key, custom_value)
-                known.add(CUSTOM_PREFIX + key)
+                field_name = prefix + CUSTOM_PREFIX + key
+                flat[flat_name(field_name)] = text(field_name, custom_value)
+                known.add(field_name)
             continue
         if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
             raise ValueError(f"merge field name {name!r} is not a plain identifier")
@@ -328,7 +322,9 @@ def _render_part(
         return None, [Problem("too_complex", f"the {part} template is nested too deeply", part)]
     except Exception as exc:  # noqa: BLE001 - whatever a user's source makes the compiler raise is their problem
         return None, [Problem("syntax", template_errors.describe(exc, part), part)]
-    unknown = [name for name in compiled.fields if name not in known]
+    # a custom field a record leaves unset is blank (so `default` applies), never unknown
+    unknown = [name for name in compiled.fields if name not in known and CUSTOM_PREFIX not in name]
+    variables = {**{flat_name(n): "" for n in compiled.fields if CUSTOM_PREFIX in n and n not in known}, **variables}
     if unknown:
         return None, [
             Problem("unknown_field", f"unknown merge field {{{{ {name} }}}}", part, name) for name in unknown

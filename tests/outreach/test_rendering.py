@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from crm.outreach.recipients import render_context
 from crm.outreach.rendering import (
     MAX_BODY_SOURCE,
     MAX_VALUE_LENGTH,
@@ -86,10 +87,26 @@ def test_empty_field_inside_a_guard_is_fine():
 
 def test_unknown_fields_are_named():
     problems = check(EmailTemplate("Hi {{ frist_name }}", "{{ custom.budgte | default('x') }}"), CONTACT)
-    assert [(p.code, p.field) for p in problems] == [
-        ("unknown_field", "frist_name"),
-        ("unknown_field", "custom.budgte"),
-    ]
+    assert [(p.code, p.field) for p in problems] == [("unknown_field", "frist_name")]
+
+
+def test_a_custom_field_the_record_leaves_unset_takes_its_default_or_blocks_naming_it():
+    assert render("s", "{{ custom.deadline | default('soon') }}", CONTACT).body == "soon"
+    assert render("s", "{{ site.custom.deadline | d('later') }}", CONTACT).body == "later"
+    problems = check(EmailTemplate("s", "Due {{ custom.deadline }}"), CONTACT)
+    assert [(p.code, p.field) for p in problems] == [("empty_field", "custom.deadline")]
+    assert "{{ custom.deadline }} is empty" in problems[0].message
+
+
+def test_scoped_custom_fields_and_the_contact_opportunity_site_cascade():
+    context = render_context({"first_name": "Ana", "site.custom.niche": "gardening", "site.custom.tier": "A",
+                              "opportunity.custom.tier": "B", "contact.custom.tier": "",
+                              "contact.custom.role": "editor"})
+    body = "{{ custom.tier }} {{ site.custom.tier }} {{ contact.custom.role }} {{ custom.niche }} {{ custom.role }}"
+    assert render("s", body, context).body == "B A editor gardening editor"
+    assert render("s", "{{ contact.custom.tier | default('none') }}", context).body == "none"
+    refused = check(EmailTemplate("s", "{{ site.custom }}"), context)
+    assert refused[0].code == "not_allowed" and "custom field names" in refused[0].message
 
 
 def test_unknown_field_does_not_hide_a_pasted_unresolved_merge_field():
