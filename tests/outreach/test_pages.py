@@ -100,6 +100,23 @@ def test_preview_shows_the_message_or_why_it_would_not_go(app, as_role, team):
     assert "would not be sent" in blocked and "{{ first_name }} is empty" in blocked
 
 
+def test_preview_uses_the_contacts_custom_fields_and_their_defaults(app, as_role, team):
+    with app.app_context():
+        contact = ContactFactory(workspace_id=team.workspace_id, site__workspace_id=team.workspace_id,
+                                 custom_fields={"budget": "150"})
+        choice = f"0:{contact.id}"
+    member = as_role("member")
+    token = csrf_token(member, "/outreach/templates/new")
+    shown = member.post("/outreach/templates/preview", data={
+        "csrf_token": token, "recipient": choice, "subject": "Budget {{ contact.custom.budget }}",
+        "body": "{{ custom.budget }} by {{ custom.deadline | default(\"Friday\") }}"}).get_data(as_text=True)
+    assert "unknown merge field" not in shown
+    assert "Budget 150" in shown and "150 by Friday" in shown
+    blocked = member.post("/outreach/templates/preview", data={
+        "csrf_token": token, "recipient": choice, "subject": "Hi", "body": "By {{ custom.deadline }}"})
+    assert "{{ custom.deadline }} is empty" in blocked.get_data(as_text=True)
+
+
 def test_an_admin_adds_a_sender_with_a_window_and_zone(app, as_role):
     admin = as_role("admin")
     token = csrf_token(admin, "/outreach/senders/new")
