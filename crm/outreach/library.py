@@ -32,12 +32,14 @@ class LibraryError(ValueError):
 
 def template_problems(subject: str, body: str) -> tuple[list[str], list[str]]:
     """(errors that stop saving, warnings shown with the template), checked against sample merge values."""
-    custom = {}
+    samples: dict[str, dict[str, str]] = {"custom": {}}  # custom.x and site.custom.x each get a sample value
     for source in (subject, body):
         with contextlib.suppress(rendering.RenderError):  # reported by the render below, with its part named
-            custom.update({f.removeprefix(rendering.CUSTOM_PREFIX): "sample"
-                           for f in rendering.fields_used(source) if f.startswith(rendering.CUSTOM_PREFIX)})
-    _, problems = rendering.attempt(subject or "-", body, {**SAMPLE, "custom": custom})
+            for name in rendering.fields_used(source):
+                scope, found, key = name.rpartition(rendering.CUSTOM_PREFIX)
+                if found:
+                    samples.setdefault(f"{scope.rstrip('.')}_custom" if scope else "custom", {})[key] = "sample"
+    _, problems = rendering.attempt(subject or "-", body, {**SAMPLE, **samples})
     errors = [f"{p.part.capitalize()}: {p.message}" for p in problems if p.code in _FATAL]
     warnings = [f"{p.part.capitalize()}: {p.message}" for p in problems if p.code not in _FATAL]
     return errors, warnings

@@ -208,3 +208,11 @@ def test_any_value_prints_verbatim(value):
     if not value.strip() or unresolved_fields(value):
         return
     assert render("s", "{{ first_name }}", {"first_name": value}).body == value
+
+
+def test_saving_a_template_checks_scoped_custom_fields_against_samples():
+    from crm.outreach.library import template_problems
+
+    assert template_problems("{{ site.custom.niche }}", "{{ custom.budget }} {{ opportunity.custom.tier }}") == ([], [])
+    errors, _ = template_problems("Hi", "{{ site.custom }}")
+    assert errors and "custom field names" in errors[0]
