@@ -3,20 +3,64 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import case, exists, func, or_, select
 
 from crm.campaigns import stages
+from crm.campaigns.definitions import ANSWERED_STAGES, LIVE_STATUSES, REPLY_KINDS, WON_STAGES
 from crm.campaigns.models import Campaign, Cost, Opportunity
 from crm.extensions import db
 from crm.links.models import Backlink
+from crm.outreach.models import OutboundMessage, Reply
 
-# Verifier statuses in which the link is on the page; a nofollow link is still a live placement.
-LIVE_LINK_STATUSES = ("live", "live_nofollow")
+LIVE_LINK_STATUSES = LIVE_STATUSES
+
+
+def _flag(condition):
+    """1 when the condition holds, else 0: the same integers on every database."""
+    return case((condition, 1), else_=0)
+
+
+def human_reply_to(opportunity, workspace_id: int):
+    """SQL: the card has a reply written by a person, recorded on it or on one of its messages."""
+    on_message = exists().where(OutboundMessage.id == Reply.message_id,
+                                OutboundMessage.opportunity_id == opportunity.id).correlate_except(OutboundMessage)
+    return exists().where(Reply.workspace_id == workspace_id, Reply.kind.in_(REPLY_KINDS),
+                          or_(Reply.opportunity_id == opportunity.id, on_message))
+
+
+def funnel_counts(workspace_id: int, campaign_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Per campaign: prospects, pitched, replied, hand_replied, won and live, by crm.campaigns.definitions."""
+    if not campaign_ids:
+        return {}
+    sent = exists().where(OutboundMessage.opportunity_id == Opportunity.id,
+                          OutboundMessage.workspace_id == workspace_id, OutboundMessage.sent_at.is_not(None))
+    replied = human_reply_to(Opportunity, workspace_id)
+    won = or_(Opportunity.stage.in_(WON_STAGES), Opportunity.won_at.is_not(None))
+    rows = db.session.execute(
+        select(Opportunity.campaign_id, func.count(), func.sum(_flag(sent)), func.sum(_flag(replied)),
+               func.sum(_flag(Opportunity.stage.in_(ANSWERED_STAGES) & ~replied)), func.sum(_flag(won)))
+        .where(Opportunity.workspace_id == workspace_id, Opportunity.campaign_id.in_(campaign_ids))
+        .group_by(Opportunity.campaign_id)
+    )
+    zero = {"prospects": 0, "pitched": 0, "replied": 0, "hand_replied": 0, "won": 0, "live": 0}
+    result = {cid: dict(zero) for cid in campaign_ids}
+    for campaign_id, prospects, pitched, answered, by_hand, won_count in rows:
+        result[campaign_id].update(prospects=int(prospects), pitched=int(pitched or 0), replied=int(answered or 0),
+                                   hand_replied=int(by_hand or 0), won=int(won_count or 0))
+    for campaign_id, live in db.session.execute(
+        select(Backlink.campaign_id, func.count())
+        .where(Backlink.workspace_id == workspace_id, Backlink.campaign_id.in_(campaign_ids),
+               Backlink.status.in_(LIVE_STATUSES))
+        .group_by(Backlink.campaign_id)
+    ):
+        result[campaign_id]["live"] = int(live)
+    return result
 
 
 def _cards(ids: list[int]) -> dict[int, dict]:
-    """One pass over the cards: count per stage, won-then-lost cards, and prices spent (paid) or committed."""
+    """One pass over the cards: count per stage and prices spent (paid) or committed."""
     rows = db.session.execute(
         select(
             Opportunity.campaign_id, Opportunity.stage, Opportunity.currency, Opportunity.payment_status,
@@ -42,29 +86,6 @@ def _cards(ids: list[int]) -> dict[int, dict]:
     return out
 
 
-def _live_counts(ids: list[int]) -> dict[int, int]:
-    """Cards in stage live or with a live backlink, plus the campaign's live backlinks that have no card."""
-    live_link = exists().where(Backlink.opportunity_id == Opportunity.id, Backlink.status.in_(LIVE_LINK_STATUSES))
-    cards = db.session.execute(
-        select(Opportunity.campaign_id, func.count())
-        .where(Opportunity.campaign_id.in_(ids), (Opportunity.stage == "live") | live_link)
-        .group_by(Opportunity.campaign_id)
-    )
-    loose = db.session.execute(
-        select(Backlink.campaign_id, func.count())
-        .where(
-            Backlink.campaign_id.in_(ids),
-            Backlink.opportunity_id.is_(None),
-            Backlink.status.in_(LIVE_LINK_STATUSES),
-        )
-        .group_by(Backlink.campaign_id)
-    )
-    out: dict[int, int] = defaultdict(int)
-    for campaign_id, count in [*cards, *loose]:
-        out[campaign_id] += count
-    return out
-
-
 def _costs(ids: list[int]) -> dict[int, dict[str, int]]:
     """Cost rows per campaign and currency."""
     out: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -87,11 +108,14 @@ def numbers_for(campaigns: list[Campaign]) -> dict[int, dict]:
     ids = [c.id for c in campaigns]
     if not ids:
         return {}
-    cards, live, costs = _cards(ids), _live_counts(ids), _costs(ids)
+    cards, costs = _cards(ids), _costs(ids)
+    counted: dict[int, dict[str, int]] = {}
+    for workspace_id in {c.workspace_id for c in campaigns}:
+        counted.update(funnel_counts(workspace_id, [c.id for c in campaigns if c.workspace_id == workspace_id]))
     result = {}
     for campaign in campaigns:
         stage_info = cards[campaign.id]
-        funnel = stages.funnel_counts(stage_info["by_stage"], stage_info["won_but_lost"])
+        funnel = counted[campaign.id]
         spent_by = stage_info["spent"]
         for currency, cents in costs[campaign.id].items():
             spent_by[currency] += cents
@@ -99,12 +123,13 @@ def numbers_for(campaigns: list[Campaign]) -> dict[int, dict]:
         # Amounts in other currencies are shown apart: there is no exchange rate to add them with.
         spent = spent_by.get(campaign.currency, 0)
         other = {cur: cents for cur, cents in spent_by.items() if cur != campaign.currency and cents}
-        won, live_links = funnel["won"], live[campaign.id]
+        won, live_links = funnel["won"], funnel["live"]
         result[campaign.id] = {
             "campaign_id": campaign.id,
             "prospects": funnel["prospects"],
             "pitched": funnel["pitched"],
             "replied": funnel["replied"],
+            "hand_replied": funnel["hand_replied"],
             "won": won,
             "live": live_links,
             "by_stage": {stage: stage_info["by_stage"].get(stage, 0) for stage in stages.LABELS},

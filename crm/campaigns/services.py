@@ -209,7 +209,7 @@ def add_sites(workspace_id: int, campaign_id: int, site_ids, actor_id: int | Non
     rows = [
         Opportunity(
             workspace_id=workspace_id, campaign_id=campaign_id, site_id=f.site_id, contact_id=contacts[f.site_id],
-            owner_id=actor_id, stage="prospect", position=position + n,
+            owner_id=actor_id, stage="prospect", position=position + n, currency=campaign.currency,
         )
         for n, f in enumerate(allowed)
     ]

@@ -35,6 +35,8 @@ def _opportunity_form(opportunity: Opportunity, *, submitted: bool = False) -> f
     )
     if not submitted:
         form.price.data = money.cents_to_text(opportunity.price_cents)
+        if opportunity.price_cents is None:  # nothing agreed yet: the campaign's currency is the default
+            form.currency.data = opportunity.campaign.currency
         form.term.data = "until" if opportunity.term_until else "permanent"
     return form
 

@@ -7,17 +7,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from crm.campaigns import definitions
 from crm.quality.disavow import LOW_SCORE_BELOW
 
 # A link "is live" when the verifier found it on a page search engines index, followed or not (as the campaign
 # board counts it). A noindexed page still carries the link and it still gets a (tiny) score, so harm checks
 # look at every link on a page (ON_PAGE_STATUSES), while live counts and quality look at LIVE_STATUSES.
-LIVE_STATUSES = ("live", "live_nofollow")
+LIVE_STATUSES = definitions.LIVE_STATUSES
 ON_PAGE_STATUSES = ("live", "live_nofollow", "not_indexable")
 LOST_STATUSES = ("missing", "wrong_target", "page_error")
 UNCERTAIN_STATUSES = ("blocked", "unverified", "unchecked")
-# A reply from a person counts, "no thanks" included; auto-replies and bounces say nothing about the pitch.
-COUNTED_REPLY_KINDS = ("human", "unsubscribe")
+# Only a reply written by a person counts (crm.campaigns.definitions).
+COUNTED_REPLY_KINDS = definitions.REPLY_KINDS
 NOT_FOLLOWED_RELS = ("nofollow", "sponsored", "ugc")
 
 FUNNEL = (("prospects", "Prospects"), ("pitched", "Pitched"), ("replied", "Replied"), ("won", "Won"), ("live", "Live"))

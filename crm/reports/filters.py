@@ -1,8 +1,11 @@
-"""Template filters for report figures: money from cents, shares as percentages, averages; "—" when unknown."""
+"""Template filters for report figures: money from cents, shares as percentages, averages; "—" when unknown;
+and the "how we count this" notes."""
 
 from __future__ import annotations
 
 from flask import Flask
+
+from crm.campaigns import definitions
 
 DASH = "—"
 
@@ -36,3 +39,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["report_money"] = money
     app.jinja_env.filters["report_percent"] = percent
     app.jinja_env.filters["report_number"] = number
+    app.jinja_env.globals["headline_note"] = definitions.note

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from crm.campaigns import definitions
 from crm.campaigns.models import Campaign
 from crm.extensions import db
 from crm.reports import figures, queries
@@ -25,6 +26,12 @@ class Headline:
     messages_sent: int
     links: LinkFigures
     spend: Spend
+    hand_replied: int = 0  # cards moved to Replied or beyond by hand, with no reply recorded
+
+    @staticmethod
+    def note(key: str) -> str:
+        """The "how we count this" note of a figure."""
+        return definitions.note(key)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -43,7 +50,7 @@ class Headline:
 
     @property
     def cost_per_live_link(self) -> float | None:
-        """Spend divided by the live placements (the funnel's last step, as the campaign page divides it)."""
+        """Spend divided by the live links (the funnel's last step, the same count as links.live)."""
         return figures.cost_per(self.spend.total_cents, self.counts["live"])
 
     @property
@@ -60,6 +67,7 @@ class Headline:
             "currency": self.campaign.currency,
             **counts,
             "messages_sent": self.messages_sent,
+            "hand_replied": self.hand_replied,
             "reply_rate": self.reply_rate,
             "live_links": self.links.live,
             "average_quality": self.links.average_quality,
@@ -88,6 +96,7 @@ def headlines(workspace_id: int, campaigns: Sequence[Campaign]) -> list[Headline
             messages_sent=sent.get(c.id, 0),
             links=links.get(c.id, LinkFigures()),
             spend=money.get(c.id, Spend()),
+            hand_replied=counts.get(c.id, {}).get("hand_replied", 0),
         )
         for c in campaigns
     ]

@@ -59,14 +59,14 @@ def _store(workspace_id: int, items: dict[str, tuple[int | None, dict]], now: da
 def headline_data(headline: Headline) -> dict:
     """A headline as stored."""
     return {"counts": headline.counts, "messages_sent": headline.messages_sent,
-            "links": asdict(headline.links), "spend": asdict(headline.spend)}
+            "links": asdict(headline.links), "spend": asdict(headline.spend), "hand_replied": headline.hand_replied}
 
 
 def headline_from(campaign: Campaign, data: dict) -> Headline:
     """A stored headline, whole again."""
     return Headline(campaign=campaign, funnel=figures.funnel_from_counts(data["counts"]),
                     messages_sent=data["messages_sent"], links=LinkFigures(**data["links"]),
-                    spend=Spend(**data["spend"]))
+                    spend=Spend(**data["spend"]), hand_replied=data.get("hand_replied", 0))
 
 
 def campaign_headlines(workspace_id: int, campaigns: list[Campaign], now: datetime | None = None) -> list[Headline]:

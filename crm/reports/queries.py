@@ -6,9 +6,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
-from crm.campaigns import stages
+from crm.campaigns import numbers
 from crm.campaigns.models import Campaign, Cost, Opportunity
 from crm.extensions import db
 from crm.links.models import Backlink
@@ -23,46 +23,8 @@ def _flag(condition):
 
 
 def funnel_counts(workspace_id: int, campaign_ids: Sequence[int]) -> dict[int, dict[str, int]]:
-    """Per campaign, opportunities per funnel step, counted exactly as the campaign board counts them.
-
-    The steps follow the cards' stages (crm.campaigns.stages.funnel_counts: a card counts for every step it
-    passed; stages move on sent mail, replies and verified links, and a person's correction wins). "Live" is
-    placements whose link the verifier finds live (or cards marked live), plus live links without a card.
-    """
-    if not campaign_ids:
-        return {}
-    by_stage: dict[int, dict[str, int]] = {cid: {} for cid in campaign_ids}
-    won_but_lost: dict[int, int] = defaultdict(int)
-    for campaign_id, stage, count, with_won_date in db.session.execute(
-        select(Opportunity.campaign_id, Opportunity.stage, func.count(), func.count(Opportunity.won_at))
-        .where(Opportunity.workspace_id == workspace_id, Opportunity.campaign_id.in_(campaign_ids))
-        .group_by(Opportunity.campaign_id, Opportunity.stage)
-    ):
-        by_stage[campaign_id][stage] = count
-        if stage == "lost":
-            won_but_lost[campaign_id] += with_won_date
-    live: dict[int, int] = defaultdict(int)
-    live_link = exists().where(Backlink.opportunity_id == Opportunity.id, Backlink.status.in_(LIVE_STATUSES))
-    cards = (
-        select(Opportunity.campaign_id, func.count())
-        .where(Opportunity.workspace_id == workspace_id, Opportunity.campaign_id.in_(campaign_ids),
-               or_(Opportunity.stage == "live", live_link))
-        .group_by(Opportunity.campaign_id)
-    )
-    loose = (
-        select(Backlink.campaign_id, func.count())
-        .where(Backlink.workspace_id == workspace_id, Backlink.campaign_id.in_(campaign_ids),
-               Backlink.opportunity_id.is_(None), Backlink.status.in_(LIVE_STATUSES))
-        .group_by(Backlink.campaign_id)
-    )
-    for campaign_id, count in [*db.session.execute(cards), *db.session.execute(loose)]:
-        live[campaign_id] += count
-    result = {}
-    for campaign_id in campaign_ids:
-        counts = stages.funnel_counts(by_stage[campaign_id], won_but_lost[campaign_id])
-        result[campaign_id] = {key: counts[key] for key, _ in figures.FUNNEL if key in counts}
-        result[campaign_id]["live"] = live[campaign_id]
-    return result
+    """Per campaign, the funnel as the campaign page counts it (crm.campaigns.numbers, one definition)."""
+    return numbers.funnel_counts(workspace_id, campaign_ids)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -137,3 +138,18 @@ def test_a_thousand_sites_are_added_in_one_go(app, team, world):
         result = services.add_sites(world["ws"], world["campaign"], ids, None)
         assert len(result.added) == 1100 and [s[1] for s in result.skipped] == ["blocked.example"]
         assert db.session.scalar(select(func.count()).where(Opportunity.campaign_id == world["campaign"])) == 1101
+
+
+def test_a_euro_campaign_prices_its_cards_in_euros(app, team, as_role):
+    with app.app_context():
+        campaign = CampaignFactory(workspace_id=team.workspace_id, name="Euro links", status="active", currency="EUR")
+        site = SiteFactory(workspace_id=team.workspace_id, domain="euro.example")
+        db.session.commit()
+        services.add_sites(team.workspace_id, campaign.id, [site.id], actor_id=None)
+        card = db.session.scalar(select(Opportunity).where(Opportunity.campaign_id == campaign.id))
+        assert card.currency == "EUR"
+        card.currency = "USD"  # an older card, made before: the form still suggests the campaign's currency
+        db.session.commit()
+        card_id = card.id
+    page = as_role("admin").get(f"/campaigns/opportunities/{card_id}").get_data(as_text=True)
+    assert re.search(r'<option[^>]*selected[^>]*value="EUR"|<option[^>]*value="EUR"[^>]*selected', page)

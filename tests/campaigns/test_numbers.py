@@ -52,15 +52,16 @@ def test_numbers_match_the_hand_computed_figures(app, campaign_id):
     with app.app_context():
         n = campaign_numbers(campaign_id)
     assert n["prospects"] == 16
-    assert n["pitched"] == 14  # all but the two prospects
-    assert n["replied"] == 12  # replied 1, negotiating 2, won 4, live 2, declined 1, lost 2
+    assert n["pitched"] == 0  # cards moved by hand: no message was sent to anyone
+    assert n["replied"] == 0  # and nobody replied
+    assert n["hand_replied"] == 12  # marked by hand: replied 1, negotiating 2, won 4, live 2, declined 1, lost 2
     assert n["won"] == 7  # won 4, live 2, and the lost link that had been won
-    assert n["live"] == 4  # two cards in live, one card with a live backlink, one live backlink without a card
+    assert n["live"] == 3  # links found live: two on cards, one without a card (a card marked live has none)
     assert n["spent_cents"] == 20000 + 25000 + 18000 + 12000 + 9900  # paid prices and costs in USD = 84,900
     assert n["spent_other_currencies"] == {"EUR": 14000}
     assert n["committed_cents"] == 10000
     assert n["cost_per_won_cents"] == 12129  # 84,900 / 7 = 12,128.57
-    assert n["cost_per_live_cents"] == 21225  # 84,900 / 4
+    assert n["cost_per_live_cents"] == 28300  # 84,900 / 3
     assert n["goal"] == 10 and n["goal_left"] == 3
     assert n["budget_cents"] == 200000 and n["budget_left_cents"] == 115100
     assert n["by_stage"]["won"] == 4 and n["by_stage"]["lost"] == 2
@@ -79,9 +80,9 @@ def test_an_empty_campaign_has_no_cost_per_link(app, team):
 def test_the_campaign_page_shows_the_numbers(app, campaign_id, as_role):
     html = as_role("viewer").get(f"/campaigns/{campaign_id}").get_data(as_text=True)
     assert '<dd class="h4 mb-0" data-number="won">7</dd>' in html
-    assert '<dd class="h4 mb-0" data-number="live">4</dd>' in html
+    assert '<dd class="h4 mb-0" data-number="live">3</dd>' in html
     assert '<dd class="h4 mb-0" data-number="spent">$849.00</dd>' in html
-    assert "+ €140.00" in html and "$121.29" in html and "$212.25" in html
+    assert "+ €140.00" in html and "$121.29" in html and "$283.00" in html
     with app.app_context():
         name = db.session.get(Campaign, campaign_id).name
     listing = as_role("viewer").get("/campaigns").get_data(as_text=True)

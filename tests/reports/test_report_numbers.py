@@ -29,7 +29,8 @@ def test_funnel_counts_rates_and_shares(app, scenario):
         for key, step in funnel.items():
             assert math.isclose(step.rate, EXPECTED["rates"][key]), key
             assert math.isclose(step.share, EXPECTED["shares"][key]), key
-        assert math.isclose(report.headline.reply_rate, 8 / 10)
+        assert math.isclose(report.headline.reply_rate, 6 / 10)
+        assert report.headline.hand_replied == EXPECTED["hand_replied"]
         assert math.isclose(report.headline.win_rate, 4 / 10)
         assert report.headline.messages_sent == EXPECTED["messages_sent"]
 
@@ -39,7 +40,7 @@ def test_reply_rate_per_template_and_step(app, scenario):
         report = _report(scenario)
         assert [(r.label, r.sent, r.replied) for r in report.templates] == EXPECTED["templates"]
         assert [(r.label, r.sent, r.replied) for r in report.steps] == EXPECTED["steps"]
-        assert math.isclose(report.templates[0].rate, 0.6) and math.isclose(report.steps[1].rate, 1 / 3)
+        assert math.isclose(report.templates[0].rate, 0.5) and math.isclose(report.steps[1].rate, 1 / 3)
 
 
 def test_links_quality_and_money(app, scenario):
