@@ -11,7 +11,7 @@ import config as settings
 
 # Feature packages, lowest floor first; each has init_app(app) registering its blueprint, commands, tasks,
 # demo data and signal subscriptions. Demo data is made in this order, so later features can use earlier ones.
-FEATURES = ("accounts", "ops", "prospects", "links", "campaigns", "outreach", "reports")
+FEATURES = ("accounts", "ops", "prospects", "links", "campaigns", "outreach", "reports", "api")
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -2,6 +2,7 @@
 
 import crm.accounts.audit_models
 import crm.accounts.models
+import crm.api.models
 import crm.campaigns.models
 import crm.links.models
 import crm.ops.models

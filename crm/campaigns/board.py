@@ -103,8 +103,8 @@ class TableFilters:
     overdue: bool = False
 
 
-def table(campaign_id: int, filters: TableFilters, *, user_id: int, page: int = 1, per_page: int = PER_PAGE):
-    """One page of the campaign's opportunities, filtered, with the site, contact and owner loaded."""
+def table_query(campaign_id: int, filters: TableFilters, *, user_id: int):
+    """The campaign's opportunities the table's filters match, in id order (the API pages it by cursor)."""
     query = select(Opportunity).where(Opportunity.campaign_id == campaign_id)
     if filters.stage in STAGES:
         query = query.where(Opportunity.stage == filters.stage)
@@ -118,7 +118,12 @@ def table(campaign_id: int, filters: TableFilters, *, user_id: int, page: int = 
         query = query.join(Site, Site.id == Opportunity.site_id).where(_domain_contains(filters.q))
     if filters.overdue:
         query = query.where(Opportunity.next_action_on < utcnow().date())
-    query = _with_card_data(query.order_by(Opportunity.id))
+    return query.order_by(Opportunity.id)
+
+
+def table(campaign_id: int, filters: TableFilters, *, user_id: int, page: int = 1, per_page: int = PER_PAGE):
+    """One page of the campaign's opportunities, filtered, with the site, contact and owner loaded."""
+    query = _with_card_data(table_query(campaign_id, filters, user_id=user_id))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 

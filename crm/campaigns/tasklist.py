@@ -86,8 +86,8 @@ def complete_task(task: Task, *, role: str, actor_id: int, done: bool = True) ->
     db.session.commit()
 
 
-def tasks_for(workspace_id: int, user_id: int, view: str = "mine", *, page: int = 1, per_page: int = 50):
-    """A page of tasks: mine (open), unassigned (open), all open, or done (newest first); soonest due first."""
+def tasks_query(workspace_id: int, user_id: int, view: str = "mine"):
+    """Tasks: mine (open), unassigned (open), all open, or done (newest first); soonest due first."""
     query = (
         select(Task)
         .where(Task.workspace_id == workspace_id)
@@ -102,7 +102,12 @@ def tasks_for(workspace_id: int, user_id: int, view: str = "mine", *, page: int 
         elif view == "unassigned":
             query = query.where(Task.assignee_id.is_(None))
         query = query.order_by(Task.due_on.is_(None), Task.due_on, Task.id)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return query
+
+
+def tasks_for(workspace_id: int, user_id: int, view: str = "mine", *, page: int = 1, per_page: int = 50):
+    """A page of tasks: mine (open), unassigned (open), all open, or done (newest first); soonest due first."""
+    return db.paginate(tasks_query(workspace_id, user_id, view), page=page, per_page=per_page, error_out=False)
 
 
 def open_tasks(workspace_id: int, *, campaign_id: int | None = None, opportunity_id: int | None = None,

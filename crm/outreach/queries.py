@@ -31,14 +31,19 @@ def campaigns(workspace_id: int, limit: int = 50) -> list:
     ))
 
 
-def outbox_page(workspace_id: int, status: str | None, page: int, campaign_id: int | None = None):
-    """One page of the outbox, newest first, optionally one status or campaign."""
+def outbox_query(workspace_id: int, status: str | None, campaign_id: int | None = None):
+    """The outbox, newest first, optionally one status or campaign."""
     query = select(OutboundMessage).where(OutboundMessage.workspace_id == workspace_id)
     if status in MESSAGE_STATUSES:
         query = query.where(OutboundMessage.status == status)
     if campaign_id:
         query = query.where(OutboundMessage.campaign_id == campaign_id)
-    query = query.order_by(OutboundMessage.next_attempt_at.desc(), OutboundMessage.id.desc())
+    return query.order_by(OutboundMessage.next_attempt_at.desc(), OutboundMessage.id.desc())
+
+
+def outbox_page(workspace_id: int, status: str | None, page: int, campaign_id: int | None = None):
+    """One page of the outbox, newest first, optionally one status or campaign."""
+    query = outbox_query(workspace_id, status, campaign_id)
     return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
 
 
@@ -73,11 +78,15 @@ class Thread:
     latest_from: str
 
 
+def replies_query(workspace_id: int, kind: str | None = None):
+    """The workspace's replies matched to a site, optionally of one kind (the inbox's filter)."""
+    base = select(Reply).where(Reply.workspace_id == workspace_id, Reply.site_id.is_not(None))
+    return base.where(Reply.kind == kind) if kind else base
+
+
 def inbox_threads(workspace_id: int, kind: str | None = None, limit: int = 200) -> list[Thread]:
     """Sites that replied, the most recent first, with counts and the latest reply's summary."""
-    base = select(Reply).where(Reply.workspace_id == workspace_id, Reply.site_id.is_not(None))
-    if kind:
-        base = base.where(Reply.kind == kind)
+    base = replies_query(workspace_id, kind)
     summary = base.with_only_columns(
         Reply.site_id, func.count(Reply.id), func.sum(case((Reply.read_at.is_(None), 1), else_=0)),
         func.max(Reply.id),
