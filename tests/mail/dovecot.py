@@ -7,6 +7,7 @@ import imaplib
 import os
 import pwd
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -80,7 +81,7 @@ class Dovecot:
         """Start (or restart) the server and wait until it answers."""
         with open(self.folder / "stderr.log", "ab") as errors:
             self.process = subprocess.Popen([DOVECOT, "-F", "-c", str(self.folder / "dovecot.conf")],
-                                            stdout=subprocess.DEVNULL, stderr=errors)
+                                            stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True)
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             try:
@@ -101,6 +102,16 @@ class Dovecot:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+
+    def crash(self) -> None:
+        """Kill the server and every session it serves at once, as a crash or a network cut would."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.process = None
+        for leftover in (self.folder / "run").glob("*"):
+            if leftover.name == "master.pid":
+                leftover.unlink()
 
     def tls_context(self) -> ssl.SSLContext:
         """A client context that trusts this server's certificate only."""
