@@ -6,7 +6,7 @@ VENDOR    := crm/static/vendor
 HOST      ?= 127.0.0.1
 PORT      ?= 5000
 
-.PHONY: install install-test run test lint bench clean
+.PHONY: install install-test chromium dovecot run test lint bench clean
 
 install: $(VENV)/.installed $(VENDOR)/.installed
 
@@ -31,9 +31,10 @@ $(VENDOR)/.installed: node_modules/.installed
 	cp node_modules/sortablejs/Sortable.min.js $(VENDOR)/sortable/
 	touch $@
 
-# What only the tests need: test libraries and a system Chromium for the browser tests.
+# What only the tests need: test libraries, a system Chromium for the browser tests, Dovecot for the IMAP tests.
 install-test: install $(VENV)/.installed-test
 	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || $(MAKE) --no-print-directory chromium
+	@test -x /usr/sbin/dovecot || $(MAKE) --no-print-directory dovecot
 
 $(VENV)/.installed-test: requirements-dev.txt requirements.txt
 	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
@@ -42,6 +43,10 @@ $(VENV)/.installed-test: requirements-dev.txt requirements.txt
 chromium:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null
+
+dovecot:
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq dovecot-imapd >/dev/null
 
 run: install
 	$(FLASK) db upgrade

@@ -82,6 +82,12 @@ class Config:
             "SENDGRID_TIMEOUT": _int("SENDGRID_TIMEOUT", 10),
             "OUTREACH_SEND_WORKERS": _int("OUTREACH_SEND_WORKERS", 4),
             "REPLY_DOMAIN": _env("REPLY_DOMAIN"),
+            # IMAP polling of senders' mailboxes: the first sync looks back this many days, not the whole mailbox.
+            "IMAP_LOOKBACK_DAYS": _int("IMAP_LOOKBACK_DAYS", 30),
+            "IMAP_FETCH_BATCH": _int("IMAP_FETCH_BATCH", 50),
+            "IMAP_MAX_MESSAGE_BYTES": _int("IMAP_MAX_MESSAGE_BYTES", 256 * 1024),
+            "IMAP_TIMEOUT": _int("IMAP_TIMEOUT", 30),
+            "IMAP_CA_FILE": _env("IMAP_CA_FILE"),  # empty: the system's trusted certificates
             # Every other FETCH_* variable (user agent, timeouts, caps, politeness) passes through to the fetcher.
             **{key: value for key, value in os.environ.items() if key.startswith("FETCH_")},
             "FETCH_ALLOW_PRIVATE_NETWORKS": _flag("FETCH_ALLOW_PRIVATE_NETWORKS", False),

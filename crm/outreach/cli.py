@@ -1,4 +1,4 @@
-"""`flask outreach ...`: send-due, the same code the periodic job runs."""
+"""`flask outreach ...`: send-due and poll-inbox, the same code the periodic jobs run."""
 
 from __future__ import annotations
 
@@ -9,7 +9,17 @@ from flask.cli import with_appcontext
 
 from crm.accounts.models import Workspace
 from crm.extensions import db
-from crm.outreach import identities, library, sending, suppression
+from crm.outreach import identities, inbox_polling, library, sending, suppression
+
+
+def _workspace_id(name: str | None) -> int | None:
+    """The id of the named workspace (None for no name); a clear error when there is none by that name."""
+    if not name:
+        return None
+    found = db.session.scalar(db.select(Workspace).where(Workspace.name == name))
+    if found is None:
+        raise click.ClickException(f"no workspace named {name!r}")
+    return found.id
 
 
 @click.group("outreach")
@@ -31,6 +41,15 @@ def send_due(workers, limit):
     click.echo(json.dumps(counts, sort_keys=True))
 
 
+@outreach.command("poll-inbox")
+@click.option("--workspace", default=None, help="Workspace name; without it every workspace's senders are polled.")
+@with_appcontext
+def poll_inbox(workspace):
+    """Read new mail from the senders' IMAP mailboxes and act on replies and bounces; print the counts as JSON."""
+    workspace_id = _workspace_id(workspace)
+    click.echo(json.dumps(inbox_polling.poll_inbox(workspace_id), sort_keys=True))
+
+
 @outreach.command("suppress")
 @click.argument("value")
 @click.option("--workspace", default=None, help="Workspace name; without it the entry applies to every workspace.")
@@ -38,12 +57,7 @@ def send_due(workers, limit):
 @with_appcontext
 def suppress(value, workspace, reason):
     """Never mail an address or a whole domain (in one workspace, or everywhere); prints the entry as JSON."""
-    workspace_id = None
-    if workspace:
-        found = db.session.scalar(db.select(Workspace).where(Workspace.name == workspace))
-        if found is None:
-            raise click.ClickException(f"no workspace named {workspace!r}")
-        workspace_id = found.id
+    workspace_id = _workspace_id(workspace)
     try:
         row = library.add_suppression(workspace_id, value, "command line", reason)
     except suppression.SuppressionError as exc:

@@ -71,7 +71,7 @@ def _resume_at(row: OutboundMessage, return_on, now: datetime) -> datetime:
     return max(now, add_business_days(back, 1, zone))
 
 
-def _act(row: OutboundMessage, reply: Reply, now: datetime) -> list:
+def _act(row: OutboundMessage, reply: Reply, now: datetime, permanent: bool = True) -> list:
     """Stop, pause or suppress as the reply's kind demands (not committed); returns announcements for later."""
     after = []
     workspace_id = row.workspace_id
@@ -84,6 +84,9 @@ def _act(row: OutboundMessage, reply: Reply, now: datetime) -> list:
         for address in dict.fromkeys((row.to_email, reply.from_email)):
             for contact in stopping.block_address(workspace_id, address, "unsubscribe", "reply asked to stop"):
                 after.append(lambda c=contact: events.unsubscribe.send(workspace_id, contact_id=c.id, email=c.email))
+    elif reply.kind == BOUNCE and not permanent:  # a soft bounce (mailbox full, greylisted): recorded only
+        after.append(lambda: events.bounce.send(workspace_id, message_id=row.id, contact_id=row.contact_id,
+                                                email=row.to_email, permanent=False))
     elif reply.kind == BOUNCE:
         stopping.block_address(workspace_id, row.to_email, "bounce", "bounce report by email")
         db.session.execute(update(OutboundMessage).where(OutboundMessage.id == row.id)
@@ -107,8 +110,11 @@ def _unsubscribe_by_mail(workspace_id: int, mail: InboundMail) -> bool:
     return False
 
 
-def receive(workspace_id: int, mail: InboundMail, now: datetime | None = None) -> dict:
-    """Store and act on one email that came to the workspace's address; repeats change nothing. Commits."""
+def receive(workspace_id: int, mail: InboundMail, now: datetime | None = None, permanent: bool = True) -> dict:
+    """Store and act on one email that came to the workspace's address; repeats change nothing. Commits.
+
+    `permanent=False` marks a bounce as soft: recorded and announced, the address not suppressed.
+    """
     now = now or utcnow()
     if _unsubscribe_by_mail(workspace_id, mail):
         return {"result": "unsubscribed"}
@@ -134,7 +140,7 @@ def receive(workspace_id: int, mail: InboundMail, now: datetime | None = None) -
     try:
         db.session.add(reply)
         db.session.flush()
-        after = _act(row, reply, now)
+        after = _act(row, reply, now, permanent)
         timeline.record(row.workspace_id, "reply", f"{KIND_LABELS[reply.kind]} from {reply.from_email}: "
                         f"{reply.subject or '(no subject)'}", site_id=row.site_id, contact_id=reply.contact_id,
                         opportunity_id=row.opportunity_id, data={"reply_id": reply.id, "kind": reply.kind}, when=now)

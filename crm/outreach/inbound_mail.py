@@ -9,7 +9,8 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from email import message_from_string
+from email import message_from_bytes, message_from_string
+from email.message import Message
 from email.parser import HeaderParser
 from email.utils import getaddresses, parseaddr
 
@@ -56,18 +57,27 @@ def _ids(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_MESSAGE_ID.findall(value or "")))
 
 
-def _from_raw(raw: str) -> tuple[dict[str, str], str, str]:
-    message = message_from_string(raw, policy=email.policy.default)
+def _header_text(value) -> str:
+    try:
+        return " ".join(str(value).split())
+    except (LookupError, ValueError, TypeError, AttributeError):  # a header too broken to decode
+        return ""
+
+
+def _from_raw(raw: str | Message) -> tuple[dict[str, str], str, str]:
+    message = message_from_string(raw, policy=email.policy.default) if isinstance(raw, str) else raw
     headers = {}
     for name, value in message.items():
-        headers.setdefault(name.lower(), " ".join(str(value).split()))
+        headers.setdefault(name.lower(), _header_text(value))
     text = html = ""
     for part in message.walk():
-        if part.get_content_maintype() == "multipart" or part.get_content_disposition() == "attachment":
+        if part.get_content_maintype() in ("multipart", "message") or part.get_content_disposition() == "attachment":
             continue
         try:
             content = part.get_content()
-        except (LookupError, ValueError):
+        except (LookupError, ValueError, TypeError, AssertionError, KeyError):
+            continue
+        if not isinstance(content, str):
             continue
         if part.get_content_type() == "text/plain" and not text:
             text = content
@@ -103,6 +113,27 @@ def parse_form(form: Mapping[str, str]) -> InboundMail:
         in_reply_to=_ids(headers.get("in-reply-to", "")),
         references=_ids(headers.get("references", "")),
     )
+
+
+def parse_bytes(raw: bytes) -> tuple[InboundMail, Message]:
+    """A raw message as read from a mailbox (broken MIME and 8-bit headers included), and its parsed form."""
+    message = message_from_bytes(raw, policy=email.policy.default)
+    headers, text, html = _from_raw(message)
+    name, sender = parseaddr(headers.get("from", ""))
+    recipients = [addr for _, addr in getaddresses([headers.get(h, "") for h in ("to", "cc", "delivered-to")]) if addr]
+    mail = InboundMail(
+        from_email=sender.strip().lower(),
+        from_name=name.strip()[:200],
+        recipients=tuple(dict.fromkeys(r.strip().lower() for r in recipients)),
+        subject=headers.get("subject", "")[:500],
+        text=(text or "")[:MAX_TEXT],
+        html=(html or "")[:MAX_TEXT],
+        headers=headers,
+        message_id=(_ids(headers.get("message-id", "")) or ("",))[0],
+        in_reply_to=_ids(headers.get("in-reply-to", "")),
+        references=_ids(headers.get("references", "")),
+    )
+    return mail, message
 
 
 def sanitise_html(html: str) -> str:

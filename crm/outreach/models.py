@@ -217,3 +217,18 @@ class InboundAddress(TimestampMixin, db.Model):
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"), unique=True)
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex of the secret in the URL
     secret_sealed: Mapped[str] = mapped_column(Text)  # Fernet, key derived from SECRET_KEY
+
+
+class MailboxFolder(WorkspaceScoped, db.Model):
+    """One IMAP folder of a sender's mailbox: the UIDVALIDITY and last UID stored, so no message is read twice."""
+
+    __tablename__ = "mailbox_folder"
+    __table_args__ = (UniqueConstraint("sender_identity_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender_identity_id: Mapped[int] = mapped_column(ForeignKey("sender_identity.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    uidvalidity: Mapped[int | None] = mapped_column(db.BigInteger)  # None: never synced, the look-back applies
+    last_uid: Mapped[int] = mapped_column(db.BigInteger, default=0)
+    last_polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")

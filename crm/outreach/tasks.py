@@ -1,10 +1,10 @@
-"""Background jobs: send what is due every minute, and on demand from the outbox page."""
+"""Background jobs: send what is due every minute (and on demand), poll senders' mailboxes every five minutes."""
 
 from flask import current_app
 from huey import crontab
 
 from crm.jobs import periodic_task, task
-from crm.outreach import sending
+from crm.outreach import inbox_polling, sending
 
 PERIODIC_BUDGET_SECONDS = 55  # finish before the next minute's run; what is left goes then
 
@@ -20,3 +20,9 @@ def send_due_now(workspace_id: int):
     """Send one workspace's mail that is due now (its outbox page's button)."""
     return sending.send_due(time_budget=current_app.config.get("OUTREACH_SEND_NOW_BUDGET", 300),
                             workspace_id=workspace_id)
+
+
+@periodic_task(crontab(minute="*/5"))
+def poll_inbox_periodic():
+    """Every five minutes: read new mail from the senders' IMAP mailboxes."""
+    return inbox_polling.poll_inbox()

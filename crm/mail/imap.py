@@ -1,0 +1,171 @@
+"""Reading new mail from an IMAP mailbox: verified TLS, per-folder UIDVALIDITY and last UID, bounded fetches.
+
+The reader holds no state of its own: the caller passes each folder's last known UIDVALIDITY and UID and
+advances them only after it has stored a message, so a dropped connection or a killed worker never makes a
+message read twice or lost. A changed UIDVALIDITY (the server renumbered the folder) re-reads the look-back
+window; the caller recognises what it already stored by Message-ID.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import imaplib
+import ipaddress
+import re
+import socket
+import ssl
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+SECURITY = ("tls", "starttls", "plain")
+DEFAULT_MAX_BYTES = 256 * 1024  # headers and the first part of the body; a huge attachment is never loaded whole
+DEFAULT_BATCH = 50
+_UID = re.compile(rb"\bUID (\d+)")
+_SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
+_LIST = re.compile(rb'^\((?P<flags>[^)]*)\) (?:"[^"]*"|NIL) (?P<name>.+)$')
+
+
+class ImapError(Exception):
+    """The mailbox could not be reached or read; the message says what failed."""
+
+
+@dataclass(frozen=True)
+class ImapAccount:
+    """Where a mailbox is and how to sign in; plain connections are for loopback only."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+    security: str = "tls"
+    ca_file: str | None = None  # trust this certificate (a test server's) instead of the system store
+
+    def __repr__(self) -> str:  # never show the password in logs or tracebacks
+        return f"ImapAccount({self.security}://{self.user}@{self.host}:{self.port})"
+
+
+@dataclass(frozen=True)
+class FetchedMessage:
+    """One message as read: its folder's UIDVALIDITY, its UID, its size and up to max_bytes of it."""
+
+    folder: str
+    uidvalidity: int
+    uid: int
+    size: int
+    raw: bytes
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and loopback addresses (where a plain connection is allowed)."""
+    if host.lower() in {"localhost", "localhost."}:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def connect(account: ImapAccount, timeout: float = 30) -> imaplib.IMAP4:
+    """A signed-in connection; ImapError names the step that failed (DNS, TCP, TLS, authentication)."""
+    if account.security not in SECURITY:
+        raise ImapError(f"unknown IMAP security {account.security!r}")
+    if account.security == "plain" and not is_loopback(account.host):
+        raise ImapError(f"a plain IMAP connection to {account.host} is refused (only loopback may be plain)")
+    context = ssl.create_default_context(cafile=account.ca_file)
+    try:
+        if account.security == "tls":
+            conn = imaplib.IMAP4_SSL(account.host, account.port, ssl_context=context, timeout=timeout)
+        else:
+            conn = imaplib.IMAP4(account.host, account.port, timeout=timeout)
+            if account.security == "starttls":
+                conn.starttls(context)
+    except socket.gaierror as exc:
+        raise ImapError(f"DNS: {account.host} not found ({exc})") from exc
+    except ssl.SSLError as exc:
+        raise ImapError(f"TLS: {exc}") from exc
+    except (OSError, imaplib.IMAP4.error) as exc:
+        raise ImapError(f"TCP: cannot reach {account.host}:{account.port} ({exc})") from exc
+    try:
+        conn.login(account.user, account.password)
+    except imaplib.IMAP4.error as exc:
+        close(conn)
+        raise ImapError(f"authentication failed for {account.user}") from exc
+    return conn
+
+
+def close(conn: imaplib.IMAP4) -> None:
+    """Sign out, ignoring a connection that is already gone."""
+    with contextlib.suppress(OSError, imaplib.IMAP4.error, EOFError):
+        conn.logout()
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def folders_to_poll(conn: imaplib.IMAP4) -> list[str]:
+    """INBOX, then the provider's spam folder where one is marked SPECIAL-USE \\Junk."""
+    found = ["INBOX"]
+    status, lines = conn.list()
+    if status != "OK":
+        return found
+    for line in lines or ():
+        match = _LIST.match(line if isinstance(line, bytes) else b"")
+        if match and b"\\junk" in match.group("flags").lower():
+            name = match.group("name").decode("utf-8", "replace")
+            name = name[1:-1].replace('\\"', '"').replace("\\\\", "\\") if name.startswith('"') else name
+            if name not in found:
+                found.append(name)
+    return found
+
+
+def _check(status: str, data, what: str):
+    if status != "OK":
+        raise ImapError(f"{what}: {data!r}"[:300])
+    return data
+
+
+def select(conn: imaplib.IMAP4, folder: str) -> int:
+    """Open a folder read-only (flags stay as the person left them) and return its UIDVALIDITY."""
+    _check(*conn.select(_quoted(folder), readonly=True), f"folder {folder!r}")
+    _, values = conn.response("UIDVALIDITY")
+    try:
+        return int(values[-1])
+    except (TypeError, ValueError, IndexError) as exc:
+        raise ImapError(f"folder {folder!r} reports no UIDVALIDITY") from exc
+
+
+def new_uids(conn: imaplib.IMAP4, last_uid: int, since: date | None) -> list[int]:
+    """UIDs after last_uid, ascending; with `since` (a first sync), only messages that arrived since that day."""
+    if since is not None:
+        data = _check(*conn.uid("SEARCH", None, "SINCE", since.strftime("%d-%b-%Y")), "search")
+    else:
+        data = _check(*conn.uid("SEARCH", None, "UID", f"{last_uid + 1}:*"), "search")
+    uids = {int(n) for n in b" ".join(d for d in data if d).split()}
+    return sorted(uid for uid in uids if uid > last_uid)  # "n:*" also matches the newest message when n > max
+
+
+def _parse_fetch(data) -> Iterator[tuple[int, int, bytes]]:
+    for item in data or ():
+        if isinstance(item, tuple) and len(item) >= 2:
+            head = item[0]
+            uid = _UID.search(head)
+            size = _SIZE.search(head)
+            if uid:
+                yield int(uid.group(1)), int(size.group(1)) if size else len(item[1]), item[1]
+
+
+def fetch(conn: imaplib.IMAP4, folder: str, uidvalidity: int, uids: list[int],
+          batch: int = DEFAULT_BATCH, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[FetchedMessage]:
+    """The given UIDs in batches, ascending, each cut at max_bytes; a UID the server no longer has is skipped."""
+    for start in range(0, len(uids), batch):
+        chunk = uids[start:start + batch]
+        data = _check(*conn.uid("FETCH", ",".join(map(str, chunk)),
+                                f"(UID RFC822.SIZE BODY.PEEK[]<0.{max_bytes}>)"), "fetch")
+        got = {uid: (size, raw) for uid, size, raw in _parse_fetch(data)}
+        for uid in chunk:
+            if uid in got:
+                yield FetchedMessage(folder, uidvalidity, uid, got[uid][0], got[uid][1])
+
+

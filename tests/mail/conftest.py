@@ -1,0 +1,41 @@
+"""Fixtures for the mail tests: a real Dovecot on loopback per test, and pitches already sent to reply to."""
+
+import pytest
+from sqlalchemy import select
+
+from crm.extensions import db
+from crm.outreach import launching, sending
+from crm.outreach.models import OutboundMessage, SenderIdentity
+from tests.mail.dovecot import remove, start_dovecot
+from tests.outreach.conftest import recipient_source  # noqa: F401 - campaigns' recipients, as outreach tests use
+from tests.outreach.world import build
+
+
+@pytest.fixture
+def dovecot():
+    """A fresh Dovecot with one user and an empty mailbox (INBOX and a \\Junk folder); stopped afterwards."""
+    server = start_dovecot()
+    yield server
+    remove(server)
+
+
+def connect_mailbox(app, sender_email: str, server, scheme: str = "imaps") -> None:
+    """Give a sender identity the test server's mailbox, through what imap_account_for reads."""
+    port = server.tls_port if scheme == "imaps" else server.port
+    accounts = dict(app.config.get("IMAP_ACCOUNTS") or {})
+    accounts[sender_email] = f"{scheme}://{server.user}:{server.password}@127.0.0.1:{port}"
+    app.config.update(IMAP_ACCOUNTS=accounts, IMAP_CA_FILE=str(server.cert))
+
+
+@pytest.fixture
+def pitched(app, team, recipient_source, dovecot):  # noqa: F811 - the fixture imported above
+    """Acme sent three first pitches from a sender whose mailbox is the test Dovecot."""
+    with app.app_context():
+        world = build(team.workspace_id, people=3)
+        launching.launch(world.workspace_id, world.sequence_id, world.recipients(), None)
+        sending.send_due(workers=1)
+        sender = db.session.get(SenderIdentity, world.sender_id)
+        connect_mailbox(app, sender.from_email, dovecot)
+        rows = db.session.scalars(select(OutboundMessage).order_by(OutboundMessage.id)).all()
+        db.session.expunge_all()
+        return rows
