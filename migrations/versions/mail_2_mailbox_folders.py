@@ -1,7 +1,7 @@
 """mail: per-folder IMAP sync state of a sender's mailbox (UIDVALIDITY, last UID, last poll and error)
 
 Revision ID: mail_2
-Revises: search_1
+Revises: api_1
 Create Date: 2026-12-07 07:00:00
 """
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ import crm.db
 
 # revision identifiers, used by Alembic.
 revision = "mail_2"
-down_revision = "search_1"
+down_revision = "api_1"
 branch_labels = None
 depends_on = None
 
