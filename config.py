@@ -82,6 +82,9 @@ class Config:
             "SENDGRID_TIMEOUT": _int("SENDGRID_TIMEOUT", 10),
             "OUTREACH_SEND_WORKERS": _int("OUTREACH_SEND_WORKERS", 4),
             "REPLY_DOMAIN": _env("REPLY_DOMAIN"),
+            # JSON API: calls one token may make per window (seconds) before it is answered 429.
+            "API_RATE_LIMIT": _int("API_RATE_LIMIT", 600),
+            "API_RATE_WINDOW": _int("API_RATE_WINDOW", 60),
             # IMAP polling of senders' mailboxes: the first sync looks back this many days, not the whole mailbox.
             "IMAP_LOOKBACK_DAYS": _int("IMAP_LOOKBACK_DAYS", 30),
             "IMAP_FETCH_BATCH": _int("IMAP_FETCH_BATCH", 50),

@@ -73,7 +73,8 @@ def test_plan_add_sites_move_a_card_and_complete_a_task(live_app, page):
     card.drag_to(column(page, "pitched"))
     expect(column(page, "pitched").locator(f"[data-domain='{DOMAINS[0]}']")).to_be_visible()
     expect(page.locator("[data-count-for='pitched']")).to_have_text("1")
-    expect(page.locator("[data-number='pitched']")).to_have_text("1")
+    # Pitched counts sites sent a message, so a card dragged there by hand moves the column, not the figure.
+    expect(page.locator("[data-number='pitched']")).to_have_text("0")
     expect(page.locator("#board-status")).to_have_text(f"{DOMAINS[0]} moved to Pitched.")
     page.reload()
     expect(column(page, "pitched").locator(f"[data-domain='{DOMAINS[0]}']")).to_be_visible()
