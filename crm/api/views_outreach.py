@@ -12,6 +12,7 @@ from crm.api.views_campaigns import owned
 from crm.campaigns import tasklist
 from crm.campaigns.models import Opportunity, Task
 from crm.campaigns.services import CampaignError
+from crm.extensions import db
 from crm.outreach import queries
 from crm.outreach.models import MESSAGE_STATUSES, REPLY_KINDS, OutboundMessage, Reply
 
@@ -64,7 +65,9 @@ def list_tasks(caller, query):
 @route("/tasks", method="POST", summary="Create a task", tag="tasks", response=TaskOut, status=201, body=TaskNew)
 def create_task(caller, body):
     """A task for an opportunity or for nobody in particular, with the same checks as the task form."""
-    opportunity = owned(Opportunity, caller.workspace_id, body.opportunity_id) if body.opportunity_id else None
+    opportunity = db.session.get(Opportunity, body.opportunity_id) if body.opportunity_id else None
+    if body.opportunity_id and (opportunity is None or opportunity.workspace_id != caller.workspace_id):
+        raise ApiProblem(422, "opportunity_id is not an opportunity of this workspace.")
     try:
         task = tasklist.create_task(caller.workspace_id, title=body.title, actor_id=caller.user_id,
                                     due_on=body.due_on, assignee_id=body.assignee_id, opportunity=opportunity,

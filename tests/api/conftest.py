@@ -71,3 +71,11 @@ def bearer(app, team):
         return {"Authorization": f"Bearer {plaintext}"}
 
     return make
+
+
+def queue_jobs(app) -> None:
+    """Queue jobs in the app's Huey storage instead of running them: a recheck then reaches no page."""
+    from crm.jobs import huey
+
+    app.config["HUEY_IMMEDIATE"] = False
+    huey.init_app(app)
