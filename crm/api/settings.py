@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
@@ -50,6 +50,9 @@ def tokens_page():
 @require_role("admin")
 def revoke_token(token_id: int):
     """Revoke a token of this workspace: its next call is refused."""
-    if ActionForm().validate_on_submit() and tokens.revoke(current_workspace().id, token_id):
-        flash("Token revoked.", "success")
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("api_settings.tokens_page"))
+    if not tokens.revoke(current_workspace().id, token_id):
+        abort(404)  # another workspace's token, or one already revoked: nothing here to revoke
+    flash("Token revoked.", "success")
     return redirect(url_for("api_settings.tokens_page"))
