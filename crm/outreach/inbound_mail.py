@@ -101,18 +101,8 @@ def parse_form(form: Mapping[str, str]) -> InboundMail:
         sender = sender or str(envelope.get("from") or "")
     except (ValueError, AttributeError, TypeError):
         pass
-    return InboundMail(
-        from_email=sender.strip().lower(),
-        from_name=name.strip()[:200],
-        recipients=tuple(dict.fromkeys(r.strip().lower() for r in recipients)),
-        subject=" ".join((form.get("subject") or headers.get("subject", "")).split())[:500],
-        text=(text or "")[:MAX_TEXT],
-        html=(html or "")[:MAX_TEXT],
-        headers=headers,
-        message_id=(_ids(headers.get("message-id", "")) or ("",))[0],
-        in_reply_to=_ids(headers.get("in-reply-to", "")),
-        references=_ids(headers.get("references", "")),
-    )
+    subject = " ".join((form.get("subject") or headers.get("subject", "")).split())
+    return _assemble(headers, text, html, name=name, sender=sender, recipients=recipients, subject=subject)
 
 
 def parse_bytes(raw: bytes) -> tuple[InboundMail, Message]:
@@ -121,11 +111,18 @@ def parse_bytes(raw: bytes) -> tuple[InboundMail, Message]:
     headers, text, html = _from_raw(message)
     name, sender = parseaddr(headers.get("from", ""))
     recipients = [addr for _, addr in getaddresses([headers.get(h, "") for h in ("to", "cc", "delivered-to")]) if addr]
-    mail = InboundMail(
+    return _assemble(headers, text, html, name=name, sender=sender, recipients=recipients,
+                     subject=headers.get("subject", "")), message
+
+
+def _assemble(headers: dict, text: str | None, html: str | None, *, name: str, sender: str, recipients: list[str],
+              subject: str) -> InboundMail:
+    """One inbound message from its parts, trimmed and lower-cased the same way whichever door it came in by."""
+    return InboundMail(
         from_email=sender.strip().lower(),
         from_name=name.strip()[:200],
         recipients=tuple(dict.fromkeys(r.strip().lower() for r in recipients)),
-        subject=headers.get("subject", "")[:500],
+        subject=subject[:500],
         text=(text or "")[:MAX_TEXT],
         html=(html or "")[:MAX_TEXT],
         headers=headers,
@@ -133,7 +130,6 @@ def parse_bytes(raw: bytes) -> tuple[InboundMail, Message]:
         in_reply_to=_ids(headers.get("in-reply-to", "")),
         references=_ids(headers.get("references", "")),
     )
-    return mail, message
 
 
 def sanitise_html(html: str) -> str:
