@@ -27,14 +27,18 @@ def _unindexed(column):
     return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
 
 
-def conditions(workspace_id: int, f: SiteFilter, *, counting: bool = False, walk_sort_index: bool = False) -> list:
+def conditions(workspace_id: int, f: SiteFilter, *, counting: bool = False, walk_sort_index: bool = False,
+               broad_search: bool = False) -> list:
     """The WHERE clauses of a filter (always scoped to the workspace).
 
     The clauses are written to steer SQLite's planner. A count starts from the tag's rows (IN); a page walks
     the sort column's index and checks the tag per site (EXISTS), stopping once the page is full. With
     walk_sort_index (the filter matches thousands of sites), the other columns' conditions are written so their
     indexes are not used: reading the sort index until a page is full beats sorting thousands of matches.
+    Counting leaves out a search the count joins to its index (`count`); broad_search says the search matches
+    more sites than a count reads (see crm.prospects.search).
     """
+    dialect = db.session.get_bind().dialect.name
     sort_column = "last_contacted_at" if f.sort == "contacted" else f.sort
 
     def col(name: str):
@@ -43,8 +47,8 @@ def conditions(workspace_id: int, f: SiteFilter, *, counting: bool = False, walk
         return _unindexed(attribute.expression) if walk_sort_index and name != sort_column else attribute
 
     where = [Site.workspace_id == workspace_id]
-    if f.q:
-        where.append(search.condition(workspace_id, f.q, db.session.get_bind().dialect.name))
+    if f.q and not (counting and search.uses_index(f.q, dialect)):
+        where.append(search.condition(workspace_id, f.q, dialect, broad=broad_search))
     if f.tag_id and counting:
         where.append(Site.id.in_(select(site_tag.c.site_id).where(site_tag.c.tag_id == f.tag_id)))
     elif f.tag_id:
@@ -85,10 +89,12 @@ def _order(f: SiteFilter, dialect: str) -> list:
     return [column.is_(None), column.asc(), Site.id.asc()]
 
 
-def matching(workspace_id: int, f: SiteFilter, *, walk_sort_index: bool = False) -> Select:
+def matching(workspace_id: int, f: SiteFilter, *, walk_sort_index: bool = False,
+             broad_search: bool = False) -> Select:
     """A select of the sites a filter matches, in its order (no paging)."""
     dialect = db.session.get_bind().dialect.name
-    where = conditions(workspace_id, f, walk_sort_index=walk_sort_index and dialect == "sqlite")
+    where = conditions(workspace_id, f, walk_sort_index=walk_sort_index and dialect == "sqlite",
+                       broad_search=broad_search)
     return select(Site).where(*where).order_by(*_order(f, dialect))
 
 
@@ -99,7 +105,10 @@ def matching_ids(workspace_id: int, f: SiteFilter) -> Select:
 
 def count(workspace_id: int, f: SiteFilter, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """How many sites match, counting at most `cap` + 1: (count, capped)."""
-    inner = select(Site.id).where(*conditions(workspace_id, f, counting=True)).limit(cap + 1).subquery()
+    statement = select(Site.id)
+    if f.q and search.uses_index(f.q, db.session.get_bind().dialect.name):
+        statement = search.join_matches(statement, f.q)
+    inner = statement.where(*conditions(workspace_id, f, counting=True)).limit(cap + 1).subquery()
     n = db.session.scalar(select(func.count()).select_from(inner)) or 0
     return min(n, cap), n > cap
 
@@ -153,17 +162,18 @@ class Page:
                 last = number
 
 
-def _rows(workspace_id: int, f: SiteFilter, walk: bool, offset: int, limit: int) -> list[Site]:
+def _rows(workspace_id: int, f: SiteFilter, walk: bool, broad: bool, offset: int, limit: int) -> list[Site]:
     """One page in the filter's order, sites without the sort value last.
 
     Sorting on a metric, the sites that have it and those that do not are read by two queries, each along an
     index, instead of one "ORDER BY value IS NULL, value" that no index can serve.
     """
     if f.sort in ("domain", "added"):
-        return list(db.session.scalars(matching(workspace_id, f).offset(offset).limit(limit)))
+        return list(db.session.scalars(matching(workspace_id, f, broad_search=broad).offset(offset).limit(limit)))
     dialect = db.session.get_bind().dialect.name
     column = Site.last_contacted_at if f.sort == "contacted" else getattr(Site, f.sort)
-    base = select(Site).where(*conditions(workspace_id, f, walk_sort_index=walk and dialect == "sqlite"))
+    base = select(Site).where(*conditions(workspace_id, f, walk_sort_index=walk and dialect == "sqlite",
+                                          broad_search=broad))
     order = (lambda c: c.desc()) if f.desc else (lambda c: c.asc())
     known = base.where(column.is_not(None)).order_by(order(column), order(Site.id))
     rows = list(db.session.scalars(known.offset(offset).limit(limit)))
@@ -178,13 +188,14 @@ def _rows(workspace_id: int, f: SiteFilter, walk: bool, offset: int, limit: int)
     return rows + list(db.session.scalars(unknown))
 
 
-def page_of(workspace_id: int, f: SiteFilter) -> Page:
-    """The page of sites a filter asks for, with a capped count."""
+def page_of(workspace_id: int, f: SiteFilter, cap: int = COUNT_CAP) -> Page:
+    """The page of sites a filter asks for, with a count capped at `cap`."""
     offset = (f.page - 1) * f.per_page
-    counted, capped = count(workspace_id, f)
+    counted, capped = count(workspace_id, f, cap)
     # Many matches: walk the sort column's index; few: let the ranges' indexes find them and sort those.
     walk = f.sort not in ("domain", "added") and counted >= WALK_THRESHOLD
-    rows = _rows(workspace_id, f, walk, offset, f.per_page + 1)
+    # A search matching more sites than the count reads fills a page within the first few hundred sites.
+    rows = _rows(workspace_id, f, walk, capped, offset, f.per_page + 1)
     has_next = len(rows) > f.per_page
     if not capped and counted < offset + min(len(rows), f.per_page):  # a site arrived between the two queries
         counted = offset + min(len(rows), f.per_page)

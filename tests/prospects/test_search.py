@@ -20,11 +20,17 @@ def ws(ctx):
 
 
 def found(workspace_id: int, q: str) -> list[str]:
-    """Domains the list shows for a search, in domain order, and the count it shows agrees."""
+    """Domains the list shows for a search, in domain order, and the count it shows agrees.
+
+    The same page read as a broad search (more matches than the count reads, so a page walks the sort index)
+    must show the same sites.
+    """
     f = filters.parse({"q": q, "sort": "domain"})
     page = listing.page_of(workspace_id, f)
     assert page.counted == len(page.items)
-    return [s.domain for s in page.items]
+    shown = [s.domain for s in page.items]
+    assert [s.domain for s in listing.page_of(workspace_id, f, cap=0).items] == shown
+    return shown
 
 
 def _edit(site, **changes) -> None:
@@ -134,3 +140,35 @@ def test_other_workspaces_are_never_searched(ws):
     contacts.add(theirs, "boss@quietpedals.com")
     assert found(other, "secret") == [] and found(ws, "boss@") == []
     assert found(other, "pedals") == ["quietpedals.com"] and found(ws, "pedals") == ["quietpedals.com"]
+
+
+@pytest.mark.parametrize("sort", ["dr", "contacted", "domain", "added"])
+def test_a_broad_search_pages_like_a_narrow_one(ws, sort):
+    """Many matches are read along the sort index: every page holds the same sites, in the same order."""
+    expected = set()
+    for n in range(23):
+        if n % 3 != 2 or n % 5 == 0:  # a domain, a note or a tag with "garden" in it
+            expected.add(f"{'garden' if n % 3 == 0 else 'shed'}{n}.com")
+        site = sites.create(ws, f"{'garden' if n % 3 == 0 else 'shed'}{n}.com", None)
+        _edit(site, notes="Garden club member" if n % 3 == 1 else "", tags_text="Gardens" if n % 5 == 0 else "")
+        site.dr = None if n % 4 == 0 else (n * 7) % 50
+        site.last_contacted_at = None if n % 2 else site.created_at
+    sites.create(ws, "unrelated.net", None)
+    db.session.commit()
+    for desc in (True, False):
+        pages = []
+        for number in range(1, 5):
+            f = filters.SiteFilter(q="GARDEN", sort=sort, desc=desc, page=number, per_page=5)
+            narrow, broad = listing.page_of(ws, f), listing.page_of(ws, f, cap=3)
+            assert broad.capped and broad.total == "3+" and not narrow.capped
+            assert [s.id for s in broad.items] == [s.id for s in narrow.items]
+            pages += [s.domain for s in narrow.items]
+        assert len(pages) == len(expected) and set(pages) == expected  # every match once, "unrelated" never
+
+
+def test_a_broad_search_with_accented_text_still_ignores_case(ws):
+    for n in range(4):
+        _edit(sites.create(ws, f"cafe{n}.fr", None), notes="Écrit pour le Café du coin")
+    _edit(sites.create(ws, "autre.fr", None), notes="rien")
+    f = filters.SiteFilter(q="éCRIT POUR", sort="domain", desc=False)
+    assert [s.domain for s in listing.page_of(ws, f, cap=1).items] == [f"cafe{n}.fr" for n in range(4)]
