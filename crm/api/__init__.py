@@ -3,8 +3,20 @@
 
 def init_app(app) -> None:
     """Register the API (exempt from CSRF: it never reads the session cookie), its settings page and commands."""
-    from crm.api import auth, cli, openapi, settings, views_campaigns, views_links, views_outreach, views_sites  # noqa: F401
-    from crm.api import subscribers, webhook_cli, webhook_settings, webhook_tasks  # noqa: F401
+    from crm.api import (  # noqa: F401  # noqa: F401
+        auth,
+        cli,
+        openapi,
+        settings,
+        subscribers,
+        views_campaigns,
+        views_links,
+        views_outreach,
+        views_sites,
+        webhook_cli,
+        webhook_settings,
+        webhook_tasks,
+    )
     from crm.api.registry import bp
     from crm.extensions import csrf
 

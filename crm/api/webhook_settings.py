@@ -10,8 +10,7 @@ from wtforms.validators import DataRequired, Length
 
 from crm.accounts.current import current_workspace, require_role
 from crm.accounts.forms import ActionForm
-from crm.api import webhooks
-from crm.api import webhook_tasks
+from crm.api import webhook_tasks, webhooks
 
 bp = Blueprint("webhook_settings", __name__)
 
@@ -20,7 +19,8 @@ class EndpointForm(FlaskForm):
     """A new endpoint's URL, kind and events."""
 
     url = StringField("URL", validators=[DataRequired(), Length(max=2000)])
-    kind = SelectField("Kind", choices=[("standard", "Standard Webhooks (signed JSON)"), ("slack", "Slack incoming webhook")])
+    kind = SelectField("Kind", choices=[("standard", "Standard Webhooks (signed JSON)"),
+                                        ("slack", "Slack incoming webhook")])
     events = SelectMultipleField("Events", choices=[(name, name) for name in webhooks.EVENTS])
 
 

@@ -147,7 +147,7 @@ def resend(workspace_id: int, delivery_id: int) -> int | None:
 
 
 def backoff(attempts: int, base: float) -> timedelta:
-    """Wait before the next try after `attempts` failed ones: base, 2×base, 4×base, ... capped at a day."""
+    """Wait before the next try after `attempts` failed ones: base, 2 x base, 4 x base, ... capped at a day."""
     return timedelta(seconds=min(base * 2 ** max(0, attempts - 1), 86400))
 
 
