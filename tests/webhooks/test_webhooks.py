@@ -59,7 +59,7 @@ def test_a_tampered_body_fails_verification(hooks_app, team, httpserver):
         events.link_lost.send(team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None, reasons=[])
     (request,) = _received(httpserver)
     headers = {name.lower(): value for name, value in request.headers.items()}
-    with pytest.raises(Exception, match="(?i)signature"):
+    with pytest.raises(Exception, match=r"(?i)signature"):
         Webhook(secret).verify(request.get_data(as_text=True).replace("lost", "live"), headers)
 
 
