@@ -104,7 +104,8 @@ def payload(event_type: str, data: dict, at: datetime | None = None) -> dict:
     return {"type": event_type, "timestamp": stamp, "data": data}
 
 
-def _body_for(endpoint: WebhookEndpoint, event: dict) -> str:
+def body_for(endpoint: WebhookEndpoint, event: dict) -> str:
+    """The exact text posted: the event as compact JSON, or its Slack message."""
     if endpoint.kind == "slack":
         return json.dumps({"text": slack.text(event)}, separators=(",", ":"))
     return json.dumps(event, separators=(",", ":"), sort_keys=True)
@@ -121,7 +122,7 @@ def _new_delivery(endpoint: WebhookEndpoint, event_type: str, body: str) -> Webh
 def record_event(workspace_id: int, event_type: str, data: dict) -> list[int]:
     """Queue the event for each live endpoint subscribed to it; returns the delivery ids. Commits."""
     event = payload(event_type, data)
-    rows = [_new_delivery(endpoint, event_type, _body_for(endpoint, event))
+    rows = [_new_delivery(endpoint, event_type, body_for(endpoint, event))
             for endpoint in endpoints_of(workspace_id) if not endpoint.paused and event_type in endpoint.events]
     if rows:
         db.session.commit()
@@ -131,7 +132,7 @@ def record_event(workspace_id: int, event_type: str, data: dict) -> list[int]:
 def test_delivery(endpoint: WebhookEndpoint) -> int:
     """Queue a "webhook.test" event for this endpoint, paused or not; returns its delivery id. Commits."""
     event = payload(TEST_EVENT, {"endpoint_id": endpoint.id, "workspace_id": endpoint.workspace_id})
-    row = _new_delivery(endpoint, TEST_EVENT, _body_for(endpoint, event))
+    row = _new_delivery(endpoint, TEST_EVENT, body_for(endpoint, event))
     db.session.commit()
     return row.id
 
