@@ -42,7 +42,7 @@ WORDS = ("garden", "travel", "coffee", "tools", "pets", "yoga", "bike", "photo",
 class _SlowReceiver(BaseHTTPRequestHandler):
     """Answers every POST with 200 after 50 ms, like a receiver doing a little work."""
 
-    def do_POST(self):  # noqa: N802 - the http.server hook name
+    def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         time.sleep(0.05)
         self.send_response(200)
@@ -101,7 +101,7 @@ def main() -> None:
         with app.app_context():
             upgrade(revision="heads")
             workspace, user = Workspace(name="Bench"), User(email="owner@bench.example", name="Owner",
-                                                            password_hash="x")
+                                                            password_hash="!")  # noqa: S106 - no sign-in
             db.session.add_all([workspace, user])
             db.session.flush()
             db.session.add(Membership(user_id=user.id, workspace_id=workspace.id, role="owner"))
