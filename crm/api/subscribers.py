@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crm import events
-from crm.api import webhooks
+from crm.api import event_data, webhooks
 
 # signal -> (event name, keyword arguments the event's data carries)
 _MAP = (
@@ -32,7 +32,9 @@ def publish(workspace_id: int, event_type: str, data: dict) -> list[int]:
 
 def _subscriber(event_type: str, keys: tuple[str, ...]):
     def receive(workspace_id, **kwargs):
-        publish(workspace_id, event_type, {"workspace_id": workspace_id, **{k: kwargs.get(k) for k in keys}})
+        data = {"workspace_id": workspace_id, **{key: kwargs.get(key) for key in keys}}
+        if webhooks.wanted(workspace_id, event_type):  # no lookups for events nobody listens to
+            publish(workspace_id, event_type, event_data.enrich(workspace_id, event_type, data))
 
     receive.__name__ = f"webhook_{event_type.replace('.', '_')}"
     return receive

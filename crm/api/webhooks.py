@@ -119,6 +119,11 @@ def _new_delivery(endpoint: WebhookEndpoint, event_type: str, body: str) -> Webh
     return row
 
 
+def wanted(workspace_id: int, event_type: str) -> bool:
+    """Whether any live endpoint of the workspace listens to this event."""
+    return any(not e.paused and event_type in e.events for e in endpoints_of(workspace_id))
+
+
 def record_event(workspace_id: int, event_type: str, data: dict) -> list[int]:
     """Queue the event for each live endpoint subscribed to it; returns the delivery ids. Commits."""
     event = payload(event_type, data)

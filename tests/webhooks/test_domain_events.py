@@ -29,6 +29,22 @@ def test_moving_a_card_sends_opportunity_stage_changed(hooks_app, team, httpserv
         assert body["type"] == "opportunity.stage_changed"
         assert body["data"]["opportunity_id"] == opp.id and body["data"]["campaign_id"] == opp.campaign_id
         assert (body["data"]["from_stage"], body["data"]["to_stage"]) == ("replied", "negotiating")
+        assert body["data"]["site_domain"] == opp.site.domain  # enough to act on without calling back
+
+
+def test_a_live_link_event_carries_the_link_itself(hooks_app, team, httpserver):
+    from crm import events
+    from tests.links.factories import BacklinkFactory
+
+    with hooks_app.app_context():
+        _hook(team, httpserver, "backlink.live")
+        link = BacklinkFactory(workspace_id=team.workspace_id)
+        db.session.commit()
+        events.link_live.send(team.workspace_id, backlink_id=link.id, opportunity_id=None, campaign_id=None)
+        events.link_live.send(team.rival_workspace_id, backlink_id=link.id, opportunity_id=None, campaign_id=None)
+        (body,) = _bodies(httpserver)
+        assert body["data"]["backlink_id"] == link.id
+        assert (body["data"]["source_url"], body["data"]["target_url"]) == (link.source_url, link.target_url)
 
 
 def test_an_import_sends_import_finished_with_its_counts(hooks_app, runner, team, httpserver):
