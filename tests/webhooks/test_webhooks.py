@@ -18,6 +18,8 @@ from crm.db import utcnow
 from crm.extensions import db
 from tests.conftest import csrf_token
 
+pytestmark = pytest.mark.both_databases
+
 
 def _received(httpserver) -> list:
     return [request for request, _ in httpserver.log]
