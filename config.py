@@ -85,6 +85,10 @@ class Config:
             # JSON API: calls one token may make per window (seconds) before it is answered 429.
             "API_RATE_LIMIT": _int("API_RATE_LIMIT", 600),
             "API_RATE_WINDOW": _int("API_RATE_WINDOW", 60),
+            "WEBHOOK_TIMEOUT": _int("WEBHOOK_TIMEOUT", 10),
+            "WEBHOOK_MAX_ATTEMPTS": _int("WEBHOOK_MAX_ATTEMPTS", 6),
+            "WEBHOOK_RETRY_BASE_SECONDS": _int("WEBHOOK_RETRY_BASE_SECONDS", 30),
+            "WEBHOOK_PAUSE_AFTER": _int("WEBHOOK_PAUSE_AFTER", 10),
             # IMAP polling of senders' mailboxes: the first sync looks back this many days, not the whole mailbox.
             "IMAP_LOOKBACK_DAYS": _int("IMAP_LOOKBACK_DAYS", 30),
             "IMAP_FETCH_BATCH": _int("IMAP_FETCH_BATCH", 50),

@@ -14,3 +14,9 @@ unsubscribe = _signals.signal("unsubscribe")  # contact_id, email
 link_live = _signals.signal("link-live")  # backlink_id, opportunity_id, campaign_id
 link_changed = _signals.signal("link-changed")  # backlink_id, opportunity_id, campaign_id, old_status, new_status
 link_lost = _signals.signal("link-lost")  # backlink_id, opportunity_id, campaign_id, reasons
+
+# Campaigns announces this when a person moves a card, after the commit; sender=workspace_id.
+stage_changed = _signals.signal("stage-changed")  # opportunity_id, campaign_id, site_id, from_stage, to_stage
+
+# Prospects announces this when a background import has committed; sender=workspace_id.
+import_finished = _signals.signal("import-finished")  # job_id, format, new, updated, skipped, errors

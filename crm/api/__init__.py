@@ -1,9 +1,22 @@
-"""The JSON API under /api/v1: bearer tokens, routes with their schemas, the OpenAPI document."""
+"""The JSON API under /api/v1 (bearer tokens, routes, the OpenAPI document) and signed outbound webhooks."""
 
 
 def init_app(app) -> None:
     """Register the API (exempt from CSRF: it never reads the session cookie), its settings page and commands."""
-    from crm.api import auth, cli, openapi, settings, views_campaigns, views_links, views_outreach, views_sites  # noqa: F401
+    from crm.api import (  # noqa: F401  # noqa: F401
+        auth,
+        cli,
+        openapi,
+        settings,
+        subscribers,
+        views_campaigns,
+        views_links,
+        views_outreach,
+        views_sites,
+        webhook_cli,
+        webhook_settings,
+        webhook_tasks,
+    )
     from crm.api.registry import bp
     from crm.extensions import csrf
 
@@ -11,3 +24,6 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(settings.bp)
     app.cli.add_command(cli.api_group)
+    app.register_blueprint(webhook_settings.bp)
+    app.cli.add_command(webhook_cli.webhooks_group)
+    subscribers.connect()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.db import TimestampMixin, UTCDateTime, WorkspaceScoped, utcnow
@@ -56,3 +56,44 @@ class ApiCall(db.Model):
     path: Mapped[str] = mapped_column(String(300))
     status: Mapped[int] = mapped_column()
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class WebhookEndpoint(WorkspaceScoped, TimestampMixin, db.Model):
+    """A URL the workspace's events are posted to; its signing secret is sealed, since signing needs it back."""
+
+    __tablename__ = "webhook_endpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    kind: Mapped[str] = mapped_column(String(10), default="standard")  # standard | slack
+    events: Mapped[list] = mapped_column(JSON, default=list)
+    secret_sealed: Mapped[str] = mapped_column(Text)
+    paused: Mapped[bool] = mapped_column(default=False, server_default="0")
+    paused_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    failures: Mapped[int] = mapped_column(default=0, server_default="0")  # consecutive failed deliveries
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+
+class WebhookDelivery(db.Model):
+    """One event for one endpoint: the exact body sent, and how the last attempt went."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (Index("ix_webhook_delivery_endpoint_created", "endpoint_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"), index=True)
+    endpoint_id: Mapped[int] = mapped_column(ForeignKey("webhook_endpoint.id", ondelete="CASCADE"))
+    event_type: Mapped[str] = mapped_column(String(40))
+    webhook_id: Mapped[str] = mapped_column(String(40), unique=True)  # "msg_..."; the same on every retry
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending | delivered | failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    response_status: Mapped[int | None] = mapped_column()
+    response_excerpt: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str] = mapped_column(String(300), default="")
+    duration_ms: Mapped[int | None] = mapped_column()
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    endpoint = relationship("WebhookEndpoint")

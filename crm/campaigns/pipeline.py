@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select, update
 
-from crm import timeline
+from crm import events, timeline
 from crm.campaigns import guards, stages
 from crm.campaigns.models import PAYMENT_STATUSES, Opportunity
 from crm.campaigns.services import CampaignError, members, next_position
@@ -68,8 +68,13 @@ def move(opportunity: Opportunity, stage: str, *, role: str, actor_id: int, afte
         raise CampaignError(str(exc)) from None
     if not guards.may_work(role, actor_id, opportunity.owner_id):
         raise CampaignError(f"{opportunity.site.domain} belongs to someone else; ask them or an admin to move it.")
+    previous = opportunity.stage
     changed = set_stage(opportunity, stage, actor_id=actor_id, after_id=after_id)
     db.session.commit()
+    if opportunity.stage != previous:
+        events.stage_changed.send(opportunity.workspace_id, opportunity_id=opportunity.id,
+                                  campaign_id=opportunity.campaign_id, site_id=opportunity.site_id,
+                                  from_stage=previous, to_stage=opportunity.stage)
     return changed
 
 

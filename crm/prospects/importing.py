@@ -11,6 +11,7 @@ from typing import BinaryIO
 
 from sqlalchemy.exc import IntegrityError
 
+from crm import events
 from crm.db import utcnow
 from crm.extensions import db
 from crm.prospects import importplan, importwrite, progress, uploads
@@ -181,6 +182,8 @@ def _run(workspace_id: int, data: bytes | BinaryIO, options: ImportOptions, spoo
     except BaseException:
         db.session.rollback()  # whatever stopped the write, none of it stays
         raise
+    events.import_finished.send(workspace_id, job_id=job.id if job is not None else None, format=summary.get("format"),
+                                **{key: summary.get(key) for key in ("new", "updated", "skipped", "errors")})
     return summary
 
 
