@@ -48,7 +48,8 @@ def _add(client, **data):
 def test_admin_defines_renames_reorders_and_members_cannot(app, as_role, team):
     admin = as_role("admin")
     assert _add(admin, entity="site", label="Budget", key="budget", type="number").status_code == 302
-    assert _add(admin, entity="site", label="Tier", key="tier", type="choice", choices="Gold, Silver").status_code == 302
+    tier = _add(admin, entity="site", label="Tier", key="tier", type="choice", choices="Gold, Silver")
+    assert tier.status_code == 302
     refused = _add(admin, entity="site", label="Again", key="budget", type="text")
     assert refused.status_code == 400 and "exists already" in refused.get_data(as_text=True)
     bad = _add(admin, entity="site", label="Bad", key="Bad Key!", type="text")
