@@ -8,6 +8,13 @@ from crm.extensions import db
 from crm.prospects import custom_fields as rules
 from crm.prospects.models import Contact, CustomField, Site
 
+FIELD_PREFIX = "cf_"  # form inputs for custom values are named cf_<key>
+
+
+def submitted_values(form) -> dict[str, str]:
+    """The custom values a posted form carries, as {key: text}."""
+    return {name[len(FIELD_PREFIX):]: value for name, value in form.items() if name.startswith(FIELD_PREFIX)}
+
 
 class FieldError(ValueError):
     """A change to the definitions or values that cannot be made; the message says why."""

@@ -11,13 +11,6 @@ from crm.prospects import fielddefs
 from crm.prospects.models import Contact, Site
 from crm.prospects.views import bp
 
-FIELD_PREFIX = "cf_"
-
-
-def submitted_values(form) -> dict[str, str]:
-    """The custom values a form posts, as {key: text} (inputs are named cf_<key>)."""
-    return {name[len(FIELD_PREFIX):]: value for name, value in form.items() if name.startswith(FIELD_PREFIX)}
-
 
 def _field_or_404(field_id: int):
     row = fielddefs.get(current_workspace().id, field_id)
@@ -91,7 +84,7 @@ def _save(entity: str, record, back: str):
         flash("The form expired; try again.", "danger")
         return redirect(back)
     try:
-        fielddefs.set_values(current_workspace().id, entity, record, submitted_values(request.form))
+        fielddefs.set_values(current_workspace().id, entity, record, fielddefs.submitted_values(request.form))
     except fielddefs.FieldError as exc:
         flash(str(exc), "danger")
         return redirect(back)
