@@ -15,6 +15,7 @@ from crm.campaigns.views import actor, bp
 from crm.extensions import db
 from crm.prospects import fielddefs
 from crm.prospects.models import Contact
+from crm.prospects.views_fields import save_values
 from crm.security import safe_next
 
 
@@ -77,18 +78,8 @@ def show_opportunity(opportunity_id: int, form=None, task_form=None):
 def save_opportunity_fields(opportunity_id: int):
     """Save the card's custom field values, each checked by its type; nothing is saved when one is refused."""
     opportunity = get_scoped_or_404(Opportunity, opportunity_id)
-    back = url_for("campaigns.show_opportunity", opportunity_id=opportunity.id) + "#custom-fields"
-    if not ActionForm().validate_on_submit():
-        flash("The form expired; try again.", "danger")
-        return redirect(back)
-    try:
-        fielddefs.set_values(opportunity.workspace_id, "opportunity", opportunity,
-                             fielddefs.submitted_values(request.form))
-    except fielddefs.FieldError as exc:
-        flash(str(exc), "danger")
-    else:
-        flash("Custom fields saved.", "success")
-    return redirect(back)
+    return save_values("opportunity", opportunity,
+                       url_for("campaigns.show_opportunity", opportunity_id=opportunity.id) + "#custom-fields")
 
 
 @bp.post("/campaigns/opportunities/<int:opportunity_id>/move")

@@ -79,7 +79,8 @@ def delete_field(field_id: int):
                            entities=rules.ENTITY_LABELS)
 
 
-def _save(entity: str, record, back: str):
+def save_values(entity: str, record, back: str):
+    """Save a record's posted custom values (checked by type, all or nothing), flash the outcome, go back."""
     if not ActionForm().validate_on_submit():
         flash("The form expired; try again.", "danger")
         return redirect(back)
@@ -97,7 +98,7 @@ def _save(entity: str, record, back: str):
 def site_custom(site_id: int):
     """Save the site's custom field values."""
     row = get_scoped_or_404(Site, site_id)
-    return _save("site", row, url_for("prospects.site", site_id=row.id) + "#custom-fields")
+    return save_values("site", row, url_for("prospects.site", site_id=row.id) + "#custom-fields")
 
 
 @bp.post("/contacts/<int:contact_id>/custom")
@@ -105,4 +106,4 @@ def site_custom(site_id: int):
 def contact_custom(contact_id: int):
     """Save a contact's custom field values."""
     row = get_scoped_or_404(Contact, contact_id)
-    return _save("contact", row, url_for("prospects.site", site_id=row.site_id) + "#contacts")
+    return save_values("contact", row, url_for("prospects.site", site_id=row.site_id) + "#contacts")
