@@ -70,6 +70,8 @@ class SiteOut(Out):
     created_at: datetime
     metrics: dict[str, float | None]
     tags: list[str]
+    custom_fields: dict[str, str | int | float | None] = Field(
+        default_factory=dict, description="The site's values of the workspace's site custom fields, by key.")
 
 
 class SiteDetail(SiteOut):

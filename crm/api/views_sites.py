@@ -10,7 +10,7 @@ from crm.api.problems import ApiProblem
 from crm.api.registry import route
 from crm.api.schemas import MAX_ID, ContactOut, MetricOut, Query, SiteDetail, SiteList, SiteNew, SiteOut, Text
 from crm.extensions import db
-from crm.prospects import filters, listing, metrics, sites
+from crm.prospects import fielddefs, filters, listing, metrics, sites
 from crm.prospects.models import SITE_METRIC_COLUMNS, SITE_STATUSES, Site
 from crm.prospects.sites import SiteError
 
@@ -28,11 +28,14 @@ SiteQuery = create_model(
 )
 
 
-def site_out(site: Site, tags: list | None = None, model=SiteOut, **extra):
-    """A site as the API shows it."""
+def site_out(site: Site, tags: list | None = None, model=SiteOut, keys: set[str] | None = None, **extra):
+    """A site as the API shows it; custom values only for the keys still defined (keys, when given)."""
     values = {name: getattr(site, name) for name in SiteOut.model_fields if hasattr(site, name)}
     values["metrics"] = {name: getattr(site, name) for name in SITE_METRIC_COLUMNS}
     values["tags"] = [tag.name for tag in (tags if tags is not None else site.tags)]
+    if keys is None:
+        keys = {row.key for row in fielddefs.definitions(site.workspace_id, "site")}
+    values["custom_fields"] = {k: v for k, v in (site.custom_fields or {}).items() if k in keys}
     return model(**values, **extra)
 
 
@@ -54,7 +57,8 @@ def list_sites(caller, query):
     where = listing.conditions(caller.workspace_id, f)
     rows, cursor = page(select(Site).where(*where), Site, query.cursor, query.limit)
     tags = listing.tags_for(site.id for site in rows)
-    return SiteList(data=[site_out(site, tags.get(site.id, [])) for site in rows], next_cursor=cursor)
+    keys = {row.key for row in fielddefs.definitions(caller.workspace_id, "site")}
+    return SiteList(data=[site_out(site, tags.get(site.id, []), keys=keys) for site in rows], next_cursor=cursor)
 
 
 @route("/sites/<int:site_id>", summary="One site with contacts, tags and metric history", tag="sites",

@@ -88,6 +88,7 @@ class Opportunity(WorkspaceScoped, TimestampMixin, db.Model):
     payment_status: Mapped[str | None] = mapped_column(String(20))
     term_until: Mapped[date | None] = mapped_column(Date)  # None = permanent placement
     won_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    custom_fields: Mapped[dict | None] = mapped_column(JSON)  # values of the workspace's opportunity CustomFields
 
     campaign: Mapped[Campaign] = relationship(back_populates="opportunities")
     site = relationship("Site")

@@ -18,8 +18,11 @@ from crm.prospects.models import Site
 PITCHABLE_STAGES = ("prospect",)
 
 
-def _context(page: TargetPage | None, site: Site) -> dict[str, str]:
+def _context(page: TargetPage | None, site: Site, custom: dict | None = None) -> dict[str, str]:
     context = {"page_url": site.homepage or f"https://{site.domain}/"}
+    for key, value in (custom or {}).items():  # the card's own custom fields; contact and site ones come from outreach
+        if isinstance(key, str) and value is not None:
+            context[f"opportunity.custom.{key}"] = str(value)
     if page is not None:
         context["target_url"] = page.url
         if page.anchors:
@@ -35,7 +38,8 @@ def campaign_recipients(workspace_id: int, campaign_id: int) -> list[outreach_re
     pages = {page.id: page for page in campaign.target_pages}
     default_page = campaign.target_pages[0] if campaign.target_pages else None
     rows = db.session.execute(
-        select(Opportunity.id, Opportunity.contact_id, Opportunity.site_id, Opportunity.target_page_id, Site)
+        select(Opportunity.id, Opportunity.contact_id, Opportunity.site_id, Opportunity.target_page_id,
+               Opportunity.custom_fields, Site)
         .join(Site, Site.id == Opportunity.site_id)
         .where(
             Opportunity.campaign_id == campaign_id,
@@ -47,9 +51,9 @@ def campaign_recipients(workspace_id: int, campaign_id: int) -> list[outreach_re
     )
     return [
         outreach_recipients.Recipient(
-            opportunity_id, contact_id, site_id, _context(pages.get(page_id, default_page), site)
+            opportunity_id, contact_id, site_id, _context(pages.get(page_id, default_page), site, custom)
         )
-        for opportunity_id, contact_id, site_id, page_id, site in rows
+        for opportunity_id, contact_id, site_id, page_id, custom, site in rows
     ]
 
 

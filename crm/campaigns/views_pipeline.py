@@ -7,12 +7,15 @@ from sqlalchemy import select
 
 from crm import timeline
 from crm.accounts.current import get_scoped_or_404, require_role
+from crm.accounts.forms import ActionForm
 from crm.campaigns import board, costs, forms, money, pipeline, services, stages, tasklist
 from crm.campaigns.models import Campaign, Cost, Opportunity
 from crm.campaigns.services import CampaignError
 from crm.campaigns.views import actor, bp
 from crm.extensions import db
+from crm.prospects import fielddefs
 from crm.prospects.models import Contact
+from crm.prospects.views_fields import save_values
 from crm.security import safe_next
 
 
@@ -65,7 +68,18 @@ def show_opportunity(opportunity_id: int, form=None, task_form=None):
         tasks=tasklist.open_tasks(opportunity.workspace_id, opportunity_id=opportunity.id),
         events=timeline.for_opportunity(opportunity.workspace_id, opportunity.id),
         site_events=timeline.for_site(opportunity.workspace_id, opportunity.site_id, limit=30),
+        custom=fielddefs.shown_values(opportunity.workspace_id, "opportunity", opportunity),
+        custom_form=ActionForm(),
     )
+
+
+@bp.post("/campaigns/opportunities/<int:opportunity_id>/custom")
+@require_role("member")
+def save_opportunity_fields(opportunity_id: int):
+    """Save the card's custom field values, each checked by its type; nothing is saved when one is refused."""
+    opportunity = get_scoped_or_404(Opportunity, opportunity_id)
+    return save_values("opportunity", opportunity,
+                       url_for("campaigns.show_opportunity", opportunity_id=opportunity.id) + "#custom-fields")
 
 
 @bp.post("/campaigns/opportunities/<int:opportunity_id>/move")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from sqlalchemy import column, func, select, table
 
 from crm.extensions import db
 from crm.outreach import library, suppression
+from crm.outreach.field_names import defined_keys
 from crm.outreach.launching import merged_context
+from crm.outreach.merge_names import undefined_keys
 from crm.outreach.models import Template
 from crm.outreach.recipients import Recipient, recipients_for
+from crm.outreach.rendering import RenderError, fields_used
 from crm.outreach.sequencing import render_step
 from crm.prospects.models import Contact
 
@@ -55,6 +60,13 @@ def render_for(workspace_id: int, email: str, *, template: str | None = None, su
     rendered, render_problems = render_step(draft, 1, merged_context(contact, recipient),
                                             sender.from_name if sender else "")
     problems = [_problem(p.field or p.part, p.message) for p in render_problems]
+    with contextlib.suppress(RenderError):  # a template that does not parse is reported by the render above
+        used = [*fields_used(subject), *fields_used(body)]
+        misspelt = undefined_keys(used, defined_keys(workspace_id))
+        problems = [p for p in problems if p["field"] not in {f for f, _ in misspelt}]
+        problems += [_problem(field, why) for field, why in misspelt]
+        if misspelt:
+            rendered = None
     if contact.status != "ok":
         problems.append(_problem("contact", f"{contact.email} is marked {contact.status.replace('_', ' ')}"))
     hit = suppression.find_many(workspace_id, [contact.email]).get(suppression.normalise_address(contact.email))

@@ -12,6 +12,8 @@ from crm.accounts import audit
 from crm.accounts.models import Workspace
 from crm.extensions import db
 from crm.outreach import composing, rendering, suppression
+from crm.outreach.field_names import defined_keys
+from crm.outreach.merge_names import undefined_keys
 from crm.outreach.models import SenderIdentity, Sequence, SequenceStep, Suppression, Template
 from crm.outreach.sequencing import render_step
 from crm.outreach.stopping import block_address
@@ -30,17 +32,25 @@ class LibraryError(ValueError):
     """A change cannot be saved; the message says why."""
 
 
-def template_problems(subject: str, body: str) -> tuple[list[str], list[str]]:
-    """(errors that stop saving, warnings shown with the template), checked against sample merge values."""
+def template_problems(subject: str, body: str, defined: dict[str, list[str]] | None = None) -> tuple[
+    list[str], list[str]
+]:
+    """(errors that stop saving, warnings shown with the template), checked against sample merge values.
+
+    defined (custom field keys by scope) refuses custom keys the workspace does not define.
+    """
     samples: dict[str, dict[str, str]] = {"custom": {}}  # custom.x and site.custom.x each get a sample value
-    for source in (subject, body):
+    errors: list[str] = []
+    for part, source in (("Subject", subject), ("Body", body)):
         with contextlib.suppress(rendering.RenderError):  # reported by the render below, with its part named
-            for name in rendering.fields_used(source):
+            used = rendering.fields_used(source)
+            errors += [f"{part}: {why}" for _, why in undefined_keys(used, defined or {})]
+            for name in used:
                 scope, found, key = name.rpartition(rendering.CUSTOM_PREFIX)
                 if found:
                     samples.setdefault(f"{scope.rstrip('.')}_custom" if scope else "custom", {})[key] = "sample"
     _, problems = rendering.attempt(subject or "-", body, {**SAMPLE, **samples})
-    errors = [f"{p.part.capitalize()}: {p.message}" for p in problems if p.code in _FATAL]
+    errors += [f"{p.part.capitalize()}: {p.message}" for p in problems if p.code in _FATAL]
     warnings = [f"{p.part.capitalize()}: {p.message}" for p in problems if p.code not in _FATAL]
     return errors, warnings
 
@@ -49,7 +59,7 @@ def save_template(workspace_id: int, template: Template | None, name: str, subje
     Template, list[str]
 ]:
     """Create or change a template; refuses one that cannot render; commits. Returns it and any warnings."""
-    errors, warnings = template_problems(subject, body)
+    errors, warnings = template_problems(subject, body, defined_keys(workspace_id))
     if errors:
         raise LibraryError(" ".join(errors))
     template = template or Template(workspace_id=workspace_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from jinja2 import nodes
@@ -48,3 +49,33 @@ def names_custom(node: nodes.Node) -> bool:
             return inner.name == "custom" or (inner.name in SCOPES and getattr(node, "attr", "") == "custom")
         return names_custom(inner)
     return False
+
+
+def split_field(field: str) -> tuple[str, str] | None:
+    """(scope or "", key) of a ``custom.key`` / ``<scope>.custom.key`` field name, else None."""
+    scope, found, key = field.rpartition(CUSTOM_PREFIX)
+    return (scope.rstrip("."), key) if found else None
+
+
+def undefined_keys(fields: list[str], defined: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """(field, why) for each custom field a template names that no definition has, with the closest defined key.
+
+    defined maps a scope (contact, opportunity, site) to its defined keys. Where no keys are defined at all
+    (for ``custom.x``) or none for the scope (for ``site.custom.x``), names are not checked, as before fields
+    could be defined.
+    """
+    every = sorted({key for keys in defined.values() for key in keys})
+    found = []
+    for field in dict.fromkeys(fields):
+        parts = split_field(field)
+        if parts is None:
+            continue
+        scope, key = parts
+        known = sorted(defined.get(scope, [])) if scope else every
+        if not known or key in known:
+            continue
+        prefix = f"{scope}.{CUSTOM_PREFIX}" if scope else CUSTOM_PREFIX
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        hint = f"did you mean {prefix}{close[0]}?" if close else f"defined: {', '.join(prefix + k for k in known[:10])}"
+        found.append((field, f"{field} is not a defined custom field; {hint}"))
+    return found

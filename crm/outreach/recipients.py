@@ -53,9 +53,10 @@ def basic_context(contact, site) -> dict[str, str]:
         "last_name": (contact.last_name or "").strip(),
         "site_domain": site.domain if site is not None else "",
     }
-    for key, value in (contact.custom_fields or {}).items():
-        if isinstance(key, str) and value is not None:
-            context[f"contact.{CUSTOM_PREFIX}{key}"] = str(value)
+    for scope, record in (("contact", contact), ("site", site)):
+        for key, value in (getattr(record, "custom_fields", None) or {}).items():
+            if isinstance(key, str) and value is not None:
+                context[f"{scope}.{CUSTOM_PREFIX}{key}"] = str(value)
     return context
 
 

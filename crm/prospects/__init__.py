@@ -10,6 +10,7 @@ def init_app(app) -> None:
         tasks,
         views,
         views_discovery,
+        views_fields,
         views_import,
         views_site,
     )

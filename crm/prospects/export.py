@@ -8,7 +8,8 @@ from sqlalchemy import Select, func, select
 
 from crm.csvexport import iter_csv
 from crm.extensions import db
-from crm.prospects import listing
+from crm.prospects import fielddefs, listing
+from crm.prospects.custom_fields import format_value
 from crm.prospects.filters import SiteFilter
 from crm.prospects.models import Contact, Site
 from crm.prospects.sites import members
@@ -25,6 +26,11 @@ CHUNK = 1000
 def _plain(value):
     """Whole-number metrics as integers (61, not 61.0) so the spreadsheet shows what the tools showed."""
     return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _columns(workspace_id: int) -> tuple[tuple[str, str], ...]:
+    """The fixed columns, then one per site custom field (headed by its label)."""
+    return COLUMNS + tuple((f"custom.{row.key}", row.label) for row in fielddefs.definitions(workspace_id, "site"))
 
 
 def _rows(workspace_id: int, ordered_ids: Select) -> Iterator[dict]:
@@ -50,6 +56,8 @@ def _rows(workspace_id: int, ordered_ids: Select) -> Iterator[dict]:
             row["tags"] = ", ".join(t.name for t in tags.get(site_id, []))
             row["emails"] = ", ".join(emails.get(site_id, [])[:5])
             row["contacts"] = len(emails.get(site_id, []))
+            for key, value in (site.custom_fields or {}).items():
+                row[f"custom.{key}"] = format_value(value)
             yield row
         for site in sites.values():  # keep memory flat over 100,000 sites
             db.session.expunge(site)
@@ -58,14 +66,14 @@ def _rows(workspace_id: int, ordered_ids: Select) -> Iterator[dict]:
 def csv_for_filter(workspace_id: int, f: SiteFilter) -> Iterator[bytes]:
     """Every site a filter matches, in its order, as CSV chunks."""
     ordered = listing.matching(workspace_id, f).with_only_columns(Site.id)
-    return iter_csv(_rows(workspace_id, ordered), COLUMNS)
+    return iter_csv(_rows(workspace_id, ordered), _columns(workspace_id))
 
 
 def csv_for_ids(workspace_id: int, site_ids: Sequence[int]) -> Iterator[bytes]:
     """Chosen sites of the workspace (others ignored), by domain, as CSV chunks."""
     ordered = select(Site.id).where(Site.workspace_id == workspace_id, Site.id.in_(list(site_ids)))
     ordered = ordered.order_by(Site.domain)
-    return iter_csv(_rows(workspace_id, ordered), COLUMNS)
+    return iter_csv(_rows(workspace_id, ordered), _columns(workspace_id))
 
 
 def count_for_ids(workspace_id: int, site_ids: Sequence[int]) -> int:

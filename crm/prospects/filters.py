@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from crm.prospects.custom_fields import KEY as CUSTOM_KEY
 from crm.prospects.models import SITE_METRIC_COLUMNS, SITE_STATUSES
 
 # (query-string key, column, label); "as" is the column as_score.
@@ -35,12 +36,16 @@ class SiteFilter:
     desc: bool = True
     page: int = 1
     per_page: int = 50
+    custom_key: str = ""  # a site custom field: sites whose value equals custom_value, or is empty
+    custom_value: str = ""
+    custom_empty: bool = False
     errors: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def active(self) -> bool:
         """True when anything narrows the list."""
-        return bool(self.q or self.tag_id or self.status or self.owner or self.ranges or self.contacted)
+        return bool(self.q or self.tag_id or self.status or self.owner or self.ranges or self.contacted
+                    or self.custom_key)
 
     def to_args(self, **changes) -> dict[str, str]:
         """The query-string arguments that give this filter back (defaults left out), with changes applied."""
@@ -51,6 +56,12 @@ class SiteFilter:
                 args[key] = value
         if f.tag_id:
             args["tag"] = str(f.tag_id)
+        if f.custom_key:
+            args["cf"] = f.custom_key
+            if f.custom_empty:
+                args["cf_empty"] = "1"
+            else:
+                args["cfv"] = f.custom_value
         if f.contacted in ("recent", "stale"):
             args["days"] = str(f.days)
         keys = {column: key for key, column, _ in METRIC_FILTERS}
@@ -114,6 +125,10 @@ def parse(args: Mapping[str, str]) -> SiteFilter:
     contacted = args.get("contacted", "")
     sort = args.get("sort", "dr")
     per_page = _int(args.get("per_page", ""), 50, 1, max(PER_PAGE))
+    custom_key = (args.get("cf") or "").strip().lower()
+    if custom_key and not CUSTOM_KEY.match(custom_key):
+        errors.append("Unknown custom field.")
+        custom_key = ""
     return SiteFilter(
         q=" ".join((args.get("q") or "").split()).lower()[:253],
         tag_id=int(tag) if tag.isdigit() else None,
@@ -126,6 +141,9 @@ def parse(args: Mapping[str, str]) -> SiteFilter:
         desc=args.get("dir", "desc" if sort != "domain" else "asc") != "asc",
         page=_int(args.get("page", ""), 1, 1, 1_000_000),
         per_page=per_page if per_page in PER_PAGE else 50,
+        custom_key=custom_key,
+        custom_value=" ".join((args.get("cfv") or "").split())[:200] if custom_key else "",
+        custom_empty=bool(custom_key) and args.get("cf_empty") == "1",
         errors=tuple(errors),
     )
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, String, and_, cast, exists, func, or_, select
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
@@ -25,6 +25,14 @@ WALK_THRESHOLD = 2_000  # matches from which a page is read along the sort index
 def _unindexed(column):
     """The column as `+column`: the same value, but SQLite will not pick the column's index for the condition."""
     return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
+
+
+def custom_condition(key: str, value: str, empty: bool):
+    """Sites whose custom field `key` reads `value` (ignoring case), or is blank; JSON read on SQLite and PostgreSQL."""
+    text = cast(Site.custom_fields[key].as_string(), String)
+    if empty:
+        return or_(Site.custom_fields.is_(None), text.is_(None), text == "")
+    return func.lower(text) == value.lower()
 
 
 def conditions(workspace_id: int, f: SiteFilter, *, counting: bool = False, walk_sort_index: bool = False,
@@ -64,6 +72,8 @@ def conditions(workspace_id: int, f: SiteFilter, *, counting: bool = False, walk
             where.append(col(column) >= low)
         if high is not None:
             where.append(col(column) <= high)
+    if f.custom_key:
+        where.append(custom_condition(f.custom_key, f.custom_value, f.custom_empty))
     contacted = col("last_contacted_at")
     if f.contacted == "never":
         where.append(contacted.is_(None))

@@ -62,6 +62,7 @@ class Site(WorkspaceScoped, TimestampMixin, db.Model):
     traffic: Mapped[float | None] = mapped_column(Float)
     ref_domains: Mapped[float | None] = mapped_column(Float)
     spam: Mapped[float | None] = mapped_column(Float)
+    custom_fields: Mapped[dict | None] = mapped_column(JSON)  # values of the workspace's CustomField keys
 
     owner = relationship("User")
     tags: Mapped[list[Tag]] = relationship(secondary=site_tag, back_populates="sites")
@@ -142,6 +143,25 @@ class Contact(WorkspaceScoped, TimestampMixin, db.Model):
     def name(self) -> str:
         """First and last name, or empty."""
         return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+
+CUSTOM_FIELD_TYPES = ("text", "number", "date", "choice", "url")
+CUSTOM_FIELD_ENTITIES = ("site", "contact", "opportunity")
+
+
+class CustomField(WorkspaceScoped, db.Model):
+    """A field a workspace defines on its sites, contacts or opportunities; values live on the records."""
+
+    __tablename__ = "custom_field"
+    __table_args__ = (UniqueConstraint("workspace_id", "entity", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(20))  # site, contact, opportunity
+    key: Mapped[str] = mapped_column(String(40))  # the merge name, custom.<key>; fixed once values use it
+    label: Mapped[str] = mapped_column(String(100))
+    type: Mapped[str] = mapped_column(String(20), default="text")
+    choices: Mapped[list] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(default=0)
 
 
 class ProspectJob(WorkspaceScoped, db.Model):

@@ -24,8 +24,9 @@ from crm.accounts import audit
 from crm.accounts.current import current_workspace, require_role
 from crm.db import utcnow
 from crm.extensions import db
-from crm.prospects import bulk, discovery, export, filters, listing, sites, tasks
+from crm.prospects import bulk, discovery, export, fielddefs, filters, listing, sites, tasks
 from crm.prospects.forms import BulkForm, NewSiteForm, choices
+from crm.prospects.models import Site
 
 bp = Blueprint("prospects", __name__)
 _UNKNOWN = Markup('<span class="text-muted">—</span>')
@@ -84,7 +85,7 @@ def list_sites():
         owners={u.id: u for u in members}, site_tags=listing.tags_for(s.id for s in page.items), form=form,
         new_form=NewSiteForm(), campaigns=_campaigns(workspace.id), metric_filters=filters.METRIC_FILTERS,
         sorts=filters.SORTS, contacted_choices=filters.CONTACTED, per_page_choices=filters.PER_PAGE,
-        status_labels=sites.STATUS_LABELS,
+        status_labels=sites.STATUS_LABELS, site_fields=fielddefs.definitions(workspace.id, "site"),
     )
 
 
@@ -151,6 +152,8 @@ def bulk_action():
             return redirect(back)
         tasks.run_discovery(job.id)
         return redirect(url_for("prospects.discovery_job", job_id=job.id))
+    if action == "custom":
+        return _bulk_custom(workspace.id, ids, f, back)
     value = {"tag": form.tag.data, "untag": form.tag.data, "owner": form.owner.data, "status": form.status.data}
     try:
         count = bulk.apply(workspace.id, action, site_ids=ids, f=f, value=value.get(action, "") or "",
@@ -160,4 +163,18 @@ def bulk_action():
         flash(f"{exc} Nothing was changed.", "danger")
         return redirect(back)
     flash(f"{bulk.ACTIONS[action]}: done for {count:,} site(s).", "success")
+    return redirect(back)
+
+
+def _bulk_custom(workspace_id: int, ids, f, back: str):
+    """Set one site custom field on the chosen sites (or all matching), all or nothing."""
+    key = request.form.get("custom_key", "")
+    chosen = ids if ids is not None else list(db.session.scalars(listing.matching_ids(workspace_id, f)))
+    rows = list(db.session.scalars(select(Site).where(Site.workspace_id == workspace_id, Site.id.in_(chosen))))
+    try:
+        count = fielddefs.set_bulk(workspace_id, "site", rows, key, request.form.get("custom_value", ""))
+    except fielddefs.FieldError as exc:
+        flash(f"{exc} Nothing was changed.", "danger")
+        return redirect(back)
+    flash(f"Custom field set for {count:,} site(s).", "success")
     return redirect(back)

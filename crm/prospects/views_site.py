@@ -10,7 +10,7 @@ from crm import timeline
 from crm.accounts.current import current_workspace, get_scoped_or_404, require_role
 from crm.db import utcnow
 from crm.extensions import db
-from crm.prospects import contacts, discovery, merging, metrics, sites, tasks
+from crm.prospects import contacts, discovery, fielddefs, merging, metrics, sites, tasks
 from crm.prospects.forms import ContactForm, MergeForm, MetricForm, SiteForm, choices
 from crm.prospects.models import Contact, ProspectJob, Site, SitePage
 from crm.prospects.views import bp
@@ -33,8 +33,11 @@ def _render(site: Site, **forms):
     jobs = list(db.session.scalars(select(ProspectJob).where(
         ProspectJob.workspace_id == site.workspace_id, ProspectJob.kind == "discovery")
         .order_by(ProspectJob.id.desc()).limit(20)))
+    has_contact_fields = bool(fielddefs.definitions(site.workspace_id, "contact"))
     return render_template(
-        "prospects/site.html", site=site, history=metrics.history(site.id), label=metrics.label, pages=pages,
+        "prospects/site.html", site=site, site_fields=fielddefs.shown_values(site.workspace_id, "site", site),
+        contact_fields=(lambda c: fielddefs.shown_values(site.workspace_id, "contact", c)) if has_contact_fields
+        else None, history=metrics.history(site.id), label=metrics.label, pages=pages,
         contacts=sorted(site.contacts, key=lambda c: (c.is_role_address, c.email)),
         activities=timeline.for_site(site.workspace_id, site.id), owner=site.owner,
         site_form=forms.get("site_form") or _site_form(site, members),

@@ -15,6 +15,7 @@ def campaign(workspace_id):
 
 @covers(
     "campaigns.show_opportunity", "campaigns.move_opportunity", "campaigns.save_opportunity",
+    "campaigns.save_opportunity_fields",
     "campaigns.add_opportunity_task",
 )
 def opportunity(workspace_id):

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import factory
 
-from crm.prospects.models import Contact, ProspectJob, Site, SiteMetric, Tag
+from crm.prospects.models import Contact, CustomField, ProspectJob, Site, SiteMetric, Tag
 from tests.factories import BaseFactory, WorkspaceFactory
 
 
@@ -60,3 +60,16 @@ class ProspectJobFactory(BaseFactory):
     status = "done"
     params = factory.LazyFunction(lambda: {"upload": "x" * 32, "filename": "file.csv", "options": {}})
     result = None
+
+
+class CustomFieldFactory(BaseFactory):
+    class Meta:
+        model = CustomField
+
+    workspace_id = factory.LazyAttribute(lambda o: WorkspaceFactory().id)
+    entity = "site"
+    key = factory.Sequence(lambda n: f"field{n}")
+    label = factory.LazyAttribute(lambda o: o.key.title())
+    type = "text"
+    choices = factory.LazyFunction(list)
+    position = factory.Sequence(lambda n: n)
