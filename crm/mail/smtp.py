@@ -81,6 +81,9 @@ def open_smtp(account: MailAccount, ca_file: str | None = None, timeout: float =
             conn.ehlo()
         try:
             conn.login(account.user, account.password)
+        except UnicodeEncodeError as exc:  # smtplib sends AUTH as ASCII
+            raise SmtpError("authentication: the user name or password has non-ASCII characters, which SMTP AUTH "
+                            "cannot carry here; use an app password", "auth", permanent=True) from exc
         except smtplib.SMTPNotSupportedError as exc:
             raise SmtpError(f"authentication: {where} offers no AUTH on this connection", "auth") from exc
         except smtplib.SMTPAuthenticationError as exc:

@@ -43,3 +43,13 @@ def pitched(app, team, recipient_source, dovecot):  # noqa: F811 - the fixture i
         rows = db.session.scalars(select(OutboundMessage).order_by(OutboundMessage.id)).all()
         db.session.expunge_all()
         return rows
+
+
+@pytest.fixture
+def smtpd():
+    """A real SMTP server on loopback with STARTTLS and AUTH; stopped afterwards."""
+    from tests.mail.smtpd import start_smtpd
+
+    server = start_smtpd()
+    yield server
+    server.controller.stop()
