@@ -148,3 +148,22 @@ def set_sender(workspace_id: int, email: str, name: str | None = None, smtp_url:
     except Exception:
         db.session.rollback()
         raise
+
+
+def test_connection(sender: SenderIdentity) -> list:
+    """Check the identity's SMTP and IMAP accounts step by step; a list of crm.mail.probe.StepResult (no mail sent)."""
+    from crm.mail import probe
+
+    config = current_app.config
+    timeout = float(config.get("SMTP_TIMEOUT", 30))
+    results = []
+    try:
+        smtp = account_of(sender, "smtp")
+        if smtp is not None:
+            results += probe.check_smtp(smtp, config.get("SMTP_CA_FILE") or None, timeout)
+        imap_account = imap_account_for(sender)
+        if imap_account is not None:
+            results += probe.check_imap(imap_account, float(config.get("IMAP_TIMEOUT", 30)))
+    except MailAccountError as exc:
+        results.append(probe.StepResult("smtp" if not results else "imap", "auth", False, str(exc)))
+    return results

@@ -186,10 +186,10 @@ def send_due(now: datetime | None = None, workers: int | None = None, limit: int
     its mail is sent; the periodic job and the CLI pass none and send every workspace's due mail.
     """
     app = current_app._get_current_object()
+    backend = backend_for(app)  # a backend that cannot be built (no API key) says so first
     refused = refusal(workspace_id)
     if refused:
         raise SendRefused(refused)
-    backend = backend_for(app)
     counts: Counter = Counter(dict.fromkeys(COUNT_KEYS, 0))
     counts.update(outbox.recover_expired(now))
     counts.update(recording.reconcile_unknown(now, lookup=getattr(backend, "find", None)))

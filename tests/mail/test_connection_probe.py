@@ -37,3 +37,31 @@ def test_imap_against_dovecot(dovecot):
     assert _by_step(check_imap(wrong, timeout=5))["auth"] is False
     untrusted = ImapAccount("127.0.0.1", dovecot.tls_port, dovecot.user, dovecot.password, "tls", None)
     assert _by_step(check_imap(untrusted, timeout=5))["tls"] is False
+
+
+def test_the_test_connection_button_shows_each_step(app, as_role, team, smtpd, dovecot):
+    from urllib.parse import quote
+
+    from sqlalchemy import select
+
+    from crm.extensions import db
+    from crm.outreach import mailboxes
+    from crm.outreach.models import SenderIdentity
+    from tests.conftest import csrf_token
+
+    app.config.update(SMTP_CA_FILE=str(smtpd.cert), SMTP_TIMEOUT=3, IMAP_CA_FILE=None, IMAP_TIMEOUT=5)
+    with app.app_context():
+        mailboxes.set_sender(team.workspace_id, "ana@agency.example", "Ana",
+                             smtp_url=f"smtp://{quote(smtpd.user)}:{quote(smtpd.password, safe='')}@127.0.0.1:{smtpd.port}",
+                             imap_url=f"imaps://{quote(dovecot.user)}:{dovecot.password}@127.0.0.1:{dovecot.tls_port}")
+        sender_id = db.session.scalar(select(SenderIdentity.id))
+    admin = as_role("admin")
+    page = admin.get(f"/outreach/senders/{sender_id}").get_data(as_text=True)
+    assert "Test connection" in page and smtpd.password not in page and dovecot.password not in page
+    token = csrf_token(admin, f"/outreach/senders/{sender_id}")
+    html = admin.post(f"/outreach/senders/{sender_id}/test-connection",
+                      data={"csrf_token": token}).get_data(as_text=True)
+    assert "SMTP authentication" in html and "IMAP folder" in html
+    # IMAP_CA_FILE is unset, so the test Dovecot's certificate is not trusted: that step is named as failed
+    assert html.count("failed</span>") == 1 and "IMAP TLS certificate" in html
+    assert smtpd.password not in html and dovecot.password not in html
