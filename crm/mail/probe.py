@@ -1,4 +1,4 @@
-"""Test a mailbox's connection step by step and say exactly which step failed (DNS, TCP, TLS, authentication, folder)."""
+"""Test a mailbox's connection step by step and name the step that failed (DNS, TCP, TLS, authentication, folder)."""
 
 from __future__ import annotations
 

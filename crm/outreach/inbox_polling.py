@@ -20,8 +20,8 @@ from crm.mail import imap
 from crm.mail.dsn import parse_dsn
 from crm.outreach import inbound
 from crm.outreach.classify import BOUNCE, OUT_OF_OFFICE, UNSUBSCRIBE
-from crm.outreach.mailboxes import imap_account_for
 from crm.outreach.inbound_mail import parse_bytes
+from crm.outreach.mailboxes import imap_account_for
 from crm.outreach.models import MailboxFolder, SenderIdentity
 
 COUNTS = ("fetched", "replies", "bounces", "auto_replies", "unsubscribes", "ignored", "duplicates", "errors")

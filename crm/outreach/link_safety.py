@@ -1,4 +1,4 @@
-"""Is PUBLIC_BASE_URL fit for unsubscribe links in real mail? A pure check, used by the launch checklist and send-due."""
+"""Is PUBLIC_BASE_URL fit for unsubscribe links in real mail? A pure check for the launch checklist and send-due."""
 
 from __future__ import annotations
 

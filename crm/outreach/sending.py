@@ -55,7 +55,7 @@ def backend_for(app: Flask) -> MailBackend:
     )
 
 
-class SendRefused(ValueError):
+class SendRefusedError(ValueError):
     """Nothing may be sent now; the message says why and what to change."""
 
 
@@ -189,7 +189,7 @@ def send_due(now: datetime | None = None, workers: int | None = None, limit: int
     backend = backend_for(app)  # a backend that cannot be built (no API key) says so first
     refused = refusal(workspace_id)
     if refused:
-        raise SendRefused(refused)
+        raise SendRefusedError(refused)
     counts: Counter = Counter(dict.fromkeys(COUNT_KEYS, 0))
     counts.update(outbox.recover_expired(now))
     counts.update(recording.reconcile_unknown(now, lookup=getattr(backend, "find", None)))

@@ -52,7 +52,8 @@ def test_the_test_connection_button_shows_each_step(app, as_role, team, smtpd, d
     app.config.update(SMTP_CA_FILE=str(smtpd.cert), SMTP_TIMEOUT=3, IMAP_CA_FILE=None, IMAP_TIMEOUT=5)
     with app.app_context():
         mailboxes.set_sender(team.workspace_id, "ana@agency.example", "Ana",
-                             smtp_url=f"smtp://{quote(smtpd.user)}:{quote(smtpd.password, safe='')}@127.0.0.1:{smtpd.port}",
+                             smtp_url=f"smtp://{quote(smtpd.user)}:{quote(smtpd.password, safe='')}"
+                                      f"@127.0.0.1:{smtpd.port}",
                              imap_url=f"imaps://{quote(dovecot.user)}:{dovecot.password}@127.0.0.1:{dovecot.tls_port}")
         sender_id = db.session.scalar(select(SenderIdentity.id))
     admin = as_role("admin")
