@@ -95,6 +95,11 @@ class Config:
             "IMAP_MAX_MESSAGE_BYTES": _int("IMAP_MAX_MESSAGE_BYTES", 256 * 1024),
             "IMAP_TIMEOUT": _int("IMAP_TIMEOUT", 30),
             "IMAP_CA_FILE": _env("IMAP_CA_FILE"),  # empty: the system's trusted certificates
+            # Senders' own SMTP accounts: certificates always verified, against this file when set.
+            "SMTP_CA_FILE": _env("SMTP_CA_FILE"),
+            "SMTP_TIMEOUT": _int("SMTP_TIMEOUT", 30),
+            # Mailbox passwords are sealed under a key derived from this (empty: from SECRET_KEY).
+            "MAIL_ACCOUNTS_KEY": _env("MAIL_ACCOUNTS_KEY"),
             # Every other FETCH_* variable (user agent, timeouts, caps, politeness) passes through to the fetcher.
             **{key: value for key, value in os.environ.items() if key.startswith("FETCH_")},
             "FETCH_ALLOW_PRIVATE_NETWORKS": _flag("FETCH_ALLOW_PRIVATE_NETWORKS", False),

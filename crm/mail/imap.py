@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import imaplib
-import ipaddress
 import re
 import socket
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+
+from crm.mail.accounts import is_loopback
 
 SECURITY = ("tls", "starttls", "plain")
 DEFAULT_MAX_BYTES = 256 * 1024  # headers and the first part of the body; a huge attachment is never loaded whole
@@ -27,7 +28,11 @@ _LIST = re.compile(rb'^\((?P<flags>[^)]*)\) (?:"[^"]*"|NIL) (?P<name>.+)$')
 
 
 class ImapError(Exception):
-    """The mailbox could not be reached or read; the message says what failed."""
+    """The mailbox could not be reached or read; the message says what failed, `step` which step it was."""
+
+    def __init__(self, message: str, step: str = "read"):
+        super().__init__(message)
+        self.step = step  # "dns", "tcp", "tls", "auth", "folder" or "read"
 
 
 @dataclass(frozen=True)
@@ -56,22 +61,12 @@ class FetchedMessage:
     raw: bytes
 
 
-def is_loopback(host: str) -> bool:
-    """True for localhost and loopback addresses (where a plain connection is allowed)."""
-    if host.lower() in {"localhost", "localhost."}:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def connect(account: ImapAccount, timeout: float = 30) -> imaplib.IMAP4:
     """A signed-in connection; ImapError names the step that failed (DNS, TCP, TLS, authentication)."""
     if account.security not in SECURITY:
-        raise ImapError(f"unknown IMAP security {account.security!r}")
+        raise ImapError(f"unknown IMAP security {account.security!r}", "tcp")
     if account.security == "plain" and not is_loopback(account.host):
-        raise ImapError(f"a plain IMAP connection to {account.host} is refused (only loopback may be plain)")
+        raise ImapError(f"a plain IMAP connection to {account.host} is refused (only loopback may be plain)", "tls")
     context = ssl.create_default_context(cafile=account.ca_file)
     try:
         if account.security == "tls":
@@ -81,16 +76,16 @@ def connect(account: ImapAccount, timeout: float = 30) -> imaplib.IMAP4:
             if account.security == "starttls":
                 conn.starttls(context)
     except socket.gaierror as exc:
-        raise ImapError(f"DNS: {account.host} not found ({exc})") from exc
+        raise ImapError(f"DNS: {account.host} not found ({exc})", "dns") from exc
     except ssl.SSLError as exc:
-        raise ImapError(f"TLS: {exc}") from exc
+        raise ImapError(f"TLS: {exc}", "tls") from exc
     except (OSError, imaplib.IMAP4.error) as exc:
-        raise ImapError(f"TCP: cannot reach {account.host}:{account.port} ({exc})") from exc
+        raise ImapError(f"TCP: cannot reach {account.host}:{account.port} ({exc})", "tcp") from exc
     try:
         conn.login(account.user, account.password)
     except imaplib.IMAP4.error as exc:
         close(conn)
-        raise ImapError(f"authentication failed for {account.user}") from exc
+        raise ImapError(f"authentication failed for {account.user}", "auth") from exc
     return conn
 
 

@@ -7,3 +7,4 @@ def init_app(app) -> None:
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.outreach)
+    app.cli.add_command(cli.senders)

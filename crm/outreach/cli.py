@@ -91,3 +91,46 @@ def render(workspace, template_name, subject, body, contact, campaign):
     finally:
         db.session.rollback()  # nothing a render touched is kept
     click.echo(json.dumps(result, ensure_ascii=False))
+
+
+@click.group("senders")
+def senders():
+    """Sender identities and their own mailboxes (SMTP to send, IMAP to read replies)."""
+
+
+def _required_workspace(name: str) -> int:
+    workspace_id = _workspace_id(name)
+    if workspace_id is None:
+        raise click.ClickException("give --workspace")
+    return workspace_id
+
+
+@senders.command("list")
+@click.option("--workspace", required=True, help="Workspace name.")
+@with_appcontext
+def list_senders(workspace):
+    """Print the workspace's sender identities as one JSON array (no passwords)."""
+    from crm.outreach import mailboxes
+
+    rows = mailboxes.senders_of(_required_workspace(workspace))
+    click.echo(json.dumps([mailboxes.describe(row) for row in rows], sort_keys=True))
+
+
+@senders.command("set")
+@click.option("--workspace", required=True, help="Workspace name.")
+@click.option("--email", required=True, help="The sender's address (created when the workspace has none by it).")
+@click.option("--name", default=None, help="The name mail comes from.")
+@click.option("--smtp", "smtp_url", default=None,
+              help="smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (TLS); '' removes it.")
+@click.option("--imap", "imap_url", default=None,
+              help="imaps://user:pass@host:993 (TLS) or imap://user:pass@host:143 (STARTTLS); '' removes it.")
+@with_appcontext
+def set_sender(workspace, email, name, smtp_url, imap_url):
+    """Create or update a sender identity and its mailbox; print it as one JSON object (no passwords)."""
+    from crm.outreach import mailboxes
+
+    try:
+        row = mailboxes.set_sender(_required_workspace(workspace), email, name, smtp_url, imap_url)
+    except (ValueError, identities.IdentityError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(mailboxes.describe(row), sort_keys=True))

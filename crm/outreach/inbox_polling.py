@@ -20,8 +20,8 @@ from crm.mail import imap
 from crm.mail.dsn import parse_dsn
 from crm.outreach import inbound
 from crm.outreach.classify import BOUNCE, OUT_OF_OFFICE, UNSUBSCRIBE
-from crm.outreach.imap_accounts import imap_account_for
 from crm.outreach.inbound_mail import parse_bytes
+from crm.outreach.mailboxes import imap_account_for
 from crm.outreach.models import MailboxFolder, SenderIdentity
 
 COUNTS = ("fetched", "replies", "bounces", "auto_replies", "unsubscribes", "ignored", "duplicates", "errors")
@@ -128,7 +128,12 @@ def poll_inbox(workspace_id: int | None = None, now: datetime | None = None) -> 
     if workspace_id is not None:
         query = query.where(SenderIdentity.workspace_id == workspace_id)
     for sender in db.session.scalars(query).all():
-        account = imap_account_for(sender)
+        try:
+            account = imap_account_for(sender)
+        except ValueError as exc:  # a stored account that can no longer be used, e.g. its password unopenable
+            counts["errors"] += 1
+            _record_error(sender, "INBOX", str(exc), now)
+            continue
         if account is not None:
             poll_sender(sender, account, counts, now)
     return counts

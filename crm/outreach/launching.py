@@ -12,7 +12,7 @@ from crm import timeline
 from crm.accounts.models import Workspace
 from crm.db import utcnow
 from crm.extensions import db
-from crm.outreach import identities, suppression
+from crm.outreach import identities, link_safety, mailboxes, suppression
 from crm.outreach.models import Enrollment, OutboundMessage, Sequence
 from crm.outreach.recipients import Recipient, basic_context, storable_context
 from crm.outreach.sequencing import CapPlanner, idempotency_key, queue_step, render_step, steps_of
@@ -91,6 +91,10 @@ def _sequence_problems(workspace: Workspace, sequence: Sequence) -> list[str]:
     config = current_app.config
     if config.get("MAIL_BACKEND") == "sendgrid" and not config.get("SENDGRID_API_KEY"):
         problems.append("MAIL_BACKEND is sendgrid but SENDGRID_API_KEY is not set.")
+    backend = mailboxes.backend_name(sender, config)
+    refused = link_safety.refusal(config.get("PUBLIC_BASE_URL") or "", {backend})
+    if refused:
+        problems.append(refused)
     return problems
 
 

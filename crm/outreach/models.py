@@ -44,6 +44,21 @@ class SenderIdentity(WorkspaceScoped, TimestampMixin, db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     use_recipient_timezone: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
+    # its own mailbox, optional: an empty host means none. Security is "tls" (implicit), "starttls" or "plain"
+    # (loopback only); passwords are sealed with crm.sealing and only ever opened to connect.
+    smtp_host: Mapped[str] = mapped_column(String(253), default="")
+    smtp_port: Mapped[int | None] = mapped_column(Integer)
+    smtp_security: Mapped[str] = mapped_column(String(10), default="")
+    smtp_user: Mapped[str] = mapped_column(String(254), default="")
+    smtp_password_sealed: Mapped[str] = mapped_column(Text, default="")
+    imap_host: Mapped[str] = mapped_column(String(253), default="")
+    imap_port: Mapped[int | None] = mapped_column(Integer)
+    imap_security: Mapped[str] = mapped_column(String(10), default="")
+    imap_user: Mapped[str] = mapped_column(String(254), default="")
+    imap_password_sealed: Mapped[str] = mapped_column(Text, default="")
+
+    def __repr__(self) -> str:  # no sealed passwords in logs or tracebacks
+        return f"<SenderIdentity {self.id} {self.from_email}>"
 
 
 class Sequence(WorkspaceScoped, TimestampMixin, db.Model):

@@ -21,10 +21,10 @@ from sqlalchemy import select
 
 from crm.db import utcnow
 from crm.extensions import db
-from crm.outreach import composing, outbox, recording
+from crm.outreach import composing, link_safety, mailboxes, outbox, recording
 from crm.outreach.advancing import advance_due
 from crm.outreach.backends import create_backend
-from crm.outreach.mail import FAILED, RETRY, MailBackend, SendOutcome
+from crm.outreach.mail import FAILED, RETRY, MailBackend, SendOutcome, retry_later
 from crm.outreach.models import OutboundMessage, SenderIdentity
 
 COUNT_KEYS = ("claimed", "sent", "failed", "retry", "skipped_suppressed", "unknown")
@@ -55,6 +55,30 @@ def backend_for(app: Flask) -> MailBackend:
     )
 
 
+class SendRefusedError(ValueError):
+    """Nothing may be sent now; the message says why and what to change."""
+
+
+def _sender_backend(sender_id: int | None, default: MailBackend, cache: dict) -> MailBackend:
+    """The backend for a sender identity: its own SMTP account when it has one, else the workspace default."""
+    if sender_id not in cache:
+        sender = db.session.get(SenderIdentity, sender_id) if sender_id is not None else None
+        cache[sender_id] = (mailboxes.smtp_backend_for(sender) if sender is not None else None) or default
+    return cache[sender_id]
+
+
+def refusal(workspace_id: int | None = None) -> str | None:
+    """Why real mail must not go now (an unsubscribe link recipients cannot reach), or None."""
+    config = current_app.config
+    backends = {mailboxes.default_backend_name(config)}
+    query = select(SenderIdentity.id).where(SenderIdentity.active.is_(True), SenderIdentity.smtp_host != "").limit(1)
+    if workspace_id is not None:
+        query = query.where(SenderIdentity.workspace_id == workspace_id)
+    if db.session.scalar(query) is not None:
+        backends.add("smtp")
+    return link_safety.refusal(config.get("PUBLIC_BASE_URL") or "", backends)
+
+
 def _references(row: OutboundMessage) -> list[str]:
     if row.enrollment_id is None or row.step_position <= 1:
         return []
@@ -75,7 +99,7 @@ def _reply_domain(sender_id: int | None, cache: dict) -> str:
 def send_rows(rows: list[OutboundMessage], worker: str, backend: MailBackend, now: datetime | None = None) -> Counter:
     """Send claimed rows one by one: build, mark the request started, send, record. Returns counts."""
     counts: Counter = Counter()
-    config, domains = current_app.config, {}
+    config, domains, backends, default = current_app.config, {}, {}, backend
     for row in rows:
         row_id = row.id
         try:
@@ -83,6 +107,12 @@ def send_rows(rows: list[OutboundMessage], worker: str, backend: MailBackend, no
             message = composing.build(row, settings, _references(row))
         except ValueError as exc:  # a row that can never make a valid message fails at once, with the reason
             counts[recording.record_outcome(row_id, worker, SendOutcome(FAILED, reason=str(exc)), now)] += 1
+            continue
+        try:
+            backend = _sender_backend(row.sender_id, default, backends)
+        except ValueError as exc:  # the sender's stored account cannot be used now: try again later
+            outcome = retry_later(utcnow(), row.attempts + 1, str(exc)[:500])
+            counts[recording.record_outcome(row_id, worker, outcome, now)] += 1
             continue
         attempt = row.attempts + 1
         _checkpoint("claimed", row_id)
@@ -156,7 +186,10 @@ def send_due(now: datetime | None = None, workers: int | None = None, limit: int
     its mail is sent; the periodic job and the CLI pass none and send every workspace's due mail.
     """
     app = current_app._get_current_object()
-    backend = backend_for(app)
+    backend = backend_for(app)  # a backend that cannot be built (no API key) says so first
+    refused = refusal(workspace_id)
+    if refused:
+        raise SendRefusedError(refused)
     counts: Counter = Counter(dict.fromkeys(COUNT_KEYS, 0))
     counts.update(outbox.recover_expired(now))
     counts.update(recording.reconcile_unknown(now, lookup=getattr(backend, "find", None)))

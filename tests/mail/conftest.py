@@ -1,10 +1,12 @@
 """Fixtures for the mail tests: a real Dovecot on loopback per test, and pitches already sent to reply to."""
 
+from urllib.parse import quote
+
 import pytest
 from sqlalchemy import select
 
 from crm.extensions import db
-from crm.outreach import launching, sending
+from crm.outreach import launching, mailboxes, sending
 from crm.outreach.models import OutboundMessage, SenderIdentity
 from tests.mail.dovecot import remove, start_dovecot
 from tests.outreach.conftest import recipient_source  # noqa: F401 - campaigns' recipients, as outreach tests use
@@ -20,11 +22,13 @@ def dovecot():
 
 
 def connect_mailbox(app, sender_email: str, server, scheme: str = "imaps") -> None:
-    """Give a sender identity the test server's mailbox, through what imap_account_for reads."""
+    """Give a sender identity the test server's mailbox, as `senders set --imap` does."""
     port = server.tls_port if scheme == "imaps" else server.port
-    accounts = dict(app.config.get("IMAP_ACCOUNTS") or {})
-    accounts[sender_email] = f"{scheme}://{server.user}:{server.password}@127.0.0.1:{port}"
-    app.config.update(IMAP_ACCOUNTS=accounts, IMAP_CA_FILE=str(server.cert))
+    app.config.update(IMAP_CA_FILE=str(server.cert))
+    with app.app_context():
+        sender = db.session.scalar(select(SenderIdentity).where(SenderIdentity.from_email == sender_email))
+        mailboxes.set_sender(sender.workspace_id, sender_email,
+                             imap_url=f"{scheme}://{quote(server.user)}:{quote(server.password)}@127.0.0.1:{port}")
 
 
 @pytest.fixture
@@ -39,3 +43,13 @@ def pitched(app, team, recipient_source, dovecot):  # noqa: F811 - the fixture i
         rows = db.session.scalars(select(OutboundMessage).order_by(OutboundMessage.id)).all()
         db.session.expunge_all()
         return rows
+
+
+@pytest.fixture
+def smtpd():
+    """A real SMTP server on loopback with STARTTLS and AUTH; stopped afterwards."""
+    from tests.mail.smtpd import start_smtpd
+
+    server = start_smtpd()
+    yield server
+    server.controller.stop()

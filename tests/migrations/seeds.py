@@ -85,4 +85,24 @@ def sites_before_search(conn):
     return check
 
 
-SEEDS = {"15f329872188": accounts, "reports_1": instance_admins, "audit_1": sites_before_search}
+def senders_before_mailboxes(conn):
+    """A sender identity written before senders could carry their own SMTP and IMAP accounts."""
+    conn.execute(text(
+        "INSERT INTO sender_identity (id, workspace_id, from_name, from_email, reply_domain, daily_cap, window_days, "
+        "window_start, window_end, timezone, use_recipient_timezone, active, created_at, updated_at) VALUES "
+        "(900, 900, 'Ana', 'ana@agency.example', '', 40, '12345', '09:00', '17:00', 'UTC', false, true, "
+        "'2026-01-01 10:00:00', '2026-01-01 10:00:00')"
+    ))
+
+    def check(conn):
+        row = conn.execute(text(
+            "SELECT from_email, daily_cap, smtp_host, smtp_password_sealed, imap_host, imap_port "
+            "FROM sender_identity WHERE id = 900"
+        )).one()
+        assert tuple(row) == ("ana@agency.example", 40, "", "", "", None)  # no mailbox: the workspace default
+
+    return check
+
+
+SEEDS = {"15f329872188": accounts, "reports_1": instance_admins, "audit_1": sites_before_search,
+         "mail_2": senders_before_mailboxes}

@@ -29,7 +29,7 @@ def template(workspace_id):
     return {"template_id": row.id}, row
 
 
-@covers("outreach.edit_sender")
+@covers("outreach.edit_sender", "outreach.test_sender_connection")
 def sender(workspace_id):
     row = SenderFactory(workspace_id=workspace_id)
     return {"sender_id": row.id}, row

@@ -48,7 +48,8 @@ class FakeSendGrid:
 @pytest.fixture
 def fake(app, httpserver):
     app.config.update(MAIL_BACKEND="sendgrid", SENDGRID_API_KEY="SG.test", SENDGRID_API_HOST=httpserver.url_for("/"),
-                      SENDGRID_TIMEOUT=5, SENDGRID_WEBHOOK_PUBLIC_KEY=console_key())
+                      SENDGRID_TIMEOUT=5, SENDGRID_WEBHOOK_PUBLIC_KEY=console_key(),
+                      PUBLIC_BASE_URL="https://crm.example")
     return FakeSendGrid(httpserver)
 
 
@@ -63,7 +64,7 @@ def queued(app, team, recipient_source, fake):
 def start_sender(app, point: str) -> subprocess.Popen:
     settings = app_settings(app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"], MAIL_BACKEND="sendgrid",
                             SENDGRID_API_KEY="SG.test", SENDGRID_API_HOST=app.config["SENDGRID_API_HOST"],
-                            SENDGRID_TIMEOUT=5)
+                            SENDGRID_TIMEOUT=5, PUBLIC_BASE_URL="https://crm.example")
     return subprocess.Popen([sys.executable, "-m", "tests.outreach.crash_sender", json.dumps(settings), point],
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from crm.accounts.current import can, current_workspace, get_scoped_or_404, require_role, scoped
 from crm.accounts.forms import ActionForm
 from crm.extensions import db
-from crm.outreach import identities, inbound_addresses, library, queries, suppression
+from crm.outreach import identities, inbound_addresses, library, mailboxes, queries, suppression
 from crm.outreach.forms import SenderForm, SuppressionForm, TemplateForm
 from crm.outreach.launching import merged_context
 from crm.outreach.models import SenderIdentity, Suppression, Template
@@ -144,7 +144,7 @@ def _edit_sender(sender: SenderIdentity | None):
         else:
             flash(f"Sender {row.from_email} saved.", "success")
             return redirect(url_for("outreach.senders"))
-    return render_template("outreach/sender_form.html", form=form, sender=sender)
+    return render_template("outreach/sender_form.html", form=form, sender=sender, action_form=ActionForm())
 
 
 @bp.route("/outreach/senders/new", methods=["GET", "POST"])
@@ -159,6 +159,20 @@ def new_sender():
 def edit_sender(sender_id: int):
     """Change a sender identity."""
     return _edit_sender(get_scoped_or_404(SenderIdentity, sender_id))
+
+
+@bp.post("/outreach/senders/<int:sender_id>/test-connection")
+@require_role("admin")
+def test_sender_connection(sender_id: int):
+    """Check the sender's SMTP and IMAP accounts and show which step passed or failed."""
+    sender = get_scoped_or_404(SenderIdentity, sender_id)
+    results = mailboxes.test_connection(sender) if ActionForm().validate_on_submit() else None
+    if results == []:
+        flash("This sender has no SMTP or IMAP account of its own to test.", "info")
+    form = SenderForm(obj=sender)
+    form.window_days.data = list(sender.window_days)
+    return render_template("outreach/sender_form.html", form=form, sender=sender, results=results,
+                           action_form=ActionForm())
 
 
 def _suppression_page(form: SuppressionForm):

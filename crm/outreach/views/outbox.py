@@ -8,7 +8,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 
 from crm.accounts.current import current_workspace, get_scoped_or_404, require_role
 from crm.accounts.forms import ActionForm
-from crm.outreach import outbox_actions, queries
+from crm.outreach import outbox_actions, queries, sending
 from crm.outreach.backends.file import PROVIDER_PREFIX, FileBackend
 from crm.outreach.models import MESSAGE_STATUSES, OutboundMessage
 from crm.outreach.sending import outbox_directory
@@ -52,6 +52,10 @@ def send_now():
     from crm.outreach.tasks import send_due_now
 
     if ActionForm().validate_on_submit():
+        refused = sending.refusal(current_workspace().id)
+        if refused:
+            flash(refused, "danger")
+            return redirect(url_for("outreach.outbox"))
         send_due_now(current_workspace().id)
         flash("Sending this workspace's mail that is due now. The counts below update as messages go out.", "info")
     return redirect(url_for("outreach.outbox"))
