@@ -20,7 +20,7 @@ def prefill(opportunity: Opportunity) -> dict[str, str]:
 
 
 def record_link(opportunity: Opportunity, values: dict[str, str], *, user_id: int | None = None):
-    """Add the won link tied to this opportunity, its site and campaign, and verify it now; CampaignError says why not."""
+    """Add the won link tied to this opportunity, its site and campaign, and verify it now; CampaignError if not."""
     if opportunity.stage not in RECORDABLE_STAGES:
         raise CampaignError("Only a won opportunity's link can be recorded; move the card to Won first.")
     try:

@@ -13,7 +13,8 @@ from crm.links.models import Backlink, LinkCheck
 from tests.campaigns.factories import OpportunityFactory, SiteFactory, TargetPageFactory
 from tests.links.conftest import FARM_FETCH
 
-SHOES = "<html><head><title>Trail shoes</title></head><body><main><p>Our trail shoes for long runs.</p></main></body></html>"
+SHOES = ("<html><head><title>Trail shoes</title></head><body><main><p>Our trail shoes for long runs.</p>"
+         "</main></body></html>")
 ARTICLE = ('<html><head><title>Trail running</title></head><body><main><article><p>Good shoes matter. '
            'Read about <a href="/shoes">trail shoes</a> before a long run.</p>'
            '</article></main></body></html>')
