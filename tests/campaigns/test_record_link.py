@@ -107,4 +107,4 @@ def test_report_links_open_backlink_pages_and_the_share_page_links_only_the_page
     with app.app_context():
         backlink_id = db.session.scalar(select(Backlink.id))
     report = client.get(f"/campaigns/{won['campaign_id']}/report").get_data(as_text=True)
-    assert f'href="/backlinks/{backlink_id}"' in report
+    assert f'href="/backlinks/{backlink_id}"' in report and won["url"] in report
