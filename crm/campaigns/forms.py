@@ -145,3 +145,14 @@ class AddSitesForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes something: carries only the CSRF token."""
+
+
+class RecordLinkForm(FlaskForm):
+    """The live link a won opportunity got: where it is, where it points, what was agreed."""
+
+    source_url = StringField("Live URL of the linking page", validators=[DataRequired(), Length(max=2048)])
+    target_url = StringField("Our page it links to", validators=[DataRequired(), Length(max=2048)])
+    expected_anchor = StringField("Expected anchor text", validators=[Optional(), Length(max=500)])
+    expected_rel = SelectField("Expected rel", default="", choices=[
+        SelectChoice("", "No expectation"), SelectChoice("follow", "Followed (dofollow)"),
+        SelectChoice("nofollow", "nofollow"), SelectChoice("sponsored", "sponsored"), SelectChoice("ugc", "ugc")])

@@ -14,12 +14,10 @@ from crm.accounts.forms import ActionForm
 from crm.csvexport import iter_csv
 from crm.extensions import db
 from crm.links import backlinks as service
-from crm.links import lookups, wording
+from crm.links import lookups, recording, wording
 from crm.links.bulkinput import BacklinkInput, InputError, make_row, parse_csv, parse_pasted
 from crm.links.forms import BacklinkForm, ImportForm, campaign_choices
 from crm.links.models import Backlink, LinkAlert, LinkCheck, LinkVerifyRun
-from crm.links.tasks import verify_run
-from crm.links.verification import start_run
 
 bp = Blueprint("links", __name__)
 PER_PAGE = 50
@@ -39,9 +37,7 @@ def _filters() -> dict:
 
 def launch(workspace_id: int, ids: list[int]) -> LinkVerifyRun:
     """Record a "verify now" run and queue it (it runs at once when tasks are immediate)."""
-    run = start_run(workspace_id, ids, current_user.get_id() and int(current_user.get_id()))
-    verify_run(run.id)
-    return run
+    return recording.verify_now(workspace_id, ids, current_user.get_id() and int(current_user.get_id()))
 
 
 def _campaign_choices(workspace_id: int) -> list:

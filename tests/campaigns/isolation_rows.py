@@ -16,7 +16,7 @@ def campaign(workspace_id):
 @covers(
     "campaigns.show_opportunity", "campaigns.move_opportunity", "campaigns.save_opportunity",
     "campaigns.save_opportunity_fields",
-    "campaigns.add_opportunity_task",
+    "campaigns.add_opportunity_task", "campaigns.record_link",
 )
 def opportunity(workspace_id):
     row = OpportunityFactory(workspace_id=workspace_id)
