@@ -7,7 +7,7 @@ import logging
 from sqlalchemy import select
 
 from crm import events, timeline
-from crm.campaigns import linkwords, stages, tasklist
+from crm.campaigns import ledger, linkwords, stages, tasklist
 from crm.campaigns.models import Campaign, Opportunity, Task
 from crm.campaigns.pipeline import set_stage
 from crm.db import utcnow
@@ -195,6 +195,19 @@ def on_link_changed(sender, *, backlink_id=None, opportunity_id=None, campaign_i
         )
 
 
+@_guarded
+def on_link_cost_set(sender, *, backlink_id=None, campaign_id=None, opportunity_id=None, cost_cents=None,
+                     currency="", source_url="", placed_on=None, deleted=False, **_):
+    """A backlink's cost was entered, changed, cleared, or the backlink deleted: its one ledger entry follows."""
+    if backlink_id is None:
+        return
+    if _opportunity(sender, opportunity_id, campaign_id) is None:
+        opportunity_id = None
+    ledger.sync_backlink_cost(sender, backlink_id=backlink_id, campaign_id=campaign_id,
+                              opportunity_id=opportunity_id, cost_cents=cost_cents, currency=currency,
+                              source_url=source_url, placed_on=placed_on, deleted=deleted)
+
+
 def connect() -> None:
     """Subscribe to the events outreach and links send (blinker ignores repeated connections)."""
     events.message_sent.connect(on_message_sent)
@@ -202,3 +215,4 @@ def connect() -> None:
     events.link_live.connect(on_link_live)
     events.link_lost.connect(on_link_lost)
     events.link_changed.connect(on_link_changed)
+    events.link_cost_set.connect(on_link_cost_set)

@@ -124,7 +124,7 @@ def make_demo(workspace: Workspace) -> dict[str, int]:
              origin="demo:reply", opportunity=by_stage["replied"]),
         Task(title="Send the draft article for review", kind="manual", due_on=today - timedelta(days=2),
              opportunity=by_stage["negotiating"]),
-        Task(title=f"Link lost on {by_stage['lost'].site.domain}", kind="link_lost", due_on=today - timedelta(days=1),
+        Task(title=f"The link on {by_stage['lost'].site.domain} was removed", kind="link_lost", due_on=today - timedelta(days=1),
              origin="demo:link-lost", opportunity=by_stage["lost"]),
         Task(title="Chase the invoice for the live placement", kind="manual", due_on=today + timedelta(days=3),
              opportunity=by_stage["live"]),
