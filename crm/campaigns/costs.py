@@ -31,8 +31,8 @@ def add_cost(campaign: Campaign, *, amount_cents: int | None, currency: str, des
         opportunity = db.session.get(Opportunity, opportunity_id)
         if opportunity is None or opportunity.campaign_id != campaign.id:
             raise CampaignError("That opportunity is not in this campaign.")
-    cost = Cost(workspace_id=campaign.workspace_id, campaign_id=campaign.id, opportunity_id=opportunity_id, source="manual",
-                amount_cents=amount_cents, currency=currency, description=description.strip()[:200],
+    cost = Cost(workspace_id=campaign.workspace_id, campaign_id=campaign.id, opportunity_id=opportunity_id,
+                source="manual", amount_cents=amount_cents, currency=currency, description=description.strip()[:200],
                 spent_on=spent_on or date.today())
     db.session.add(cost)
     db.session.commit()

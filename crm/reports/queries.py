@@ -75,14 +75,13 @@ def spend(workspace_id: int, campaigns: Sequence[Campaign]) -> dict[int, Spend]:
     ids = [c.id for c in campaigns]
     currency = {c.id: c.currency for c in campaigns}
     parts: dict[int, dict] = {cid: {"placements": 0, "costs": 0, "other": 0, "by": defaultdict(int)} for cid in ids}
-    query = (select(Cost.campaign_id, Cost.currency, Cost.source == "placement", func.sum(Cost.amount_cents),
-                    func.count())
+    query = (select(Cost.campaign_id, Cost.currency, Cost.source, func.sum(Cost.amount_cents), func.count())
              .where(Cost.workspace_id == workspace_id, Cost.campaign_id.in_(ids))
-             .group_by(Cost.campaign_id, Cost.currency, Cost.source == "placement"))
-    for campaign_id, money, placement, total, items in db.session.execute(query):
+             .group_by(Cost.campaign_id, Cost.currency, Cost.source))
+    for campaign_id, money, source, total, items in db.session.execute(query):
         part = parts[campaign_id]
         if money == currency[campaign_id]:
-            part["placements" if placement else "costs"] += int(total or 0)
+            part["placements" if source == "placement" else "costs"] += int(total or 0)
         else:  # no exchange rate to add it with: shown per currency, never summed
             part["other"] += int(items)
             part["by"][money] += int(total or 0)
