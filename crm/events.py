@@ -14,6 +14,8 @@ unsubscribe = _signals.signal("unsubscribe")  # contact_id, email
 link_live = _signals.signal("link-live")  # backlink_id, opportunity_id, campaign_id
 link_changed = _signals.signal("link-changed")  # backlink_id, opportunity_id, campaign_id, old_status, new_status
 link_lost = _signals.signal("link-lost")  # backlink_id, opportunity_id, campaign_id, reasons
+# backlink_id, campaign_id, opportunity_id, cost_cents (None: no cost), currency, source_url, placed_on, deleted
+link_cost_set = _signals.signal("link-cost-set")
 
 # Campaigns announces this when a person moves a card, after the commit; sender=workspace_id.
 stage_changed = _signals.signal("stage-changed")  # opportunity_id, campaign_id, site_id, from_stage, to_stage

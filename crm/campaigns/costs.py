@@ -1,4 +1,4 @@
-"""Costs beyond placement prices (content, tools, fees): recording, removing and listing them."""
+"""The costs tab of the ledger (content, tools, fees): recording, removing and listing entries."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def add_cost(campaign: Campaign, *, amount_cents: int | None, currency: str, des
         if opportunity is None or opportunity.campaign_id != campaign.id:
             raise CampaignError("That opportunity is not in this campaign.")
     cost = Cost(workspace_id=campaign.workspace_id, campaign_id=campaign.id, opportunity_id=opportunity_id,
-                amount_cents=amount_cents, currency=currency, description=description.strip()[:200],
+                source="manual", amount_cents=amount_cents, currency=currency, description=description.strip()[:200],
                 spent_on=spent_on or date.today())
     db.session.add(cost)
     db.session.commit()
@@ -44,6 +44,10 @@ def delete_cost(cost: Cost, *, role: str, actor_id: int) -> None:
     campaign = db.session.get(Campaign, cost.campaign_id)
     if not may_manage(role, actor_id, campaign):
         raise CampaignError("Only the campaign's owner or an admin removes its costs.")
+    if cost.source == "placement" and cost.opportunity_id:
+        raise CampaignError("This is a card's agreed price: change or clear the price on the card.")
+    if cost.source == "backlink" and cost.backlink_id:
+        raise CampaignError("This is a backlink's cost: change or clear the cost on the backlink.")
     db.session.delete(cost)
     db.session.commit()
 

@@ -123,14 +123,22 @@ class Task(WorkspaceScoped, TimestampMixin, db.Model):
     opportunity: Mapped[Opportunity | None] = relationship()
 
 
+COST_SOURCES = ("manual", "placement", "backlink")  # the costs tab, a card's agreed price, a backlink's own cost
+
+
 class Cost(WorkspaceScoped, db.Model):
-    """Money spent on a campaign beyond placement prices (content, tools, fees)."""
+    """The one ledger of money spent on a campaign: placement prices, content, tools, fees, backlinks' costs."""
 
     __tablename__ = "cost"
+    # One entry per card's price ("placement:7") and per backlink's cost ("backlink:20"); None for the costs tab.
+    __table_args__ = (UniqueConstraint("workspace_id", "origin"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
     opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunity.id", ondelete="SET NULL"))
+    backlink_id: Mapped[int | None] = mapped_column(ForeignKey("backlink.id", ondelete="SET NULL"), index=True)
+    source: Mapped[str] = mapped_column(String(20), default="manual", server_default="manual")
+    origin: Mapped[str | None] = mapped_column(String(40))
     amount_cents: Mapped[int] = mapped_column()
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     description: Mapped[str] = mapped_column(String(200), default="")

@@ -15,6 +15,8 @@ from crm.links.models import Backlink
 from crm.outreach.models import OutboundMessage, Reply
 
 LIVE_LINK_STATUSES = LIVE_STATUSES
+# Cards still talking about a price: it is a prospect cost, not yet money spent.
+PRICE_OPEN_STAGES = ("prospect", "pitched", "replied", "negotiating")
 
 
 def _flag(condition):
@@ -60,7 +62,8 @@ def funnel_counts(workspace_id: int, campaign_ids: Sequence[int]) -> dict[int, d
 
 
 def _cards(ids: list[int]) -> dict[int, dict]:
-    """One pass over the cards: count per stage and prices spent (paid) or committed."""
+    """One pass over the cards: count per stage, and prices asked on cards not agreed yet (not spent: the
+    ledger holds a price once the placement is agreed)."""
     rows = db.session.execute(
         select(
             Opportunity.campaign_id, Opportunity.stage, Opportunity.currency, Opportunity.payment_status,
@@ -77,17 +80,13 @@ def _cards(ids: list[int]) -> dict[int, dict]:
         info["by_stage"][stage] += count
         if stage == "lost":
             info["won_but_lost"] += with_won_date
-        if prices is None:
-            continue
-        if payment == "paid":
-            info["spent"][currency] += int(prices)
-        elif payment in (None, "unpaid") and stage in stages.WON_STAGES:
+        if prices is not None and stage in PRICE_OPEN_STAGES and payment != "refunded":
             info["committed"][currency] += int(prices)
     return out
 
 
 def _costs(ids: list[int]) -> dict[int, dict[str, int]]:
-    """Cost rows per campaign and currency."""
+    """The cost ledger per campaign and currency: the only place money spent is counted."""
     out: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     rows = db.session.execute(
         select(Cost.campaign_id, Cost.currency, func.sum(Cost.amount_cents))

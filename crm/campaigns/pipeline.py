@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select, update
 
 from crm import events, timeline
-from crm.campaigns import guards, stages
+from crm.campaigns import guards, ledger, stages
 from crm.campaigns.models import PAYMENT_STATUSES, Opportunity
 from crm.campaigns.services import CampaignError, members, next_position
 from crm.db import utcnow
@@ -48,6 +48,7 @@ def set_stage(opportunity: Opportunity, stage: str, *, actor_id: int | None, rea
         opportunity.stage = stage
         opportunity.stage_changed_at = now
         opportunity.won_at = stages.won_at_after(stage, opportunity.won_at, now)
+        ledger.sync_placement(opportunity)  # the agreed price is spent once the placement is agreed
     _place(opportunity, stage, after_id)
     if stage != previous:
         summary = f"Moved from {stages.label(previous)} to {stages.label(stage)}"
@@ -170,4 +171,5 @@ def update_opportunity(opportunity: Opportunity, values: OpportunityValues, *, r
             site_id=opportunity.site_id, contact_id=opportunity.contact_id, opportunity_id=opportunity.id,
             actor_id=actor_id, data={"fields": changes},
         )
+    ledger.sync_placement(opportunity)
     db.session.commit()

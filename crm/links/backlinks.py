@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy import Select, func, or_, select, tuple_
 
+from crm import events
 from crm.db import utcnow
 from crm.extensions import db
 from crm.links import lookups
@@ -46,6 +47,19 @@ def _checked_links(workspace_id: int, campaign_id: int | None, opportunity_id: i
     return campaign_id, opportunity_id
 
 
+def _currency(workspace_id: int, row: BacklinkInput, campaign_id: int | None) -> str:
+    """The row's currency, else the campaign's (the default everywhere inside a campaign), else USD."""
+    return row.currency or lookups.campaign_currency(workspace_id, campaign_id) or "USD"
+
+
+def announce_cost(backlink: Backlink, *, deleted: bool = False) -> None:
+    """Tell the ledger (campaigns) what the backlink cost, after the commit that changed it."""
+    events.link_cost_set.send(
+        backlink.workspace_id, backlink_id=backlink.id, campaign_id=backlink.campaign_id,
+        opportunity_id=backlink.opportunity_id, cost_cents=backlink.cost_cents, currency=backlink.currency,
+        source_url=backlink.source_url, placed_on=backlink.placed_on, deleted=deleted)
+
+
 def _new(workspace_id: int, row: BacklinkInput, campaign_id: int | None, opportunity_id: int | None) -> Backlink:
     domain = row.source_domain
     site = lookups.site_by_domain(workspace_id, domain)
@@ -53,7 +67,7 @@ def _new(workspace_id: int, row: BacklinkInput, campaign_id: int | None, opportu
         workspace_id=workspace_id, source_url=row.source_url, source_domain=domain, target_url=row.target_url,
         expected_anchor=row.expected_anchor, expected_rel=row.expected_rel, acquisition=row.acquisition,
         self_kind=row.self_kind if row.acquisition == "self_created" else None, cost_cents=row.cost_cents,
-        currency=row.currency or "USD", campaign_id=campaign_id, opportunity_id=opportunity_id,
+        currency=_currency(workspace_id, row, campaign_id), campaign_id=campaign_id, opportunity_id=opportunity_id,
         site_id=site.id if site is not None else None, placed_on=row.placed_on, status="unchecked",
         next_check_at=utcnow(), score_explanation="", etag="", last_modified="", final_url="",
     )
@@ -90,6 +104,9 @@ def add_many(workspace_id: int, rows: list[BacklinkInput], *, campaign_id: int |
             db.session.add(backlink)
             result.added.append(backlink)
     db.session.commit()
+    for backlink in result.added:
+        if backlink.cost_cents:
+            announce_cost(backlink)
     return result
 
 
@@ -117,15 +134,18 @@ def update_backlink(backlink: Backlink, row: BacklinkInput, *, campaign_id: int 
     backlink.expected_anchor, backlink.expected_rel = row.expected_anchor, row.expected_rel
     backlink.acquisition = row.acquisition
     backlink.self_kind = row.self_kind if row.acquisition == "self_created" else None
-    backlink.cost_cents, backlink.currency, backlink.placed_on = row.cost_cents, row.currency, row.placed_on
+    backlink.cost_cents, backlink.placed_on = row.cost_cents, row.placed_on
+    backlink.currency = _currency(backlink.workspace_id, row, campaign_id)
     if campaign_id != backlink.campaign_id:
         backlink.campaign_id, backlink.opportunity_id = campaign_id, None
     db.session.commit()
+    announce_cost(backlink)
     return backlink
 
 
 def delete_backlink(backlink: Backlink) -> None:
-    """Stop tracking a backlink, with its checks and alerts. Commits."""
+    """Stop tracking a backlink, with its checks and alerts; the money it cost stays in the ledger. Commits."""
+    announce_cost(backlink, deleted=True)  # before the row goes: the ledger entry is untied, not lost
     db.session.delete(backlink)
     db.session.commit()
 

@@ -40,7 +40,7 @@ class BacklinkInput:
     acquisition: str = "outreach"
     self_kind: str | None = None
     cost_cents: int | None = None
-    currency: str = "USD"
+    currency: str = ""  # blank: the campaign's currency (USD without a campaign)
     placed_on: date | None = None
     line: int | None = None
 

@@ -36,7 +36,7 @@ class BacklinkForm(FlaskForm):
     acquisition = SelectField("How we got it", choices=ACQUISITION_CHOICES, default="outreach")
     self_kind = SelectField("Kind of self-created link", choices=SELF_KIND_CHOICES, default="")
     cost = StringField("Cost", validators=[Optional(), Length(max=30)])
-    currency = StringField("Currency", default="USD", validators=[Optional(), Length(min=3, max=3)])
+    currency = StringField("Currency", default="", validators=[Optional(), Length(min=3, max=3)])
     placed_on = DateField("Placed on", validators=[Optional()])
     campaign_id = SelectField("Campaign", coerce=_int_or_none, choices=[], validate_choice=False)
 

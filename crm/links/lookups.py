@@ -80,3 +80,12 @@ def opportunity_campaign(workspace_id: int, opportunity_id: int) -> int | None:
     opportunity = _table("opportunity")
     return db.session.scalar(select(opportunity.c.campaign_id).where(
         opportunity.c.id == opportunity_id, opportunity.c.workspace_id == workspace_id))
+
+
+def campaign_currency(workspace_id: int, campaign_id: int | None) -> str | None:
+    """The currency of one of the workspace's campaigns (the default for its links' costs), or None."""
+    if campaign_id is None:
+        return None
+    campaign = _table("campaign")
+    return db.session.scalar(select(campaign.c.currency).where(
+        campaign.c.id == campaign_id, campaign.c.workspace_id == workspace_id))

@@ -80,7 +80,7 @@ def _row_from(form: BacklinkForm) -> BacklinkInput:
                     "expected_anchor": form.expected_anchor.data or "", "expected_rel": form.expected_rel.data,
                     "acquisition": form.self_kind.data if form.acquisition.data == "self_created"
                     and form.self_kind.data else form.acquisition.data, "cost": form.cost.data or ""}, None)
-    currency = (form.currency.data or row.currency or "USD").upper()
+    currency = (form.currency.data or row.currency or "").upper()  # blank: the campaign's currency
     return replace(row, currency=currency, placed_on=form.placed_on.data)
 
 

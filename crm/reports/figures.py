@@ -72,12 +72,13 @@ def cost_per(total_cents: int, units: float) -> float | None:
 
 @dataclass(frozen=True)
 class Spend:
-    """Money spent on a campaign in its currency (as the campaign page counts it: paid placement prices and
-    costs), and how many amounts in other currencies were left out."""
+    """Money spent on a campaign by its cost ledger, in its currency, and the amounts in other currencies
+    (shown per currency, never added in)."""
 
-    placements_cents: int = 0  # prices of placements marked paid
-    costs_cents: int = 0  # content, tools, fees
+    placements_cents: int = 0  # agreed placement prices
+    costs_cents: int = 0  # content, tools, fees, backlinks' own costs
     other_currency_items: int = 0
+    other_currencies: tuple = ()  # ((currency, cents), ...)
 
     @property
     def total_cents(self) -> int:

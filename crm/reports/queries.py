@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, case, func, or_, select
 
 from crm.campaigns import numbers
-from crm.campaigns.models import Campaign, Cost, Opportunity
+from crm.campaigns.models import Campaign, Cost
 from crm.extensions import db
 from crm.links.models import Backlink
 from crm.outreach.models import OutboundMessage
@@ -69,31 +69,25 @@ def link_figures(workspace_id: int, campaign_ids: Sequence[int]) -> dict[int, Li
 
 
 def spend(workspace_id: int, campaigns: Sequence[Campaign]) -> dict[int, Spend]:
-    """Per campaign, money spent in the campaign's currency: paid placement prices and costs."""
+    """Per campaign, money spent by the cost ledger alone: in the campaign's currency, and apart per other one."""
     if not campaigns:
         return {}
     ids = [c.id for c in campaigns]
     currency = {c.id: c.currency for c in campaigns}
-    parts: dict[int, dict[str, int]] = {cid: defaultdict(int) for cid in ids}
-
-    def collect(kind: str, query) -> None:
-        """Add up one kind of money per campaign, counting amounts in another currency apart."""
-        for campaign_id, money, total, items in db.session.execute(query):
-            if money == currency[campaign_id]:
-                parts[campaign_id][kind] += int(total or 0)
-            else:
-                parts[campaign_id]["other"] += int(items)
-
-    collect("placements", select(Opportunity.campaign_id, Opportunity.currency, func.sum(Opportunity.price_cents),
-                                 func.count())
-            .where(Opportunity.workspace_id == workspace_id, Opportunity.campaign_id.in_(ids),
-                   Opportunity.payment_status == "paid", Opportunity.price_cents.is_not(None))
-            .group_by(Opportunity.campaign_id, Opportunity.currency))
-    collect("costs", select(Cost.campaign_id, Cost.currency, func.sum(Cost.amount_cents), func.count())
-            .where(Cost.workspace_id == workspace_id, Cost.campaign_id.in_(ids))
-            .group_by(Cost.campaign_id, Cost.currency))
+    parts: dict[int, dict] = {cid: {"placements": 0, "costs": 0, "other": 0, "by": defaultdict(int)} for cid in ids}
+    query = (select(Cost.campaign_id, Cost.currency, Cost.source, func.sum(Cost.amount_cents), func.count())
+             .where(Cost.workspace_id == workspace_id, Cost.campaign_id.in_(ids))
+             .group_by(Cost.campaign_id, Cost.currency, Cost.source))
+    for campaign_id, money, source, total, items in db.session.execute(query):
+        part = parts[campaign_id]
+        if money == currency[campaign_id]:
+            part["placements" if source == "placement" else "costs"] += int(total or 0)
+        else:  # no exchange rate to add it with: shown per currency, never summed
+            part["other"] += int(items)
+            part["by"][money] += int(total or 0)
     return {
-        cid: Spend(placements_cents=p["placements"], costs_cents=p["costs"], other_currency_items=p["other"])
+        cid: Spend(placements_cents=p["placements"], costs_cents=p["costs"], other_currency_items=p["other"],
+                   other_currencies=tuple(sorted(p["by"].items())))
         for cid, p in parts.items()
     }
 

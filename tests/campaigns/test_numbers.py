@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from crm.campaigns import ledger
 from crm.campaigns.models import Campaign
 from crm.campaigns.services import campaign_numbers, numbers_for
 from crm.db import utcnow
@@ -26,9 +27,9 @@ def campaign_id(app, team):
 
         for stage in ("prospect", "prospect", "pitched", "no_response", "replied", "declined"):
             opp(stage)
-        opp("negotiating", price_cents=15000, payment_status="unpaid")  # not won: neither spent nor committed
+        opp("negotiating", price_cents=15000, payment_status="unpaid")  # not agreed yet: asked, not spent
         opp("won", price_cents=20000, payment_status="paid")
-        opp("won", price_cents=10000, payment_status="unpaid")  # committed, not spent
+        opp("won", price_cents=10000, payment_status="unpaid")  # agreed: spent, though not paid yet
         opp("won", price_cents=9000, currency="EUR", payment_status="paid")  # spent, in another currency
         opp("won", price_cents=30000, payment_status="refunded")  # money came back
         live_paid = opp("live", price_cents=25000, payment_status="paid")
@@ -45,6 +46,9 @@ def campaign_id(app, team):
         CostFactory(workspace_id=ws, campaign_id=c.id, amount_cents=9900, description="Tool")
         CostFactory(workspace_id=ws, campaign_id=c.id, amount_cents=5000, currency="EUR", description="Translation")
         CostFactory(workspace_id=ws, campaign_id=other.id, amount_cents=77700)
+        for card in c.opportunities:  # as saving a card does: an agreed price joins the ledger once
+            ledger.sync_placement(card)
+        db.session.commit()
         return c.id
 
 
@@ -57,13 +61,14 @@ def test_numbers_match_the_hand_computed_figures(app, campaign_id):
     assert n["hand_replied"] == 12  # marked by hand: replied 1, negotiating 2, won 4, live 2, declined 1, lost 2
     assert n["won"] == 7  # won 4, live 2, and the lost link that had been won
     assert n["live"] == 3  # links found live: two on cards, one without a card (a card marked live has none)
-    assert n["spent_cents"] == 20000 + 25000 + 18000 + 12000 + 9900  # paid prices and costs in USD = 84,900
+    # The ledger: prices of agreed placements (not refunded) and the costs tab, in USD = 94,900.
+    assert n["spent_cents"] == 20000 + 10000 + 25000 + 18000 + 12000 + 9900
     assert n["spent_other_currencies"] == {"EUR": 14000}
-    assert n["committed_cents"] == 10000
-    assert n["cost_per_won_cents"] == 12129  # 84,900 / 7 = 12,128.57
-    assert n["cost_per_live_cents"] == 28300  # 84,900 / 3
+    assert n["committed_cents"] == 15000  # asked on the negotiating card, not spent
+    assert n["cost_per_won_cents"] == 13557  # 94,900 / 7 = 13,557.14
+    assert n["cost_per_live_cents"] == 31633  # 94,900 / 3
     assert n["goal"] == 10 and n["goal_left"] == 3
-    assert n["budget_cents"] == 200000 and n["budget_left_cents"] == 115100
+    assert n["budget_cents"] == 200000 and n["budget_left_cents"] == 105100
     assert n["by_stage"]["won"] == 4 and n["by_stage"]["lost"] == 2
 
 
@@ -81,9 +86,9 @@ def test_the_campaign_page_shows_the_numbers(app, campaign_id, as_role):
     html = as_role("viewer").get(f"/campaigns/{campaign_id}").get_data(as_text=True)
     assert '<dd class="h4 mb-0" data-number="won">7</dd>' in html
     assert '<dd class="h4 mb-0" data-number="live">3</dd>' in html
-    assert '<dd class="h4 mb-0" data-number="spent">$849.00</dd>' in html
-    assert "+ €140.00" in html and "$121.29" in html and "$283.00" in html
+    assert '<dd class="h4 mb-0" data-number="spent">$949.00</dd>' in html
+    assert "+ €140.00" in html and "$135.57" in html and "$316.33" in html
     with app.app_context():
         name = db.session.get(Campaign, campaign_id).name
     listing = as_role("viewer").get("/campaigns").get_data(as_text=True)
-    assert name in listing and "$849.00 / $2,000.00" in listing
+    assert name in listing and "$949.00 / $2,000.00" in listing

@@ -10,7 +10,7 @@ from crm.campaigns import pipeline, tasklist
 from crm.campaigns.models import Opportunity, Task
 from crm.extensions import db
 from crm.timeline import Activity
-from tests.campaigns.factories import CampaignFactory, OpportunityFactory, TaskFactory
+from tests.campaigns.factories import BacklinkFactory, CampaignFactory, OpportunityFactory, TaskFactory
 
 pytestmark = pytest.mark.both_databases
 
@@ -116,8 +116,7 @@ def test_a_lost_link_closes_the_card_with_a_task_and_a_returning_link_reopens_it
         opp = fresh(app, opp_id)
         assert opp.stage == "lost"
         [task] = tasks_of(opp_id)
-        assert task.title == f"Link lost on {opp.site.domain}" and task.origin == "link-lost:9"
-        assert "link_missing" in task.notes
+        assert task.title == f"The link on {opp.site.domain} was removed" and task.origin == "link-lost:9"
         events.link_live.send(team.workspace_id, backlink_id=9, opportunity_id=opp_id, campaign_id=None)
         assert fresh(app, opp_id).stage == "live"  # the verifier closed it, the verifier reopens it
 
@@ -148,11 +147,12 @@ def test_a_lost_link_of_a_campaign_without_a_card_still_makes_a_task(app, team):
     with app.app_context():
         campaign_id = CampaignFactory(workspace_id=team.workspace_id, owner_id=team.user_ids["admin"]).id
         events.link_lost.send(team.workspace_id, backlink_id=77, opportunity_id=None, campaign_id=campaign_id,
-                              reasons=["page_error"])
+                              reasons=["http_404"])
         db.session.remove()
         task = db.session.scalar(select(Task).where(Task.origin == "link-lost:77"))
         assert task.campaign_id == campaign_id and task.assignee_id == team.user_ids["admin"]
-        assert task.title == "Link lost on backlink #77"
+        assert task.title == "A link of this campaign is gone: the page no longer works"
+        assert "#77" not in task.title and "page_error" not in task.notes
 
 
 def test_a_changed_link_is_noted_and_a_worse_one_makes_a_task(app, team, card):
@@ -165,8 +165,7 @@ def test_a_changed_link_is_noted_and_a_worse_one_makes_a_task(app, team, card):
         db.session.remove()
         notes = db.session.scalars(select(Activity.summary).where(Activity.opportunity_id == opp_id,
                                                                   Activity.kind == "link_changed")).all()
-        assert sorted(notes) == ["Link status changed from live to live_nofollow",
-                                 "Link status changed from live_nofollow to live"]
+        assert sorted(notes) == ["Link went from Live to Live, nofollow", "Link went from Live, nofollow to Live"]
         assert [t.kind for t in tasks_of(opp_id)] == ["link_changed"]
         assert fresh(app, opp_id).stage == "live"
 
@@ -195,3 +194,71 @@ def test_a_handler_commits_its_own_change_together_with_an_existing_task(app, te
                                    opportunity_id=opp_id, contact_id=None)
         assert fresh(app, opp_id).stage == "replied"
         assert db.session.scalars(select(Task.title).where(Task.origin == "reply:5")).all() == ["Already there"]
+
+
+def test_a_lost_link_task_names_the_page_and_our_page_in_words(app, team, card):
+    opp_id = card("live")
+    with app.app_context():
+        opp = db.session.get(Opportunity, opp_id)
+        link = BacklinkFactory(workspace_id=team.workspace_id, campaign_id=opp.campaign_id, opportunity_id=opp_id,
+                               source_url="https://www.example.com/post/", target_url="https://shop.example/guide",
+                               source_domain="example.com", status="missing")
+        db.session.commit()
+        link_id = link.id
+        events.link_lost.send(team.workspace_id, backlink_id=link_id, opportunity_id=opp_id,
+                              campaign_id=opp.campaign_id, reasons=["no_link"])
+        db.session.remove()
+        [task] = tasks_of(opp_id)
+        assert task.title == "The link on example.com/post to our /guide was removed"
+        assert "no_link" not in task.notes and "Our link is not on the page." in task.notes
+        assert f"#{link_id}" not in task.title + task.notes
+
+
+def test_a_page_gone_task_says_so(app, team, card):
+    opp_id = card("live")
+    with app.app_context():
+        opp = db.session.get(Opportunity, opp_id)
+        link = BacklinkFactory(workspace_id=team.workspace_id, campaign_id=opp.campaign_id, opportunity_id=opp_id,
+                               source_url="https://blog.example/old-post", target_url="https://shop.example/",
+                               source_domain="blog.example", status="page_error")
+        db.session.commit()
+        events.link_lost.send(team.workspace_id, backlink_id=link.id, opportunity_id=opp_id,
+                              campaign_id=opp.campaign_id, reasons=["http_410"])
+        db.session.remove()
+        [task] = tasks_of(opp_id)
+        assert task.title == "The link on blog.example/old-post to our shop.example is gone: the page no longer works"
+        assert "410" in task.notes and "http_410" not in task.notes
+
+
+def test_a_lost_link_task_closes_itself_with_a_note_when_the_link_is_live_again(app, team, card):
+    opp_id = card("live")
+    with app.app_context():
+        campaign_id = db.session.get(Opportunity, opp_id).campaign_id
+        link_id = BacklinkFactory(workspace_id=team.workspace_id, campaign_id=campaign_id,
+                                  opportunity_id=opp_id, status="missing").id
+        db.session.commit()
+        events.link_lost.send(team.workspace_id, backlink_id=link_id, opportunity_id=opp_id,
+                              campaign_id=campaign_id, reasons=["no_link"])
+        db.session.remove()
+        [task] = tasks_of(opp_id)
+        assert task.done_at is None
+        events.link_live.send(team.workspace_id, backlink_id=link_id, opportunity_id=opp_id,
+                              campaign_id=campaign_id)
+        db.session.remove()
+        [task] = tasks_of(opp_id)
+        assert task.done_at is not None
+        assert f"Closed automatically: the link was verified live again on {task.done_at:%d %b %Y}." in task.notes
+        assert fresh(app, opp_id).stage == "live"
+        assert tasklist.open_tasks(team.workspace_id, opportunity_id=opp_id) == []
+
+
+def test_a_live_link_closes_only_its_own_lost_task(app, team, card):
+    opp_id = card("live")
+    with app.app_context():
+        for backlink_id in (31, 32):
+            events.link_lost.send(team.workspace_id, backlink_id=backlink_id, opportunity_id=opp_id,
+                                  campaign_id=None, reasons=[])
+        events.link_live.send(team.workspace_id, backlink_id=31, opportunity_id=opp_id, campaign_id=None)
+        db.session.remove()
+        done = {t.origin: t.done_at is not None for t in tasks_of(opp_id)}
+        assert done == {"link-lost:31": True, "link-lost:32": False}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from crm.campaigns import ledger
 from crm.db import utcnow
 from crm.extensions import db
 from crm.reports.figures import add_months, month_start
@@ -145,6 +146,8 @@ def build(workspace_id: int, rival_workspace_id: int, user_ids: dict[str, int] |
     BacklinkFactory(workspace_id=rival_workspace_id, campaign_id=rival.id, opportunity_id=r_opp.id, status="live",
                     score=99, first_live_at=utcnow(), harm_reasons=["pharma content"])
     CostFactory(workspace_id=rival_workspace_id, campaign_id=rival.id, amount_cents=777777)
+    for card in (*won.values(), r_opp):  # as saving a card does: an agreed price joins the cost ledger once
+        ledger.sync_placement(card)
     db.session.commit()
     return s
 
@@ -170,11 +173,11 @@ EXPECTED = {
     "average_quality": 143 / 4,
     "lost": 1,  # b11
     "quality": [1, 1, 1, 1, 0],  # 0-19: 8; 20-39: 30; 40-59: 45; 60-79: 60
-    # Paid placements o8 200.00, o9 300.00, o11 50.00 (o10 unpaid); costs 150 + 50 (the EUR fee left out).
-    # b9's own 300.00 is o9's price and the spam link's 15.00 is not a campaign cost: neither is added.
-    "spent": 20000 + 30000 + 5000 + 15000 + 5000,
-    "cost_per_live_link": 75000 / 4,
-    "cost_per_point": 75000 / 143,
+    # The ledger: agreed placements o8 200.00, o9 300.00, o10 100.00 (agreed, unpaid yet), o11 50.00; costs
+    # 150 + 50 (the EUR fee shown apart). b9's own 300.00 and the spam link's 15.00 were never entered as costs.
+    "spent": 20000 + 30000 + 10000 + 5000 + 15000 + 5000,
+    "cost_per_live_link": 85000 / 4,
+    "cost_per_point": 85000 / 143,
     # b9 exact, b10 brand, nat naked URL, spam generic (exact2 is not live, so not in the mix).
     "anchors": {"exact": 1, "partial": 0, "branded": 1, "naked_url": 1, "generic": 1, "empty": 0, "other": 0},
     "exact_share": 1 / 4,

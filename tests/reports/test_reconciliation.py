@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from crm.campaigns import ledger
 from crm.campaigns.definitions import ANSWERED_STAGES, LIVE_STATUSES
 from crm.extensions import db
 from tests.conftest import csrf_token
@@ -54,8 +55,10 @@ def _generate(workspace_id: int, seed: int) -> Truth:
         paid = rng.choice(("paid", "unpaid"))
         card = OpportunityFactory(workspace_id=workspace_id, campaign_id=campaign.id, stage=stage, won_at=won_at,
                                   price_cents=price, payment_status=paid if price else None)
-        row = {"stage": stage, "won": won_at is not None or stage in ("won", "live"), "sent": False, "human": False,
-               "paid_cents": price if price and paid == "paid" else 0}
+        agreed = won_at is not None or stage in ("won", "live")
+        ledger.sync_placement(card)  # as saving a card does: an agreed price joins the cost ledger once
+        row = {"stage": stage, "won": agreed, "sent": False, "human": False,
+               "paid_cents": price if price and agreed else 0}
         for _ in range(rng.choice((0, 0, 1, 2, 3))):
             template = rng.choice(templates)
             sent = rng.random() < 0.85

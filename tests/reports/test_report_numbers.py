@@ -52,7 +52,7 @@ def test_links_quality_and_money(app, scenario):
         assert math.isclose(h.links.average_quality, EXPECTED["average_quality"])
         assert [b.count for b in report.quality] == EXPECTED["quality"] and report.unscored == 0
         assert h.spend.total_cents == EXPECTED["spent"]
-        assert (h.spend.placements_cents, h.spend.costs_cents) == (55000, 20000)
+        assert (h.spend.placements_cents, h.spend.costs_cents) == (65000, 20000)
         assert h.spend.other_currency_items == 1
         assert math.isclose(h.cost_per_live_link, EXPECTED["cost_per_live_link"])
         assert math.isclose(h.cost_per_point, EXPECTED["cost_per_point"])

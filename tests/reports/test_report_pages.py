@@ -34,10 +34,10 @@ def test_a_viewer_reads_the_report_with_every_figure(scenario, as_role):
     assert response.status_code == 200
     _clean(html)
     for figure, text in (("live-links", "4"), ("average-quality", "35.8"), ("reply-rate", "60%"),
-                         ("lost-links", "1"), ("spent", "750.00 USD"), ("cost-per-link", "187.50 USD"),
-                         ("cost-per-point", "5.24 USD"), ("exact-share", "25%")):
+                         ("lost-links", "1"), ("spent", "850.00 USD"), ("cost-per-link", "212.50 USD"),
+                         ("cost-per-point", "5.94 USD"), ("exact-share", "25%")):
         assert re.search(rf'id="figure-{figure}">\s*{re.escape(text)}\s*<', html), figure
-    assert "high risk" in html and "1 amount(s) in other currencies" in html
+    assert "high risk" in html and "Also spent, in other currencies (not added in):\n    9.99 EUR." in html
     assert 'paid link passing credit without <code>rel="sponsored"</code>' in html
     assert "Rival campaign" not in html
     # Viewers see no share controls.
@@ -102,8 +102,8 @@ def test_reports_index_lists_campaigns_with_headlines(scenario, as_role):
     assert "Rival campaign" not in html and 'id="chart-compare"' in html
     rows = _csv(client.get("/reports.csv"))
     assert rows[1][:7] == ["Spring running guide", "active", "12", "10", "6", "4", "4"]
-    assert rows[1][rows[0].index("Spent (cents)")] == "75000"
-    assert rows[1][rows[0].index("Cost per live link (cents)")] == "18750"
+    assert rows[1][rows[0].index("Spent (cents)")] == "85000"
+    assert rows[1][rows[0].index("Cost per live link (cents)")] == "21250"
 
 
 def test_reports_index_without_campaigns_says_what_to_do(as_role):
@@ -132,4 +132,4 @@ def test_campaign_numbers_of_the_campaigns_feature_agree(app, scenario):
                             db.session.get(Campaign, scenario.campaign_id)).headline.as_row()
     shared = ("prospects", "pitched", "replied", "won", "live", "spent_cents", "cost_per_live_cents")
     assert {key: ours[key] for key in shared} == {key: theirs[key] for key in shared}
-    assert (ours["spent_cents"], ours["live"]) == (75000, 4)
+    assert (ours["spent_cents"], ours["live"]) == (85000, 4)
