@@ -1,7 +1,7 @@
 """fields: custom field definitions per workspace; custom values on sites and opportunities
 
 Revision ID: fields_1
-Revises: mail_2
+Revises: hooks_1
 Create Date: 2026-12-07 10:40:00
 """
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "fields_1"
-down_revision = "mail_2"
+down_revision = "hooks_1"
 branch_labels = None
 depends_on = None
 

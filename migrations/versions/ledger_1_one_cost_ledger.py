@@ -2,7 +2,7 @@
 placement prices moved into it once
 
 Revision ID: ledger_1
-Revises: mail_2
+Revises: smtp_1
 Create Date: 2026-12-07 11:00:00
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "ledger_1"
-down_revision = "mail_2"
+down_revision = "smtp_1"
 branch_labels = None
 depends_on = None
 

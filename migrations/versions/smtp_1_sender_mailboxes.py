@@ -1,7 +1,7 @@
 """smtp: a sender identity's own mailbox, its SMTP and IMAP accounts with sealed passwords
 
 Revision ID: smtp_1
-Revises: mail_2
+Revises: fields_1
 Create Date: 2026-12-07 10:20:00
 """
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "smtp_1"
-down_revision = "mail_2"
+down_revision = "fields_1"
 branch_labels = None
 depends_on = None
 

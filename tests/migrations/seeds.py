@@ -105,4 +105,4 @@ def senders_before_mailboxes(conn):
 
 
 SEEDS = {"15f329872188": accounts, "reports_1": instance_admins, "audit_1": sites_before_search,
-         "mail_2": senders_before_mailboxes}
+         "fields_1": senders_before_mailboxes}
