@@ -15,7 +15,7 @@ from crm.db import utcnow
 from crm.extensions import db
 from crm.links.models import Backlink
 from crm.prospects import bulkwrite
-from crm.prospects.importplan import Plan, SitePlan, chunks, split_name
+from crm.prospects.importplan import CHUNK, Plan, SitePlan, chunks, split_name
 from crm.prospects.models import SITE_METRIC_COLUMNS, Contact, Site, SiteMetric, SitePage, Tag, site_tag
 from crm.timeline import Activity
 
@@ -75,9 +75,13 @@ def _new_sites(workspace_id: int, plans: list[SitePlan], now: datetime) -> None:
     _insert_rows(Site, rows, None, {"workspace_id": workspace_id, "status": "active", "notes": "", "created_at": now,
                                   "updated_at": now})
     ids: dict[str, int] = {}
-    for part in chunks([p.record.domain for p in plans]):  # a part at a time: never a pass over the workspace
-        query = select(Site.domain, Site.id).where(Site.workspace_id == workspace_id, Site.domain.in_(part))
+    if len(plans) > 5 * CHUNK:  # one pass over the workspace beats many IN lists (PostgreSQL scans each of them)
+        query = select(Site.domain, Site.id).where(Site.workspace_id == workspace_id)
         ids.update(db.session.execute(query).all())
+    else:
+        for part in chunks([p.record.domain for p in plans]):
+            query = select(Site.domain, Site.id).where(Site.workspace_id == workspace_id, Site.domain.in_(part))
+            ids.update(db.session.execute(query).all())
     for p in plans:
         p.site_id = ids[p.record.domain]
 
