@@ -1,12 +1,16 @@
-"""`flask --app run import` of a generated Ahrefs backlinks export (UTF-16, tabs), timed as a user waits for it.
+"""`flask --app run import` of generated Ahrefs (UTF-16, tabs) and Semrush (UTF-8, commas) backlinks exports,
+timed as a user waits for it.
 
-Usage: .venv/bin/python bench/import.py [--rows 100000,1000000] [--reps 3] [--reps-large 1] [--database sqlite|URL]
+Usage: .venv/bin/python bench/import.py [--rows 100000,1000000] [--reps 3] [--reps-large 1]
+       [--database sqlite|postgresql|URL] [--formats ahrefs,semrush]
 
 For each size: a fresh database is migrated and gets a workspace (not timed), then the CLI runs as a child
 process, timed whole from process start to exit, twice: the first import, then the same file again (every
 site compared and skipped). The reference, in the same run: a child Python reading the same file with the
-csv module and executemany of its rows, in one transaction, into the backlink table of a freshly migrated
-SQLite database (the table the import fills with one row per line, with the same indexes). Peak memory is
+csv module into the backlink table of a freshly migrated database of the same kind (the table the import
+fills with one row per line, with the same indexes), in one transaction: executemany of batches of 5,000 on
+SQLite, COPY on PostgreSQL. Each PostgreSQL run gets a database of its own (crm_bench_...), dropped after.
+Peak memory is
 the measured process's own: a small wrapper starts it and reports getrusage(RUSAGE_CHILDREN).ru_maxrss.
 Medians of the runs. Prints one JSON object.
 """
@@ -47,26 +51,45 @@ SUBDOMAINS = ("www.", "", "", "blog.", "www.", "news.")
 
 # The reference: what Python's own csv module and sqlite3 do with the same file, without our product's logic.
 REFERENCE = r"""
-import csv, sqlite3, sys
-path, db = sys.argv[1], sys.argv[2]
-connection = sqlite3.connect(db)
+import csv, sys
+path, url, encoding, delimiter, source, target, anchor = sys.argv[1:8]
+source, target, anchor = int(source), int(target), int(anchor)
 now = "2026-01-01 00:00:00.000000"
-sql = ("INSERT OR IGNORE INTO backlink (workspace_id, source_url, source_domain, target_url, expected_anchor, "
-       "expected_rel, acquisition, currency, status, next_check_at, check_count, score_explanation, etag, "
-       "last_modified, created_at, updated_at) VALUES (1, ?, ?, ?, ?, '', 'natural', 'USD', 'unchecked', ?, 0, '', "
-       "'', '', ?, ?)")
-with open(path, encoding="utf-16", newline="") as handle:
-    reader = csv.reader(handle, delimiter="\t")
-    next(reader)
+columns = ("workspace_id, source_url, source_domain, target_url, expected_anchor, expected_rel, acquisition, currency, "
+           "status, next_check_at, check_count, score_explanation, etag, last_modified, created_at, updated_at")
+def rows():
+    with open(path, encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        next(reader)
+        for cells in reader:
+            yield (1, cells[source], cells[source].split("/")[2], cells[target], cells[anchor], "", "natural", "USD",
+                   "unchecked", now, 0, "", "", "", now, now)
+if url.startswith("sqlite"):
+    import sqlite3
+    connection = sqlite3.connect(url.removeprefix("sqlite:///"))
+    sql = f"INSERT OR IGNORE INTO backlink ({columns}) VALUES ({', '.join('?' * 16)})"
     batch = []
     with connection:
-        for cells in reader:
-            batch.append((cells[1], cells[1].split("/")[2], cells[13], cells[15], now, now, now))
+        for row in rows():
+            batch.append(row)
             if len(batch) == 5000:
                 connection.executemany(sql, batch)
                 batch = []
         connection.executemany(sql, batch)
+else:
+    import psycopg
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as connection:
+        with connection.cursor() as cursor, cursor.copy(f"COPY backlink ({columns}) FROM STDIN") as copy:
+            for row in rows():
+                copy.write_row(row)
 """
+# Where the reference finds its cells: (encoding, delimiter, source URL, target URL, anchor column).
+REFERENCE_COLUMNS = {"ahrefs": ("utf-16", "\t", 1, 13, 15), "semrush": ("utf-8-sig", ",", 2, 3, 4)}
+SEMRUSH_HEADER = (
+    "Page ascore", "Source title", "Source url", "Target url", "Anchor", "External links", "Internal links",
+    "Nofollow", "Sponsored", "Ugc", "Text", "Frame", "Form", "Image", "Sitewide", "First seen", "Last seen",
+    "New link", "Lost link",
+)  # fmt: skip
 # Runs one command and prints its wall time and the peak RSS of the process tree it started.
 WRAPPER = r"""
 import json, resource, subprocess, sys, time
@@ -104,6 +127,28 @@ def generate(path: Path, rows: int, domains: int, seed: int = 7) -> None:
                 "Article", "/Home & Garden", "1",
             )
             out.write("\t".join(f'"{cell}"' for cell in row) + "\r\n")
+
+
+def generate_semrush(path: Path, rows: int, domains: int, seed: int = 7) -> None:
+    """A Semrush "Backlinks" export as Semrush writes it: UTF-8 with a BOM, commas, cells quoted where needed."""
+    import csv
+
+    rnd = random.Random(seed)
+    names = [f"{rnd.choice(WORDS)}{rnd.choice(WORDS)}{i}.{rnd.choice(SUFFIXES)}" for i in range(domains)]
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(SEMRUSH_HEADER)
+        for i in range(rows):
+            domain = rnd.choice(names)
+            slug = "-".join(rnd.choices(WORDS, k=4))
+            lost = rnd.random() < 0.03
+            writer.writerow((
+                rnd.randint(0, 90), slug.replace("-", " ").title(),
+                f"https://{rnd.choice(SUBDOMAINS)}{domain}/{slug}-{i}/",
+                f"https://yoursite.example/{rnd.choice(WORDS)}/", f"{rnd.choice(WORDS)}, {rnd.choice(WORDS)}",
+                rnd.randint(0, 150), rnd.randint(0, 400), rnd.choice(("false", "false", "true")), "false", "false",
+                "true", "false", "false", "false", "false", "2024-02-11", "2025-06-03", "false",
+                "true" if lost else "false"))
 
 
 def measured(command: list[str], env: dict) -> dict:
@@ -148,7 +193,7 @@ def prepare(url: str, folder: Path) -> dict:
     return env
 
 
-def one_size(path: Path, rows: int, reps: int, database: str, folder: Path) -> dict:
+def one_size(path: Path, rows: int, reps: int, database: str, folder: Path, kind: str = "ahrefs") -> dict:
     """Import timings (first and again) and the reference's, for one file."""
     first, again, reference = [], [], []
     summary = {}
@@ -164,10 +209,11 @@ def one_size(path: Path, rows: int, reps: int, database: str, folder: Path) -> d
             assert repeat["new"] == repeat["updated"] == 0, "re-importing the same file must change nothing"
         finally:
             drop()
-        url, drop = fresh_database("sqlite", folder)  # the same migrated schema: the backlink table and its indexes
+        url, drop = fresh_database(database, folder)  # the same migrated schema: the backlink table and its indexes
         try:
             prepare(url, folder)
-            reference.append(measured([PYTHON, "-c", REFERENCE, str(path), url.removeprefix("sqlite:///")], env))
+            columns = [str(c) for c in REFERENCE_COLUMNS[kind]]
+            reference.append(measured([PYTHON, "-c", REFERENCE, str(path), url, *columns], env))
         finally:
             drop()
 
@@ -176,7 +222,7 @@ def one_size(path: Path, rows: int, reps: int, database: str, folder: Path) -> d
 
     seconds, ref_seconds = med(first, "seconds"), med(reference, "seconds")
     return {
-        "rows": rows, "file_mb": round(path.stat().st_size / 1e6, 1), "runs": reps,
+        "export": kind, "rows": rows, "file_mb": round(path.stat().st_size / 1e6, 1), "runs": reps,
         "import_seconds_median": seconds, "import_rows_per_s": round(rows / seconds),
         "import_peak_rss_mb_median": med(first, "peak_mb"),
         "reimport_seconds_median": med(again, "seconds"), "reimport_rows_per_s": round(rows / med(again, "seconds")),
@@ -197,17 +243,20 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3, help="runs for files up to 200,000 rows")
     parser.add_argument("--reps-large", type=int, default=1, help="runs for larger files")
     parser.add_argument("--database", default="sqlite", help="sqlite, postgresql or a PostgreSQL URL")
+    parser.add_argument("--formats", default="ahrefs", help="comma-separated exports: ahrefs, semrush")
     args = parser.parse_args()
     sizes = [int(n) for n in args.rows.split(",")]
     results = []
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        for rows in sizes:
-            path = folder / f"ahrefs-{rows}.tsv"
-            generate(path, rows, max(1, int(rows * args.domains_per_row)))
-            results.append(one_size(path, rows, args.reps if rows <= 200_000 else args.reps_large, args.database,
-                                    folder))
-            path.unlink()
+        for kind in args.formats.split(","):
+            for rows in sizes:
+                path = folder / f"{kind}-{rows}.{'tsv' if kind == 'ahrefs' else 'csv'}"
+                make = generate if kind == "ahrefs" else generate_semrush
+                make(path, rows, max(1, int(rows * args.domains_per_row)))
+                reps = args.reps if rows <= 200_000 else args.reps_large
+                results.append(one_size(path, rows, reps, args.database, folder, kind))
+                path.unlink()
     print(json.dumps({
         "bench": "import", "database": "postgresql" if args.database != "sqlite" else "sqlite",
         "timed": "flask --app run import FILE --workspace W --create-backlinks, process start to exit",

@@ -91,26 +91,41 @@ def _describe_new(site: importplan.SitePlan) -> list[str]:
     return parts + site.contacts_skipped
 
 
-def summarise(plan: importplan.Plan, options: ImportOptions, *, dry_run: bool) -> dict:
+class Tally:
+    """What the planned sites add up to, gathered part by part (the parts themselves are not kept)."""
+
+    def __init__(self) -> None:
+        self.samples: dict[str, list] = {"new": [], "update": [], "skip": []}
+        self.contacts = {"new": 0, "updated": 0, "skipped": 0}
+        self.metrics = {"new": 0, "updated": 0}
+        self.pages = 0
+
+    def add(self, part: list[importplan.SitePlan]) -> None:
+        """Count one planned part and keep the first examples of each kind."""
+        for site in part:
+            self.contacts["skipped"] += len(site.contacts_skipped)
+            if len(self.samples[site.action]) < SAMPLE_SITES:
+                reasons = _describe_new(site) if site.action == "new" else site.reasons
+                self.samples[site.action].append({"domain": site.record.domain, "row": site.record.row,
+                                                  "reasons": reasons})
+            if site.action == "skip":
+                continue
+            self.contacts["new"] += len(site.contacts_new)
+            self.contacts["updated"] += len(site.contacts_update)
+            self.metrics["new"] += len(site.metrics_new)
+            self.metrics["updated"] += len(site.metrics_update)
+            self.pages += len(site.pages_new)
+
+
+def summarise(plan: importplan.Plan, tally: Tally, options: ImportOptions, *, dry_run: bool) -> dict:
     """The counts and examples an import reports (the CLI prints it, the preview and job pages show it)."""
     parsed, det = plan.parsed, plan.parsed.detection
-    touched = [s for s in plan.sites if s.action != "skip"]
-    samples: dict[str, list] = {"new": [], "update": [], "skip": []}
-    for site in plan.sites:
-        if len(samples[site.action]) < SAMPLE_SITES:
-            reasons = _describe_new(site) if site.action == "new" else site.reasons
-            samples[site.action].append({"domain": site.record.domain, "row": site.record.row, "reasons": reasons})
-    contacts_skipped = sum(len(s.contacts_skipped) for s in plan.sites)
     return {
         "format": det.format, "label": det.label, "kind": det.kind, "source": det.source,
         "encoding": parsed.encoding, "rows": parsed.rows_read, "dry_run": dry_run,
         "new": plan.count("new"), "updated": plan.count("update"), "skipped": plan.count("skip"),
         "errors": len({e.row for e in parsed.errors}),  # rows skipped (a row may have several problems)
-        "contacts": {"new": sum(len(s.contacts_new) for s in touched),
-                     "updated": sum(len(s.contacts_update) for s in touched), "skipped": contacts_skipped},
-        "metrics": {"new": sum(len(s.metrics_new) for s in touched),
-                    "updated": sum(len(s.metrics_update) for s in touched)},
-        "pages": sum(len(s.pages_new) for s in touched),
+        "contacts": dict(tally.contacts), "metrics": dict(tally.metrics), "pages": tally.pages,
         "backlinks": {"available": plan.backlinks_count, "created": plan.backlinks_count
                       if options.create_backlinks and not dry_run else 0,
                       "skipped": plan.backlinks_skipped, "requested": options.create_backlinks},
@@ -119,7 +134,7 @@ def summarise(plan: importplan.Plan, options: ImportOptions, *, dry_run: bool) -
         "error_rows": [{"row": e.row, "column": e.column, "message": e.message}
                        for e in parsed.errors[:MAX_LISTED_ERRORS]],
         "notes": [{"row": n.row, "message": n.message} for n in parsed.notes[:MAX_LISTED_ERRORS]],
-        "samples": samples,
+        "samples": tally.samples,
     }
 
 
@@ -160,18 +175,27 @@ def _run(workspace_id: int, data: bytes | BinaryIO, options: ImportOptions, spoo
     parsed = parse(data, options.mapping, progress_to=progress_to, limits=limits, spool=spool)
     day = options.measured_on or utcnow().date()
     measured_at = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    plan = importplan.build(workspace_id, parsed, measured_at, options.tags, progress_to, spool)
-    summary = summarise(plan, options, dry_run=dry_run)
-    if dry_run:
-        db.session.rollback()
-        return summary
+    plan = importplan.build(workspace_id, parsed, measured_at, spool)
+    tally, total = Tally(), len(parsed.prospects)
     det = parsed.detection
+    if dry_run:
+        for done, part in enumerate(importplan.parts(workspace_id, plan, options.tags), 1):
+            tally.add(part)
+            if progress_to is not None:
+                progress_to("Comparing with your sites", min(done * importplan.PART_SITES, total), total)
+        db.session.rollback()
+        return summarise(plan, tally, options, dry_run=True)
     # End the reading transaction first: on SQLite a reader that later writes fails outright if anyone else
     # wrote in the meantime, while a fresh write transaction simply waits its turn.
     db.session.rollback()
     try:
-        importwrite.write(workspace_id, plan, create_backlinks=options.create_backlinks, label=det.label,
-                          source_key=det.format, actor_id=actor_id, progress=progress_to)
+        writer = importwrite.Writer(workspace_id, plan, create_backlinks=options.create_backlinks, label=det.label,
+                                    source_key=det.format, actor_id=actor_id, progress=progress_to)
+        for part in importplan.parts(workspace_id, plan, options.tags):  # plan a part, write it, forget it
+            tally.add(part)
+            writer.sites(part)
+        writer.finish()
+        summary = summarise(plan, tally, options, dry_run=False)
         if job is not None:
             progress.finish(job, summary)
         db.session.commit()

@@ -1,7 +1,8 @@
 """What an import would change: the file's records compared with the workspace's sites, contacts and backlinks.
 
 Reads only. The plan says, per site, whether it is new, updated (and with what) or skipped (and why); the
-writer (importwrite) carries it out and the preview shows it.
+writer (importwrite) carries it out and the preview shows it. Sites are planned in parts of PART_SITES, each
+written (and forgotten) before the next is planned, so memory does not grow with what the plan holds per site.
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from crm.prospects.models import METRIC_COLUMN, SITE_METRIC_COLUMNS, Contact, Si
 from crm.prospects.records import ContactRecord, ParsedFile, ProspectRecord
 
 CHUNK = 500  # ids or keys per IN (...) list
+PART_SITES = 5000  # sites planned, then written, at a time
 URL_MAX, TAG_MAX, NAME_MAX, TITLE_MAX = 2048, 60, 200, 500
-Progress = Callable[[str, int, int | None], None]
 
 
-@dataclass
+@dataclass(slots=True)
 class SitePlan:
     """One site of the file and what importing it changes."""
 
@@ -47,19 +48,19 @@ class SitePlan:
 
 @dataclass
 class Plan:
-    """Everything an import would do."""
+    """What an import would do with the file as a whole; its sites come part by part from parts()."""
 
     parsed: ParsedFile
     measured_at: datetime
-    sites: list[SitePlan] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: {"new": 0, "update": 0, "skip": 0})  # sites planned
     spool: BacklinkSpool | None = None  # the file's links, on disk
     backlinks_count: int = 0  # links the import could start tracking
     backlinks_skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
     titles: dict[str, str] = field(default_factory=dict)  # page URL -> title, from backlink rows
 
     def count(self, action: str) -> int:
-        """How many sites get this action."""
-        return sum(1 for s in self.sites if s.action == action)
+        """How many of the sites planned so far get this action."""
+        return self.counts[action]
 
 
 def chunks(items: list, size: int = CHUNK) -> Iterator[list]:
@@ -97,7 +98,7 @@ _SITE_FIELDS = (Site.id, Site.domain, Site.name, Site.homepage, *(getattr(Site, 
 def _existing_sites(workspace_id: int, domains: list[str]) -> dict[str, Any]:
     """The workspace's sites for these domains (plain rows: id, domain, name, homepage and metric columns)."""
     found: dict[str, Any] = {}
-    if len(domains) > 5 * CHUNK:  # one query over the workspace beats many IN lists
+    if len(domains) > 5 * CHUNK:  # one query over the workspace beats many IN lists (PostgreSQL scans each)
         wanted = set(domains)
         for row in db.session.execute(select(*_SITE_FIELDS).where(Site.workspace_id == workspace_id)):
             if row.domain in wanted:
@@ -261,11 +262,33 @@ def _tracked_links(workspace_id: int, spool: BacklinkSpool) -> Iterator[tuple[st
             yield from (tuple(row) for row in connection.execute(query))
 
 
-def build(workspace_id: int, parsed: ParsedFile, measured_at: datetime, extra_tags: tuple[str, ...] = (),
-          progress: Progress | None = None, spool: BacklinkSpool | None = None) -> Plan:
-    """Compare a parsed file (its links in a spool) with the workspace and say what importing it would do."""
+def build(workspace_id: int, parsed: ParsedFile, measured_at: datetime,
+          spool: BacklinkSpool | None = None) -> Plan:
+    """The file-wide part of the plan: which of the file's links (in the spool) the workspace does not track yet."""
     plan = Plan(parsed=parsed, measured_at=measured_at, spool=spool)
-    records = parsed.prospects
+    _plan_backlinks(plan, workspace_id)
+    return plan
+
+
+def parts(workspace_id: int, plan: Plan, extra_tags: tuple[str, ...] = (),
+          size: int = PART_SITES) -> Iterator[list[SitePlan]]:
+    """The file's sites compared with the workspace, PART_SITES at a time, in file order.
+
+    Consumes the parsed records: each is dropped once its part has been handed out, so a caller that writes a
+    part before asking for the next holds one part's plans at a time. Counts go into plan.counts.
+    """
+    records = plan.parsed.prospects
+    for start in range(0, len(records), size):
+        part = _plan_part(workspace_id, records[start : start + size], plan.measured_at, extra_tags)
+        for site_plan in part:
+            plan.counts[site_plan.action] += 1
+        yield part
+        records[start : start + len(part)] = [None] * len(part)  # the records live on only in the plans given out
+
+
+def _plan_part(workspace_id: int, records: list[ProspectRecord], measured_at: datetime,
+               extra_tags: tuple[str, ...]) -> list[SitePlan]:
+    """Compare some of the file's records (each a different site) with the workspace."""
     existing = _existing_sites(workspace_id, [r.domain for r in records])
     ids = [s.id for s in existing.values()]
     tags, pages, metrics = _load_context(workspace_id, ids)
@@ -275,7 +298,8 @@ def build(workspace_id: int, parsed: ParsedFile, measured_at: datetime, extra_ta
     domains_by_site = {s.id: s.domain for s in existing.values()}
     for part in chunks([i for i in owner_ids if i not in domains_by_site]):
         domains_by_site.update(db.session.execute(select(Site.id, Site.domain).where(Site.id.in_(part))).all())
-    for number, record in enumerate(records, 1):
+    planned = []
+    for record in records:
         site_plan = SitePlan(record=record)
         site = existing.get(record.domain)
         if site is None:
@@ -291,15 +315,12 @@ def build(workspace_id: int, parsed: ParsedFile, measured_at: datetime, extra_ta
         else:
             history = metrics.get(site.id, [])
             site_tags, site_pages = {r[1] for r in tags.get(site.id, ())}, {r[1] for r in pages.get(site.id, ())}
-            _plan_existing(site_plan, site, site_tags, site_pages, history, plan.measured_at, extra_tags)
+            _plan_existing(site_plan, site, site_tags, site_pages, history, measured_at, extra_tags)
         _plan_contacts(site_plan, known, domains_by_site)
         if site is not None:
             site_plan.action = "update" if site_plan.reasons else "skip"
             if not site_plan.reasons:
                 site_plan.reasons.append("already in your list, nothing new")
             site_plan.reasons.extend(site_plan.contacts_skipped)
-        plan.sites.append(site_plan)
-        if progress is not None and number % 1000 == 0:
-            progress("Comparing with your sites", number, len(records))
-    _plan_backlinks(plan, workspace_id)
-    return plan
+        planned.append(site_plan)
+    return planned

@@ -1,7 +1,7 @@
 """Carrying out an import plan with bulk statements, in the caller's one transaction (all or nothing).
 
-Rows go in as plain dicts through bulkwrite (COPY on PostgreSQL, executemany on SQLite); the file's links come
-from the plan's on-disk spool a batch at a time.
+Rows go in as plain dicts through bulkwrite (COPY on PostgreSQL, executemany on SQLite); sites come a part of
+the plan at a time, and the file's links from the plan's on-disk spool a batch at a time.
 """
 
 from __future__ import annotations
@@ -37,9 +37,14 @@ class _Counter:
             self.progress("Writing", self.done, self.total)
 
 
-def _insert_rows(target, rows: list[dict], counter: _Counter, constants: dict | None = None) -> None:
-    """Insert rows into a model's table (or a Table), counting them for the progress display."""
-    bulkwrite.insert_rows(getattr(target, "__table__", target), rows, counter.add, constants)
+def _uncounted(rows: int) -> None:
+    """Rows a site brings along (metrics, pages, ...): progress counts the site itself."""
+
+
+def _insert_rows(target, rows: list[dict], counter: _Counter | None, constants: dict | None = None) -> None:
+    """Insert rows into a model's table (or a Table), counting them for the progress display when a counter is given."""
+    bulkwrite.insert_rows(getattr(target, "__table__", target), rows, counter.add if counter else _uncounted,
+                          constants)
 
 
 def _backlinks(workspace_id: int, plan: Plan, site_ids: dict[str, int | None], now: datetime,
@@ -62,15 +67,15 @@ def _backlinks(workspace_id: int, plan: Plan, site_ids: dict[str, int | None], n
                                               "updated_at": now})
 
 
-def _new_sites(workspace_id: int, plans: list[SitePlan], now: datetime, counter: _Counter) -> None:
+def _new_sites(workspace_id: int, plans: list[SitePlan], now: datetime) -> None:
     """Insert the new sites and give their plans the new ids."""
     empty = dict.fromkeys(SITE_METRIC_COLUMNS)
     rows = [{"domain": p.record.domain, "name": p.name or "", "homepage": p.homepage or "", **empty, **p.columns}
             for p in plans]
-    _insert_rows(Site, rows, counter, {"workspace_id": workspace_id, "status": "active", "notes": "", "created_at": now,
+    _insert_rows(Site, rows, None, {"workspace_id": workspace_id, "status": "active", "notes": "", "created_at": now,
                                   "updated_at": now})
     ids: dict[str, int] = {}
-    if len(plans) > 5 * CHUNK:  # one pass over the workspace beats many IN lists
+    if len(plans) > 5 * CHUNK:  # one pass over the workspace beats many IN lists (PostgreSQL scans each of them)
         query = select(Site.domain, Site.id).where(Site.workspace_id == workspace_id)
         ids.update(db.session.execute(query).all())
     else:
@@ -81,7 +86,7 @@ def _new_sites(workspace_id: int, plans: list[SitePlan], now: datetime, counter:
         p.site_id = ids[p.record.domain]
 
 
-def _site_updates(plans: list[SitePlan], now: datetime, counter: _Counter) -> None:
+def _site_updates(plans: list[SitePlan], now: datetime) -> None:
     """Update changed columns of existing sites, one executemany per set of changed columns."""
     groups: dict[tuple[str, ...], list[dict]] = {}
     for p in plans:
@@ -98,7 +103,6 @@ def _site_updates(plans: list[SitePlan], now: datetime, counter: _Counter) -> No
         statement = update(table).where(table.c.id == bindparam("_id")).values({k: bindparam(f"_{k}") for k in keys})
         for part in chunks(rows, WRITE_CHUNK):
             db.session.connection().execute(statement, part)
-            counter.add(len(part))
 
 
 def _contact_updates(updates: list[tuple[int, dict]], now: datetime) -> None:
@@ -115,7 +119,7 @@ def _contact_updates(updates: list[tuple[int, dict]], now: datetime) -> None:
             db.session.connection().execute(statement, part)
 
 
-def _tags(workspace_id: int, plans: list[SitePlan], counter: _Counter) -> int:
+def _tags(workspace_id: int, plans: list[SitePlan]) -> int:
     """Create missing tags and attach them; returns how many tags were attached."""
     names = {n.lower(): n for p in plans for n in p.tags_new}
     if not names:
@@ -131,63 +135,79 @@ def _tags(workspace_id: int, plans: list[SitePlan], counter: _Counter) -> int:
         query = select(func.lower(Tag.name), Tag.id).where(Tag.workspace_id == workspace_id)
         ids.update(db.session.execute(query).all())
     pairs = [{"site_id": p.site_id, "tag_id": ids[n.lower()]} for p in plans for n in p.tags_new]
-    _insert_rows(site_tag, pairs, counter)
+    _insert_rows(site_tag, pairs, None)
     return len(pairs)
 
 
-def write(workspace_id: int, plan: Plan, *, create_backlinks: bool, label: str, source_key: str,
-          actor_id: int | None = None, progress: Progress | None = None) -> dict[str, int]:
-    """Write what the plan says (not committed); returns counts of the rows written."""
-    now, measured_at = utcnow(), plan.measured_at
-    new = [p for p in plan.sites if p.action == "new"]
-    changed = [p for p in plan.sites if p.action == "update"]
-    touched = new + changed
-    total = (len(new) + len(changed) + sum(len(p.metrics_new) + len(p.pages_new) + len(p.tags_new)
-             + len(p.contacts_new) for p in touched) + (plan.backlinks_count if create_backlinks else 0)
-             + len(touched))
-    counter = _Counter(total, progress)
-    connection = db.session.connection()
-    if connection.dialect.name == "sqlite":
-        # The backlink and site indexes outgrow SQLite's default 2 MB page cache within a few thousand rows,
-        # after which every insert rereads index pages; a larger cache for this connection keeps writes linear.
-        connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
-    _new_sites(workspace_id, new, now, counter)
-    _site_updates(changed, now, counter)
-    tags = _tags(workspace_id, touched, counter)
-    _insert_rows(SiteMetric, ({"site_id": p.site_id, "name": name, "source": source, "value": value}
-                              for p in touched for name, source, value in p.metrics_new),
-            counter, {"workspace_id": workspace_id, "measured_at": measured_at})
-    metric_updates = [{"_id": i, "_value": v} for p in changed for i, v in p.metrics_update]
-    if metric_updates:
-        table = SiteMetric.__table__
-        statement = update(table).where(table.c.id == bindparam("_id")).values(value=bindparam("_value"))
-        db.session.connection().execute(statement, metric_updates)
-    _insert_rows(SitePage, ({"site_id": p.site_id, "url": url, "title": plan.titles.get(url, "")}
-                            for p in touched for url in p.pages_new),
-            counter, {"workspace_id": workspace_id, "source": source_key[:40], "first_seen_at": now})
-    contacts = []
-    for p in touched:
-        for c in p.contacts_new:
-            first, last = split_name(c)
-            contacts.append({
-                "site_id": p.site_id, "email": c.email.lower(), "first_name": first, "last_name": last,
-                "position": c.position[:150], "is_role_address": c.is_role,
-                "custom_fields": {"confidence": c.confidence} if c.confidence is not None else None})
-    _insert_rows(Contact, contacts, counter, {"workspace_id": workspace_id, "found_on": "", "status": "ok",
-                                         "source": f"import:{source_key}"[:40], "timezone": "", "created_at": now,
-                                         "updated_at": now})
-    _contact_updates([u for p in changed for u in p.contacts_update], now)
-    site_ids = {p.record.domain: p.site_id for p in plan.sites}
-    backlinks = _backlinks(workspace_id, plan, site_ids, now, counter) if create_backlinks else 0
-    _insert_rows(Activity, [
-        {"site_id": p.site_id, "summary": (f"Added from {label}" if p.action == "new"
-                                           else f"Updated from {label}: " + "; ".join(p.reasons))[:2000]}
-        for p in touched], counter, {"workspace_id": workspace_id, "kind": "imported", "actor_id": actor_id,
-                                     "happened_at": now})
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("PRAGMA cache_size = -2000")  # back to SQLite's default for the pooled connection
-    return {
-        "sites_new": len(new), "sites_updated": len(changed), "tags": tags, "contacts": len(contacts),
-        "metrics": sum(len(p.metrics_new) for p in touched) + len(metric_updates),
-        "pages": sum(len(p.pages_new) for p in touched), "backlinks": backlinks,
-    }
+class Writer:
+    """Writes an import plan part by part, then the file's links; counts units (sites, links) for the progress bar."""
+
+    def __init__(self, workspace_id: int, plan: Plan, *, create_backlinks: bool, label: str, source_key: str,
+                 actor_id: int | None = None, progress: Progress | None = None) -> None:
+        self.workspace_id, self.plan, self.create_backlinks = workspace_id, plan, create_backlinks
+        self.label, self.source_key, self.actor_id = label, source_key, actor_id
+        self.now = utcnow()
+        total = len(plan.parsed.prospects) + (plan.backlinks_count if create_backlinks else 0)
+        self.counter = _Counter(total, progress)
+        self.site_ids: dict[str, int | None] = {}  # domain -> site id, for the links written last
+        self.written = dict.fromkeys(("sites_new", "sites_updated", "tags", "contacts", "metrics", "pages"), 0)
+        self.connection = db.session.connection()
+        if self.connection.dialect.name == "sqlite":
+            # The backlink and site indexes outgrow SQLite's default 2 MB page cache within a few thousand rows,
+            # after which every insert rereads index pages; a larger cache for this connection keeps writes linear.
+            self.connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
+
+    def sites(self, part: list[SitePlan]) -> None:
+        """Write one part of the plan: its new and changed sites with their metrics, pages, tags and contacts."""
+        workspace_id, now, measured_at = self.workspace_id, self.now, self.plan.measured_at
+        new = [p for p in part if p.action == "new"]
+        changed = [p for p in part if p.action == "update"]
+        touched = new + changed
+        _new_sites(workspace_id, new, now)
+        _site_updates(changed, now)
+        self.written["tags"] += _tags(workspace_id, touched)
+        _insert_rows(SiteMetric, ({"site_id": p.site_id, "name": name, "source": source, "value": value}
+                                  for p in touched for name, source, value in p.metrics_new),
+                     None, {"workspace_id": workspace_id, "measured_at": measured_at})
+        metric_updates = [{"_id": i, "_value": v} for p in changed for i, v in p.metrics_update]
+        if metric_updates:
+            table = SiteMetric.__table__
+            statement = update(table).where(table.c.id == bindparam("_id")).values(value=bindparam("_value"))
+            db.session.connection().execute(statement, metric_updates)
+        _insert_rows(SitePage, ({"site_id": p.site_id, "url": url, "title": self.plan.titles.get(url, "")}
+                                for p in touched for url in p.pages_new),
+                     None, {"workspace_id": workspace_id, "source": self.source_key[:40], "first_seen_at": now})
+        contacts = []
+        for p in touched:
+            for c in p.contacts_new:
+                first, last = split_name(c)
+                contacts.append({
+                    "site_id": p.site_id, "email": c.email.lower(), "first_name": first, "last_name": last,
+                    "position": c.position[:150], "is_role_address": c.is_role,
+                    "custom_fields": {"confidence": c.confidence} if c.confidence is not None else None})
+        _insert_rows(Contact, contacts, None, {"workspace_id": workspace_id, "found_on": "", "status": "ok",
+                                               "source": f"import:{self.source_key}"[:40], "timezone": "",
+                                               "created_at": now, "updated_at": now})
+        _contact_updates([u for p in changed for u in p.contacts_update], now)
+        label = self.label
+        _insert_rows(Activity, [
+            {"site_id": p.site_id, "summary": (f"Added from {label}" if p.action == "new"
+                                               else f"Updated from {label}: " + "; ".join(p.reasons))[:2000]}
+            for p in touched], None, {"workspace_id": workspace_id, "kind": "imported", "actor_id": self.actor_id,
+                                      "happened_at": now})
+        self.site_ids.update((p.record.domain, p.site_id) for p in part)
+        written = self.written
+        written["sites_new"] += len(new)
+        written["sites_updated"] += len(changed)
+        written["contacts"] += len(contacts)
+        written["metrics"] += sum(len(p.metrics_new) for p in touched) + len(metric_updates)
+        written["pages"] += sum(len(p.pages_new) for p in touched)
+        self.counter.add(len(part))
+
+    def finish(self) -> dict[str, int]:
+        """Write the file's links (when asked to track them); counts of the rows written. Not committed."""
+        backlinks = (_backlinks(self.workspace_id, self.plan, self.site_ids, self.now, self.counter)
+                     if self.create_backlinks else 0)
+        if self.connection.dialect.name == "sqlite":
+            self.connection.exec_driver_sql("PRAGMA cache_size = -2000")  # SQLite's default, for the pooled connection
+        return {**self.written, "backlinks": backlinks}

@@ -125,3 +125,29 @@ def test_a_broken_end_of_file_refuses_it_whole(workspace_id):
     with pytest.raises(ImportFileError, match="quote"):
         run(workspace_id, data, ImportOptions(create_backlinks=True))
     assert counts(workspace_id)["sites"] == 0
+
+
+def test_a_50000_row_file_imports_with_its_progress_moving_to_the_end(workspace_id):
+    sites = 12_000  # more sites than one planned part, so they are compared and written in several parts
+    reports = []
+    data = export(link_row(i, sites=sites) for i in range(50_000))
+    summary = run(workspace_id, io.BytesIO(data), ImportOptions(create_backlinks=True),
+                  progress_to=lambda phase, done, total: reports.append((phase, done, total)))
+    assert (summary["rows"], summary["new"], summary["errors"]) == (50_000, sites, 0)
+    assert summary["backlinks"]["created"] == 50_000 and summary["pages"] == 50_000
+    got = counts(workspace_id)
+    assert (got["sites"], got["backlinks"], got["activities"]) == (sites, 50_000, sites)
+    writing = [(done, total) for phase, done, total in reports if phase == "Writing"]
+    assert writing[-1][0] == writing[-1][1] == sites + 50_000  # the bar ends full: every site and link
+    assert len({done for done, _ in writing if done <= sites}) >= 3  # and moves while the sites are written
+    assert [done for done, _ in writing] == sorted(done for done, _ in writing)
+
+
+def test_a_dry_run_reports_its_comparison_part_by_part(workspace_id):
+    reports = []
+    data = export(link_row(i, sites=12_000) for i in range(12_000))
+    summary = run(workspace_id, data, ImportOptions(), dry_run=True,
+                  progress_to=lambda phase, done, total: reports.append((phase, done, total)))
+    comparing = [(done, total) for phase, done, total in reports if phase == "Comparing with your sites"]
+    assert comparing[-1] == (12_000, 12_000) and len(comparing) >= 3
+    assert summary["new"] == 12_000 and counts(workspace_id)["sites"] == 0
