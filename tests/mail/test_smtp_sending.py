@@ -8,7 +8,7 @@ from urllib.parse import quote
 from sqlalchemy import select
 
 from crm.extensions import db
-from crm.outreach import launching, mailboxes, sending
+from crm.outreach import launching, mailboxes, sending, tasks
 from crm.outreach.models import OutboundMessage, SenderIdentity
 from tests.outreach.world import build
 
@@ -78,6 +78,9 @@ def test_send_due_sends_nothing_while_unsubscribe_links_would_point_to_loopback(
     result = app.test_cli_runner().invoke(args=["outreach", "send-due"])
     assert result.exit_code != 0
     assert "PUBLIC_BASE_URL http://127.0.0.1:5000 is not https" in result.output
+    assert not smtpd.messages and all(r.status == "queued" for r in _rows(app))
+    with app.app_context():  # the per-minute job says the same and keeps the mail queued
+        assert "is not https" in tasks.send_due_periodic.call_local()["refused"]
     assert not smtpd.messages and all(r.status == "queued" for r in _rows(app))
 
 
