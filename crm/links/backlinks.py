@@ -119,9 +119,15 @@ def add_backlink(workspace_id: int, row: BacklinkInput, *, campaign_id: int | No
     return result.added[0]
 
 
-def update_backlink(backlink: Backlink, row: BacklinkInput, *, campaign_id: int | None) -> Backlink:
-    """Change what we expect of a backlink; a new source or target address is checked at the next run. Commits."""
-    campaign_id, _ = _checked_links(backlink.workspace_id, campaign_id, None)
+def update_backlink(backlink: Backlink, row: BacklinkInput, *, campaign_id: int | None,
+                    opportunity_id: int | None) -> Backlink:
+    """Change what we expect of a backlink; a new source or target address is checked at the next run. Commits.
+
+    A card (opportunity) brings its campaign; a backlink moved to another campaign with its card unchanged leaves it.
+    """
+    if campaign_id != backlink.campaign_id and opportunity_id == backlink.opportunity_id:
+        opportunity_id = None
+    campaign_id, opportunity_id = _checked_links(backlink.workspace_id, campaign_id, opportunity_id)
     clash = db.session.scalar(select(Backlink.id).where(
         Backlink.workspace_id == backlink.workspace_id, Backlink.source_url == row.source_url,
         Backlink.target_url == row.target_url, Backlink.id != backlink.id))
@@ -136,8 +142,7 @@ def update_backlink(backlink: Backlink, row: BacklinkInput, *, campaign_id: int 
     backlink.self_kind = row.self_kind if row.acquisition == "self_created" else None
     backlink.cost_cents, backlink.placed_on = row.cost_cents, row.placed_on
     backlink.currency = _currency(backlink.workspace_id, row, campaign_id)
-    if campaign_id != backlink.campaign_id:
-        backlink.campaign_id, backlink.opportunity_id = campaign_id, None
+    backlink.campaign_id, backlink.opportunity_id = campaign_id, opportunity_id
     db.session.commit()
     announce_cost(backlink)
     return backlink

@@ -21,6 +21,14 @@ def campaign_choices(pairs: list[tuple[int, str]]) -> list[SelectChoice]:
     return [SelectChoice(0, "No campaign"), *(SelectChoice(i, name) for i, name in pairs)]
 
 
+def opportunity_choices(rows: list[tuple[int, str, str]]) -> dict[str, list[SelectChoice]]:
+    """Choices of an opportunity select, grouped by campaign (the first group: none)."""
+    groups: dict[str, list[SelectChoice]] = {"": [SelectChoice(0, "No card")]}
+    for opportunity_id, campaign_name, label in rows:
+        groups.setdefault(campaign_name, []).append(SelectChoice(opportunity_id, label))
+    return groups
+
+
 def _int_or_none(value):
     """A select's value as an id; the empty choice is None."""
     return int(value) if value not in (None, "", "0", 0, "None") else None
@@ -39,6 +47,7 @@ class BacklinkForm(FlaskForm):
     currency = StringField("Currency", default="", validators=[Optional(), Length(min=3, max=3)])
     placed_on = DateField("Placed on", validators=[Optional()])
     campaign_id = SelectField("Campaign", coerce=_int_or_none, choices=[], validate_choice=False)
+    opportunity_id = SelectField("Card it came from", coerce=_int_or_none, choices=[], validate_choice=False)
 
 
 class ImportForm(FlaskForm):

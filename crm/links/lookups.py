@@ -82,6 +82,26 @@ def opportunity_campaign(workspace_id: int, opportunity_id: int) -> int | None:
         opportunity.c.id == opportunity_id, opportunity.c.workspace_id == workspace_id))
 
 
+# A link comes out of a conversation: cards that got an answer, won, live or whose link was lost.
+LINKABLE_STAGES = ("replied", "negotiating", "won", "live", "lost")
+
+
+def opportunity_choices(workspace_id: int, keep: int | None = None) -> list[tuple[int, str, str]]:
+    """(id, campaign name, "domain (stage)") of the workspace's cards a link may be tied to, and `keep` whatever
+    its stage; by campaign, then domain."""
+    opportunity, campaign, site = _table("opportunity"), _table("campaign"), _table("site")
+    linkable = opportunity.c.stage.in_(LINKABLE_STAGES)
+    if keep is not None:
+        linkable = linkable | (opportunity.c.id == keep)
+    rows = db.session.execute(
+        select(opportunity.c.id, campaign.c.name, site.c.domain, opportunity.c.stage)
+        .join(campaign, campaign.c.id == opportunity.c.campaign_id)
+        .join(site, site.c.id == opportunity.c.site_id)
+        .where(opportunity.c.workspace_id == workspace_id, linkable)
+        .order_by(campaign.c.name, site.c.domain, opportunity.c.id))
+    return [(row.id, row.name, f"{row.domain} ({row.stage.replace('_', ' ')})") for row in rows]
+
+
 def campaign_currency(workspace_id: int, campaign_id: int | None) -> str | None:
     """The currency of one of the workspace's campaigns (the default for its links' costs), or None."""
     if campaign_id is None:

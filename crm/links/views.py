@@ -16,7 +16,7 @@ from crm.extensions import db
 from crm.links import backlinks as service
 from crm.links import lookups, recording, wording
 from crm.links.bulkinput import BacklinkInput, InputError, make_row, parse_csv, parse_pasted
-from crm.links.forms import BacklinkForm, ImportForm, campaign_choices
+from crm.links.forms import BacklinkForm, ImportForm, campaign_choices, opportunity_choices
 from crm.links.models import Backlink, LinkAlert, LinkCheck, LinkVerifyRun
 
 bp = Blueprint("links", __name__)
@@ -42,6 +42,11 @@ def launch(workspace_id: int, ids: list[int]) -> LinkVerifyRun:
 
 def _campaign_choices(workspace_id: int) -> list:
     return campaign_choices(lookups.campaign_choices(workspace_id))
+
+
+def _link_choices(form: BacklinkForm, workspace_id: int, keep: int | None = None) -> None:
+    form.campaign_id.choices = _campaign_choices(workspace_id)
+    form.opportunity_id.choices = opportunity_choices(lookups.opportunity_choices(workspace_id, keep))
 
 
 @bp.get("/backlinks")
@@ -90,10 +95,11 @@ def new_backlink():
     """Add one backlink by hand."""
     workspace = current_workspace()
     form = BacklinkForm()
-    form.campaign_id.choices = _campaign_choices(workspace.id)
+    _link_choices(form, workspace.id)
     if form.validate_on_submit():
         try:
-            backlink = service.add_backlink(workspace.id, _row_from(form), campaign_id=form.campaign_id.data)
+            backlink = service.add_backlink(workspace.id, _row_from(form), campaign_id=form.campaign_id.data,
+                                            opportunity_id=form.opportunity_id.data)
         except InputError as exc:
             form.source_url.errors = [*form.source_url.errors, f"{str(exc)[:1].upper()}{str(exc)[1:]}."]
         else:
@@ -108,13 +114,14 @@ def edit_backlink(backlink_id: int):
     """Change what we expect of a backlink."""
     backlink = get_scoped_or_404(Backlink, backlink_id)
     form = BacklinkForm(obj=backlink)
-    form.campaign_id.choices = _campaign_choices(backlink.workspace_id)
+    _link_choices(form, backlink.workspace_id, keep=backlink.opportunity_id)
     if request.method == "GET":
         form.cost.data = f"{backlink.cost_cents / 100:.2f}" if backlink.cost_cents is not None else ""
         form.self_kind.data = backlink.self_kind or ""
     if form.validate_on_submit():
         try:
-            service.update_backlink(backlink, _row_from(form), campaign_id=form.campaign_id.data)
+            service.update_backlink(backlink, _row_from(form), campaign_id=form.campaign_id.data,
+                                    opportunity_id=form.opportunity_id.data)
         except InputError as exc:
             form.source_url.errors = [*form.source_url.errors, f"{str(exc)[:1].upper()}{str(exc)[1:]}."]
         else:

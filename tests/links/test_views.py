@@ -270,3 +270,45 @@ def test_pages_carry_no_inline_script_or_style(as_role, path):
     html = as_role("owner").get(path).get_data(as_text=True)
     assert not INLINE_SCRIPT.search(html) and not INLINE_HANDLER.search(html) and not STYLE_ATTRIBUTE.search(html)
     assert "placeholder" not in html.lower()
+
+
+def test_the_backlink_form_ties_a_link_to_the_card_that_won_it(app, team, as_role):
+    from tests.campaigns.factories import CampaignFactory, OpportunityFactory
+    from tests.factories import WorkspaceFactory
+
+    with app.app_context():
+        won = OpportunityFactory(workspace_id=team.workspace_id, stage="won", site__domain="quietpedals.com",
+                                 campaign__name="Spring guest posts")
+        pitched = OpportunityFactory(workspace_id=team.workspace_id, stage="pitched", site__domain="coldlead.net")
+        other_campaign = CampaignFactory(workspace_id=team.workspace_id, name="Autumn PR")
+        theirs = OpportunityFactory(workspace_id=WorkspaceFactory().id, stage="won", site__domain="theirs.org")
+        db.session.commit()
+        ids = won.id, won.campaign_id, pitched.id, other_campaign.id, theirs.id
+    client = as_role("member")
+    form = _text(client.get("/backlinks/new"))
+    assert '<optgroup label="Spring guest posts">' in form and "quietpedals.com (won)" in form
+    assert "coldlead.net" not in form and "theirs.org" not in form  # not a won card; not this workspace's
+    data = {"csrf_token": csrf_token(client, "/backlinks/new"), "source_url": "https://quietpedals.com/post/",
+            "target_url": "https://www.our-shop.com/guide/", "acquisition": "outreach", "expected_rel": "",
+            "self_kind": "", "campaign_id": "0"}
+    for opportunity, campaign, why in ((ids[4], 0, "does not exist in this workspace"),
+                                       (ids[0], ids[3], "belongs to another campaign")):
+        page = _text(client.post("/backlinks/new", data={**data, "opportunity_id": str(opportunity),
+                                                         "campaign_id": str(campaign)}))
+        assert why in page
+    assert _count(app) == 0
+    response = client.post("/backlinks/new", data={**data, "opportunity_id": str(ids[0])})
+    assert response.status_code == 302
+    with app.app_context():
+        link = db.session.scalar(select(Backlink))
+        assert (link.opportunity_id, link.campaign_id) == (ids[0], ids[1])  # the card brings its campaign
+        link_id = link.id
+    edit = f"/backlinks/{link_id}/edit"
+    chosen = re.findall(r"<option([^>]*)>", _text(client.get(edit)))
+    assert [o for o in chosen if "selected" in o and f'value="{ids[0]}"' in o]  # the edit form shows its card
+    response = client.post(edit, data={**data, "csrf_token": csrf_token(client, edit),
+                                       "campaign_id": str(ids[1]), "opportunity_id": "0"})
+    assert response.status_code == 302
+    with app.app_context():
+        link = db.session.get(Backlink, link_id)
+        assert (link.opportunity_id, link.campaign_id) == (None, ids[1])  # untied from the card, still in campaign

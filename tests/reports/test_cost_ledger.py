@@ -36,16 +36,16 @@ def test_a_backlink_cost_is_one_entry_in_the_campaign_currency_edited_cleared_an
         ws = team.workspace_id
         campaign_id = CampaignFactory(workspace_id=ws, currency="EUR").id
         db.session.commit()
-        link = backlinks.add_backlink(ws, _row(15000), campaign_id=campaign_id)
+        link = backlinks.add_backlink(ws, _row(15000), campaign_id=campaign_id, opportunity_id=None)
         assert link.currency == "EUR"  # the campaign's currency is the default
         assert _entries(campaign_id) == [("backlink", 15000, "EUR")]
         assert _spent(ws, campaign_id).total_cents == 15000
-        backlinks.update_backlink(link, _row(20000), campaign_id=campaign_id)
+        backlinks.update_backlink(link, _row(20000), campaign_id=campaign_id, opportunity_id=None)
         assert _entries(campaign_id) == [("backlink", 20000, "EUR")]
         assert _spent(ws, campaign_id).total_cents == 20000
-        backlinks.update_backlink(link, _row(None), campaign_id=campaign_id)
+        backlinks.update_backlink(link, _row(None), campaign_id=campaign_id, opportunity_id=None)
         assert _entries(campaign_id) == [] and _spent(ws, campaign_id).total_cents == 0
-        backlinks.update_backlink(link, _row(9000), campaign_id=campaign_id)
+        backlinks.update_backlink(link, _row(9000), campaign_id=campaign_id, opportunity_id=None)
         backlinks.delete_backlink(link)
         [entry] = db.session.scalars(select(Cost).where(Cost.campaign_id == campaign_id))
         assert entry.backlink_id is None and "backlink deleted" in entry.description  # the money stays spent
