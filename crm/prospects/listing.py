@@ -36,7 +36,7 @@ def custom_condition(key: str, value: str, empty: bool):
 
 
 def conditions(workspace_id: int, f: SiteFilter, *, counting: bool = False, walk_sort_index: bool = False,
-               broad_search: bool = False) -> list:
+               broad_search: bool = False, found: str | None = None) -> list:
     """The WHERE clauses of a filter (always scoped to the workspace).
 
     The clauses are written to steer SQLite's planner. A count starts from the tag's rows (IN); a page walks
@@ -44,7 +44,8 @@ def conditions(workspace_id: int, f: SiteFilter, *, counting: bool = False, walk
     walk_sort_index (the filter matches thousands of sites), the other columns' conditions are written so their
     indexes are not used: reading the sort index until a page is full beats sorting thousands of matches.
     Counting leaves out a search the count joins to its index (`count`); broad_search says the search matches
-    more sites than a count reads (see crm.prospects.search).
+    more sites than a count reads, and `found` holds the ids a search's count read, as a JSON array (see
+    crm.prospects.search).
     """
     dialect = db.session.get_bind().dialect.name
     sort_column = "last_contacted_at" if f.sort == "contacted" else f.sort
@@ -55,7 +56,9 @@ def conditions(workspace_id: int, f: SiteFilter, *, counting: bool = False, walk
         return _unindexed(attribute.expression) if walk_sort_index and name != sort_column else attribute
 
     where = [Site.workspace_id == workspace_id]
-    if f.q and not (counting and search.uses_index(f.q, dialect)):
+    if f.q and found is not None:
+        where.append(search.among(found))
+    elif f.q and not (counting and search.uses_index(f.q, dialect)):
         where.append(search.condition(workspace_id, f.q, dialect, broad=broad_search))
     if f.tag_id and counting:
         where.append(Site.id.in_(select(site_tag.c.site_id).where(site_tag.c.tag_id == f.tag_id)))
@@ -99,12 +102,10 @@ def _order(f: SiteFilter, dialect: str) -> list:
     return [column.is_(None), column.asc(), Site.id.asc()]
 
 
-def matching(workspace_id: int, f: SiteFilter, *, walk_sort_index: bool = False,
-             broad_search: bool = False) -> Select:
+def matching(workspace_id: int, f: SiteFilter, *, walk_sort_index: bool = False) -> Select:
     """A select of the sites a filter matches, in its order (no paging)."""
     dialect = db.session.get_bind().dialect.name
-    where = conditions(workspace_id, f, walk_sort_index=walk_sort_index and dialect == "sqlite",
-                       broad_search=broad_search)
+    where = conditions(workspace_id, f, walk_sort_index=walk_sort_index and dialect == "sqlite")
     return select(Site).where(*where).order_by(*_order(f, dialect))
 
 
@@ -113,13 +114,17 @@ def matching_ids(workspace_id: int, f: SiteFilter) -> Select:
     return select(Site.id).where(and_(*conditions(workspace_id, f)))
 
 
-def count(workspace_id: int, f: SiteFilter, cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """How many sites match, counting at most `cap` + 1: (count, capped)."""
+def _counted(workspace_id: int, f: SiteFilter, cap: int) -> Select:
+    """The ids a count reads: at most `cap` + 1 matches, a search's straight from its index."""
     statement = select(Site.id)
     if f.q and search.uses_index(f.q, db.session.get_bind().dialect.name):
         statement = search.join_matches(statement, f.q)
-    inner = statement.where(*conditions(workspace_id, f, counting=True)).limit(cap + 1).subquery()
-    n = db.session.scalar(select(func.count()).select_from(inner)) or 0
+    return statement.where(*conditions(workspace_id, f, counting=True)).limit(cap + 1)
+
+
+def count(workspace_id: int, f: SiteFilter, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """How many sites match, counting at most `cap` + 1: (count, capped)."""
+    n = db.session.scalar(select(func.count()).select_from(_counted(workspace_id, f, cap).subquery())) or 0
     return min(n, cap), n > cap
 
 
@@ -172,18 +177,21 @@ class Page:
                 last = number
 
 
-def _rows(workspace_id: int, f: SiteFilter, walk: bool, broad: bool, offset: int, limit: int) -> list[Site]:
+def _rows(workspace_id: int, f: SiteFilter, walk: bool, broad: bool, found: str | None, offset: int,
+          limit: int) -> list[Site]:
     """One page in the filter's order, sites without the sort value last.
 
     Sorting on a metric, the sites that have it and those that do not are read by two queries, each along an
     index, instead of one "ORDER BY value IS NULL, value" that no index can serve.
     """
-    if f.sort in ("domain", "added"):
-        return list(db.session.scalars(matching(workspace_id, f, broad_search=broad).offset(offset).limit(limit)))
     dialect = db.session.get_bind().dialect.name
+    if f.sort in ("domain", "added"):
+        where = conditions(workspace_id, f, broad_search=broad, found=found)
+        return list(db.session.scalars(select(Site).where(*where).order_by(*_order(f, dialect)).offset(
+            offset).limit(limit)))
     column = Site.last_contacted_at if f.sort == "contacted" else getattr(Site, f.sort)
     base = select(Site).where(*conditions(workspace_id, f, walk_sort_index=walk and dialect == "sqlite",
-                                          broad_search=broad))
+                                          broad_search=broad, found=found))
     order = (lambda c: c.desc()) if f.desc else (lambda c: c.asc())
     known = base.where(column.is_not(None)).order_by(order(column), order(Site.id))
     rows = list(db.session.scalars(known.offset(offset).limit(limit)))
@@ -201,11 +209,18 @@ def _rows(workspace_id: int, f: SiteFilter, walk: bool, broad: bool, offset: int
 def page_of(workspace_id: int, f: SiteFilter, cap: int = COUNT_CAP) -> Page:
     """The page of sites a filter asks for, with a count capped at `cap`."""
     offset = (f.page - 1) * f.per_page
-    counted, capped = count(workspace_id, f, cap)
+    found = None
+    if f.q and search.uses_index(f.q, db.session.get_bind().dialect.name):
+        inner = _counted(workspace_id, f, cap).subquery()
+        n, ids = db.session.execute(select(func.count(), func.json_group_array(inner.c.id)).select_from(inner)).one()
+        counted, capped = min(n, cap), n > cap
+        found = None if capped else ids  # every match, as a JSON array: the page sorts them rather than search again
+    else:
+        counted, capped = count(workspace_id, f, cap)
     # Many matches: walk the sort column's index; few: let the ranges' indexes find them and sort those.
     walk = f.sort not in ("domain", "added") and counted >= WALK_THRESHOLD
     # A search matching more sites than the count reads fills a page within the first few hundred sites.
-    rows = _rows(workspace_id, f, walk, capped, offset, f.per_page + 1)
+    rows = _rows(workspace_id, f, walk, capped, found, offset, f.per_page + 1)
     has_next = len(rows) > f.per_page
     if not capped and counted < offset + min(len(rows), f.per_page):  # a site arrived between the two queries
         counted = offset + min(len(rows), f.per_page)

@@ -8,7 +8,8 @@ text matches the start of the domain instead.
 On SQLite the cost of a search follows the number of matches, and three shapes keep it small:
 
 - counting joins the site rows to the FTS matches as they stream out, so a capped count stops early;
-- a page of a search with few matches (the count was not capped) takes them all from the index and sorts them;
+- a page of a search with few matches (the count was not capped) sorts the ids the count read, without a
+  second pass over the index;
 - a page of a broad search (more matches than the count's cap) walks the sort column's index instead, checking
   each site's search document with LIKE until the page is full: with that many matches it fills within a few
   hundred rows. LIKE folds ASCII case only, as the trigram index folds all case, so text with other characters
@@ -17,7 +18,7 @@ On SQLite the cost of a search follows the number of matches, and three shapes k
 
 from __future__ import annotations
 
-from sqlalchemy import Select, column, exists, select, table, text, union
+from sqlalchemy import Select, column, exists, func, select, table, text, union
 
 from crm.prospects.models import Contact, Site, Tag, site_tag
 
@@ -52,6 +53,12 @@ def join_matches(statement: Select, q: str) -> Select:
     """
     return statement.select_from(_search_table).join(Site, Site.id == _search_table.c.rowid).where(
         _match().bindparams(search_phrase=fts_phrase(q)))
+
+
+def among(site_ids: str):
+    """The WHERE clause for sites among these ids (those a search's count read), a JSON array in one parameter."""
+    ids = func.json_each(site_ids).table_valued("value")
+    return Site.id.in_(select(ids.c.value))
 
 
 def condition(workspace_id: int, q: str, dialect: str, *, broad: bool = False):
