@@ -88,7 +88,7 @@ def test_plan_add_sites_move_a_card_and_complete_a_task(live_app, page):
     expect(page.locator("[data-number='won']")).to_have_text("1")
 
     # A task on the won opportunity, overdue on the tasks page, then done.
-    page.get_by_role("link", name=DOMAINS[0]).click()
+    page.get_by_role("link", name=DOMAINS[0], exact=True).click()
     expect(page.get_by_text("Moved from Negotiating to Won").first).to_be_visible()
     page.get_by_text("New task").click()
     page.get_by_label("Task").fill("Send the article draft")
