@@ -55,6 +55,10 @@ def test_saving_both_accounts_stores_them_sealed_and_never_shows_the_passwords(a
     assert "Mailbox of ana@agency.example saved." in page and 'value="smtp.agency.example"' in page
     assert SMTP_PASSWORD not in page and IMAP_PASSWORD not in page and quote(SMTP_PASSWORD) not in page
     assert page.count("saved — leave blank to keep") == 2
+    token = csrf_token(admin, f"/outreach/senders/{sender_id}")
+    refused = admin.post(f"/outreach/senders/{sender_id}", data={"csrf_token": token, "from_name": ""})
+    html = refused.get_data(as_text=True)  # a refused change of the sender's details keeps the Mailbox filled in
+    assert 'value="imap.agency.example"' in html and SMTP_PASSWORD not in html and IMAP_PASSWORD not in html
 
 
 def test_a_blank_password_keeps_the_stored_one_and_a_new_one_replaces_it(app, as_role, sender_id):

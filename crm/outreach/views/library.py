@@ -152,9 +152,9 @@ def _mailbox_form(sender: SenderIdentity | None, form: MailboxForm | None = None
     """The Mailbox form filled with the stored accounts (never their passwords)."""
     if sender is None:
         return None
-    form = form or MailboxForm(formdata=None)
-    if form.is_submitted():
+    if form is not None:  # a submitted form shows what was typed (and its errors)
         return form
+    form = MailboxForm(formdata=None)
     for kind in mailboxes.KINDS:
         if mailboxes.has_account(sender, kind):
             for name in ("host", "port", "security", "user"):
