@@ -83,7 +83,6 @@ class SenderForm(FlaskForm):
 
 SECURITY_CHOICES = [SelectChoice("tls", "TLS"), SelectChoice("starttls", "STARTTLS"),
                     SelectChoice("plain", "Plain (loopback test server only)")]
-SAVED_PASSWORD = "•••••• saved — leave blank to keep"
 
 
 class MailboxForm(FlaskForm):

@@ -79,7 +79,7 @@ def test_a_plain_connection_to_a_remote_host_is_refused_and_nothing_is_saved(app
     assert response.status_code == 422
     assert "plain (unencrypted) SMTP connection to smtp.agency.example is refused" in html
     assert 'id="smtp_security-errors"' in html and SMTP_PASSWORD not in html and IMAP_PASSWORD not in html
-    sender, smtp, imap = _stored(app, sender_id)
+    _, smtp, imap = _stored(app, sender_id)
     assert smtp is None and imap is None  # the valid IMAP half was not saved either
     assert _post(admin, sender_id, _form(smtp_host="127.0.0.1", smtp_security="plain")).status_code == 302
     assert _stored(app, sender_id)[1].security == "plain"
