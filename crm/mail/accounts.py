@@ -23,7 +23,14 @@ _MAX_HOST, _MAX_USER, _MAX_PASSWORD = 253, 254, 1024
 
 
 class MailAccountError(ValueError):
-    """A mail account URL or value that cannot be used; the message says why."""
+    """A mail account URL or value that cannot be used; the message says why, `field` which part is wrong.
+
+    `field` is "host", "port", "security", "user" or "password" (None when no single part is to blame).
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -54,19 +61,19 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _clean(value: str, what: str, limit: int) -> str:
+def _clean(value: str, what: str, limit: int, field: str) -> str:
     if len(value) > limit:
-        raise MailAccountError(f"the {what} is too long (at most {limit} characters)")
+        raise MailAccountError(f"the {what} is too long (at most {limit} characters)", field)
     if any(ord(c) < 32 or ord(c) == 127 for c in value):
-        raise MailAccountError(f"the {what} contains a control character (such as a line break)")
+        raise MailAccountError(f"the {what} contains a control character (such as a line break)", field)
     return value
 
 
 def _host(raw: str) -> str:
     host = raw.strip().lower().rstrip(".")
     if not host:
-        raise MailAccountError("the URL has no host")
-    _clean(host, "host", _MAX_HOST)
+        raise MailAccountError("no host given", "host")
+    _clean(host, "host", _MAX_HOST, "host")
     try:
         return str(ipaddress.ip_address(host.strip("[]")))
     except ValueError:
@@ -74,11 +81,11 @@ def _host(raw: str) -> str:
     try:
         ascii_host = host.encode("idna").decode("ascii")
     except UnicodeError as exc:
-        raise MailAccountError(f"{raw!r} is not a valid host name") from exc
+        raise MailAccountError(f"{raw!r} is not a valid host name", "host") from exc
     labels = ascii_host.split(".")
     if any(not label or len(label) > 63 or label.startswith("-") or label.endswith("-")
            or not all(c.isalnum() or c == "-" for c in label) for label in labels):
-        raise MailAccountError(f"{raw!r} is not a valid host name")
+        raise MailAccountError(f"{raw!r} is not a valid host name", "host")
     return ascii_host
 
 
@@ -87,20 +94,21 @@ def make_account(kind: str, host: str, port: int | None, user: str, password: st
     if kind not in KINDS:
         raise MailAccountError(f"unknown mail account kind {kind!r}")
     if security not in SECURITY:
-        raise MailAccountError(f"unknown connection security {security!r}; use tls, starttls or plain")
+        raise MailAccountError(f"unknown connection security {security!r}; use tls, starttls or plain", "security")
     host = _host(host or "")
     if port is None:
         port = DEFAULT_PORTS[(kind, security)]
     if not 1 <= int(port) <= 65535:
-        raise MailAccountError(f"port {port} is not between 1 and 65535")
+        raise MailAccountError(f"port {port} is not between 1 and 65535", "port")
     if security == "plain" and not is_loopback(host):
         raise MailAccountError(
             f"a plain (unencrypted) {kind.upper()} connection to {host} is refused: only a loopback host such as "
-            f"127.0.0.1 may be reached without TLS; use {kind}s:// or {kind}://")
-    user = _clean(user or "", "user name", _MAX_USER)
-    password = _clean(password or "", "password", _MAX_PASSWORD)
+            f"127.0.0.1 may be reached without TLS; use {kind}s:// or {kind}:// (TLS or STARTTLS)", "security")
+    user = _clean(user or "", "user name", _MAX_USER, "user")
+    password = _clean(password or "", "password", _MAX_PASSWORD, "password")
     if not user or not password:
-        raise MailAccountError(f"the {kind.upper()} account needs a user name and a password (user:password@host)")
+        raise MailAccountError(f"the {kind.upper()} account needs a user name and a password (user:password@host)",
+                               "password" if user else "user")
     return MailAccount(kind, host, int(port), user, password, security)
 
 

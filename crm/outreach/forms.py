@@ -10,6 +10,7 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
+    PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -78,6 +79,30 @@ class SenderForm(FlaskForm):
                 raise ValidationError("The window must close after it opens.")
         except IdentityError:
             pass  # the field validator reports the format
+
+
+SECURITY_CHOICES = [SelectChoice("tls", "TLS"), SelectChoice("starttls", "STARTTLS"),
+                    SelectChoice("plain", "Plain (loopback test server only)")]
+
+
+class MailboxForm(FlaskForm):
+    """A sender's own SMTP and IMAP accounts; the password is never filled back in (PasswordField)."""
+
+    smtp_host = StringField("SMTP host", validators=[Optional(), Length(max=253)])
+    smtp_port = IntegerField("SMTP port", validators=[Optional(), NumberRange(min=1, max=65535)])
+    smtp_security = SelectField("SMTP security", choices=SECURITY_CHOICES, default="starttls")
+    smtp_user = StringField("SMTP user", validators=[Optional(), Length(max=254)])
+    smtp_password = PasswordField("SMTP password", validators=[Optional(), Length(max=1024)])
+    imap_host = StringField("IMAP host", validators=[Optional(), Length(max=253)])
+    imap_port = IntegerField("IMAP port", validators=[Optional(), NumberRange(min=1, max=65535)])
+    imap_security = SelectField("IMAP security", choices=SECURITY_CHOICES, default="tls")
+    imap_user = StringField("IMAP user", validators=[Optional(), Length(max=254)])
+    imap_password = PasswordField("IMAP password", validators=[Optional(), Length(max=1024)])
+
+    def fields_of(self, kind: str) -> dict:
+        """The values of one account, as crm.outreach.mailboxes.save_mailbox takes them."""
+        return {name: getattr(self, f"{kind}_{name}").data for name in ("host", "port", "security", "user",
+                                                                        "password")}
 
 
 class StepForm(Form):

@@ -68,17 +68,56 @@ def set_account(sender: SenderIdentity, kind: str, account: MailAccount | None) 
     setattr(sender, f"{kind}_password_sealed", seal(_key(), PURPOSE, account.password) if account else "")
 
 
-def update_account(sender: SenderIdentity, kind: str, host: str, port: int | None, security: str, user: str,
-                   password: str) -> None:
-    """Set an account from form fields; a blank password keeps the stored one, a blank host removes the account."""
+def account_from_fields(sender: SenderIdentity, kind: str, host: str, port: int | None, security: str, user: str,
+                        password: str) -> MailAccount | None:
+    """The account form fields describe, checked as `senders set` checks a URL; nothing is written.
+
+    A blank password keeps the stored one. A blank host means no account when the identity has none yet; with an
+    account in place it is an error (removing one is a separate, explicit step). MailAccountError names the field.
+    """
     if not (host or "").strip():
-        set_account(sender, kind, None)
-        return
+        if has_account(sender, kind):
+            raise MailAccountError(f"enter the {kind.upper()} host, or remove the {kind.upper()} account", "host")
+        if (user or "").strip() or password:
+            raise MailAccountError("no host given", "host")
+        return None
     if not password:
         if not has_account(sender, kind):
-            raise MailAccountError(f"the {kind.upper()} account needs a password")
-        password = account_of(sender, kind).password
-    set_account(sender, kind, make_account(kind, host, port, (user or "").strip(), password, security))
+            raise MailAccountError(f"the {kind.upper()} account needs a password", "password")
+        try:
+            password = account_of(sender, kind).password
+        except MailAccountError as exc:
+            raise MailAccountError(str(exc), "password") from exc
+    return make_account(kind, host, port, (user or "").strip(), password, security)
+
+
+def save_mailbox(sender: SenderIdentity, fields: dict[str, dict]) -> dict[str, str]:
+    """Set the identity's accounts from form fields, {kind: {host, port, security, user, password}}, and commit.
+
+    A kind mapped to None removes that account; a kind left out is kept as it is. Returns the errors as
+    {"smtp_host": message, ...}; when there is any, nothing is written.
+    """
+    accounts, errors = {}, {}
+    for kind, values in fields.items():
+        if kind not in KINDS:
+            raise MailAccountError(f"unknown mail account kind {kind!r}")
+        if values is None:
+            accounts[kind] = None
+            continue
+        try:
+            accounts[kind] = account_from_fields(sender, kind, **values)
+        except MailAccountError as exc:
+            errors[f"{kind}_{exc.field or 'host'}"] = str(exc)
+    if errors:
+        return errors
+    for kind, account in accounts.items():
+        set_account(sender, kind, account)
+    try:
+        identities.save_identity(sender)
+    except Exception:
+        db.session.rollback()
+        raise
+    return {}
 
 
 def default_backend_name(config=None) -> str:

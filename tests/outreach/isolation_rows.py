@@ -29,7 +29,7 @@ def template(workspace_id):
     return {"template_id": row.id}, row
 
 
-@covers("outreach.edit_sender", "outreach.test_sender_connection")
+@covers("outreach.edit_sender", "outreach.test_sender_connection", "outreach.sender_mailbox")
 def sender(workspace_id):
     row = SenderFactory(workspace_id=workspace_id)
     return {"sender_id": row.id}, row

@@ -10,7 +10,7 @@ from crm.accounts.current import can, current_workspace, get_scoped_or_404, requ
 from crm.accounts.forms import ActionForm
 from crm.extensions import db
 from crm.outreach import identities, inbound_addresses, library, mailboxes, queries, suppression
-from crm.outreach.forms import SenderForm, SuppressionForm, TemplateForm
+from crm.outreach.forms import MailboxForm, SenderForm, SuppressionForm, TemplateForm
 from crm.outreach.launching import merged_context
 from crm.outreach.models import SenderIdentity, Suppression, Template
 from crm.outreach.recipients import Recipient, basic_context, recipients_for
@@ -144,7 +144,22 @@ def _edit_sender(sender: SenderIdentity | None):
         else:
             flash(f"Sender {row.from_email} saved.", "success")
             return redirect(url_for("outreach.senders"))
-    return render_template("outreach/sender_form.html", form=form, sender=sender, action_form=ActionForm())
+    return render_template("outreach/sender_form.html", form=form, sender=sender, action_form=ActionForm(),
+                           mailbox_form=_mailbox_form(sender))
+
+
+def _mailbox_form(sender: SenderIdentity | None, form: MailboxForm | None = None) -> MailboxForm | None:
+    """The Mailbox form filled with the stored accounts (never their passwords)."""
+    if sender is None:
+        return None
+    if form is not None:  # a submitted form shows what was typed (and its errors)
+        return form
+    form = MailboxForm(formdata=None)
+    for kind in mailboxes.KINDS:
+        if mailboxes.has_account(sender, kind):
+            for name in ("host", "port", "security", "user"):
+                getattr(form, f"{kind}_{name}").data = getattr(sender, f"{kind}_{name}")
+    return form
 
 
 @bp.route("/outreach/senders/new", methods=["GET", "POST"])
@@ -172,7 +187,33 @@ def test_sender_connection(sender_id: int):
     form = SenderForm(obj=sender)
     form.window_days.data = list(sender.window_days)
     return render_template("outreach/sender_form.html", form=form, sender=sender, results=results,
-                           action_form=ActionForm())
+                           action_form=ActionForm(), mailbox_form=_mailbox_form(sender))
+
+
+@bp.post("/outreach/senders/<int:sender_id>/mailbox")
+@require_role("admin")
+def sender_mailbox(sender_id: int):
+    """Set or remove the sender's own SMTP and IMAP accounts; a blank password keeps the stored one."""
+    sender = get_scoped_or_404(SenderIdentity, sender_id)
+    form = MailboxForm()
+    action = request.form.get("action", "save")
+    if form.validate_on_submit():
+        if action in ("remove_smtp", "remove_imap"):
+            fields = {action.removeprefix("remove_"): None}
+        else:
+            fields = {kind: form.fields_of(kind) for kind in mailboxes.KINDS}
+        errors = mailboxes.save_mailbox(sender, fields)
+        if not errors:
+            flash({"remove_smtp": "SMTP account removed.", "remove_imap": "IMAP account removed."}.get(
+                action, f"Mailbox of {sender.from_email} saved."), "success")
+            return redirect(url_for("outreach.edit_sender", sender_id=sender.id))
+        for name, message in errors.items():
+            getattr(form, name).errors = [message[:1].upper() + message[1:] + "."]
+        flash("Mailbox not saved: see the errors below.", "danger")
+    sender_form = SenderForm(obj=sender, formdata=None)
+    sender_form.window_days.data = list(sender.window_days)
+    return render_template("outreach/sender_form.html", form=sender_form, sender=sender, action_form=ActionForm(),
+                           mailbox_form=_mailbox_form(sender, form)), 422 if form.is_submitted() else 200
 
 
 def _suppression_page(form: SuppressionForm):
