@@ -21,6 +21,7 @@ from schemathesis.specs.openapi.checks import (
 
 from crm.api import views_campaigns, views_links, views_outreach, views_sites  # noqa: F401  # they fill ROUTES
 from crm.api.registry import ROUTES
+from crm.campaigns.models import OPEN_STAGES
 from crm.extensions import db
 from crm.prospects.models import Site
 from tests.api.conftest import make_rows, queue_jobs
@@ -68,6 +69,13 @@ def _foreign_hits(payload, path: str, theirs: dict[str, set[int]], domains: set[
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           ignored_auth]
 OPERATIONS = [route.endpoint for route in ROUTES]
+DOMAINS = st.from_regex(r"\A[a-z][a-z0-9-]{0,20}\.(com|org|co\.uk|io)\Z")
+# Real-looking values mixed into generated bodies, so creates get past the domain/URL checks too.
+PLAUSIBLE = {"domain": DOMAINS.map(lambda d: f"www.{d}"),
+             "source_url": DOMAINS.map(lambda d: f"https://{d}/post"),
+             "target_url": st.sampled_from(["https://shop.com/", "http://shop.com/page?q=1"]),
+             "stage": st.sampled_from([*OPEN_STAGES, "declined", "lost"]),
+             "after_id": st.none()}
 
 
 @pytest.mark.parametrize("operation_id", OPERATIONS)
@@ -91,8 +99,12 @@ def test_fuzzed_calls_stay_documented_and_inside_the_workspace(app, team, bearer
     def fuzz(case, data):
         for name in list(case.path_parameters or {}):
             kind = FIELD_KINDS[name]
-            if data.draw(st.booleans(), label=f"real {name}"):
+            if data.draw(st.integers(0, 3), label=f"real {name}"):
                 case.path_parameters[name] = data.draw(st.sampled_from(known[kind]), label=name)
+        if isinstance(case.body, dict) and data.draw(st.booleans(), label="plausible body"):
+            for field, values in PLAUSIBLE.items():
+                if field in case.body:
+                    case.body[field] = data.draw(values, label=field)
         case.headers = {**(case.headers or {}), **headers}
         response = case.call()
         case.validate_response(response, checks=CHECKS)
