@@ -6,26 +6,17 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from pytest_httpserver import HTTPServer
 
 from crm.extensions import db
 from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
-from tests.links.farm import TARGET_TEXT, link, page
+from tests.links.farm import guest_post
 
 
 @pytest.fixture
 def site():
     """A guest post on loopback that links to our page, and our page itself."""
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    target = server.url_for("/running-shoes/")
-    server.expect_request("/robots.txt").respond_with_data("", content_type="text/plain")
-    server.expect_request("/running-shoes/").respond_with_data(page(f"<p>{TARGET_TEXT}</p>"),
-                                                               content_type="text/html")
-    server.expect_request("/guest-post").respond_with_data(page(link(target, attrs=' rel="sponsored"')),
-                                                           content_type="text/html")
-    yield server.url_for("/guest-post"), target
-    server.stop()
+    with guest_post(' rel="sponsored"') as urls:
+        yield urls
 
 
 def test_add_a_backlink_verify_it_and_read_the_evidence(live_app, page, site):

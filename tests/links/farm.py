@@ -5,7 +5,10 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 # Hostnames the farm answers to, through an injected resolver (the network guard forbids real lookups).
@@ -96,6 +99,23 @@ class HangUpServer:
     def close(self) -> None:
         """Stop listening."""
         self._sock.close()
+
+
+@contextmanager
+def guest_post(link_attrs: str = "") -> Iterator[tuple[str, str]]:
+    """A guest post on loopback that links to our page, and our page itself: (source URL, target URL)."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    try:
+        target = server.url_for("/running-shoes/")
+        server.expect_request("/robots.txt").respond_with_data("", content_type="text/plain")
+        server.expect_request("/running-shoes/").respond_with_data(page(f"<p>{TARGET_TEXT}</p>"),
+                                                                   content_type="text/html")
+        server.expect_request("/guest-post").respond_with_data(page(link(target, attrs=link_attrs)),
+                                                               content_type="text/html")
+        yield server.url_for("/guest-post"), target
+    finally:
+        server.stop()
 
 
 def _slow(request: Request) -> Response:
