@@ -11,7 +11,7 @@ _MAP = (
     (events.bounce, "message.bounced", ("message_id", "contact_id", "email", "permanent")),
     (events.unsubscribe, "contact.unsubscribed", ("contact_id", "email")),
     (events.stage_changed, "opportunity.stage_changed",
-     ("opportunity_id", "campaign_id", "site_id", "from_stage", "to_stage")),
+     ("opportunity_id", "campaign_id", "site_id", "from_stage", "to_stage", "reason")),
     (events.link_live, "backlink.live", ("backlink_id", "opportunity_id", "campaign_id")),
     (events.link_changed, "backlink.changed",
      ("backlink_id", "opportunity_id", "campaign_id", "old_status", "new_status")),

@@ -39,7 +39,10 @@ def _place(opportunity: Opportunity, stage: str, after_id: int | None) -> None:
 
 def set_stage(opportunity: Opportunity, stage: str, *, actor_id: int | None, reason: str = "",
               after_id: int | None = None) -> bool:
-    """Change the stage, place the card, keep the won date and write the timeline row (not committed)."""
+    """Change the stage, place the card, keep the won date and write the timeline row (not committed).
+
+    The change is announced (events.stage_changed, with the reason) once the caller's transaction commits.
+    """
     previous = opportunity.stage
     if stage == previous and after_id is None:
         return False
@@ -58,6 +61,9 @@ def set_stage(opportunity: Opportunity, stage: str, *, actor_id: int | None, rea
             actor_id=actor_id,
             data={"from": previous, "to": stage, "by": "person" if actor_id else "event", "reason": reason},
         )
+        events.send_after_commit(events.stage_changed, opportunity.workspace_id, opportunity_id=opportunity.id,
+                                 campaign_id=opportunity.campaign_id, site_id=opportunity.site_id,
+                                 from_stage=previous, to_stage=stage, reason=reason)
     return True
 
 
@@ -69,13 +75,8 @@ def move(opportunity: Opportunity, stage: str, *, role: str, actor_id: int, afte
         raise CampaignError(str(exc)) from None
     if not guards.may_work(role, actor_id, opportunity.owner_id):
         raise CampaignError(f"{opportunity.site.domain} belongs to someone else; ask them or an admin to move it.")
-    previous = opportunity.stage
     changed = set_stage(opportunity, stage, actor_id=actor_id, after_id=after_id)
-    db.session.commit()
-    if opportunity.stage != previous:
-        events.stage_changed.send(opportunity.workspace_id, opportunity_id=opportunity.id,
-                                  campaign_id=opportunity.campaign_id, site_id=opportunity.site_id,
-                                  from_stage=previous, to_stage=opportunity.stage)
+    db.session.commit()  # announces the change
     return changed
 
 

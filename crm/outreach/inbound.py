@@ -146,11 +146,12 @@ def receive(workspace_id: int, mail: InboundMail, now: datetime | None = None, p
                         opportunity_id=row.opportunity_id, data={"reply_id": reply.id, "kind": reply.kind}, when=now)
         db.session.flush()
         result = {"result": "stored", "reply_id": reply.id, "kind": reply.kind}
-        # announced in the transaction, so what subscribers change is saved with the reply
-        events.reply_received.send(row.workspace_id, reply_id=reply.id, kind=reply.kind, campaign_id=row.campaign_id,
-                                   opportunity_id=row.opportunity_id, contact_id=reply.contact_id)
+        # announced once the reply is saved; subscribers then commit their own changes
+        events.send_after_commit(events.reply_received, row.workspace_id, reply_id=reply.id, kind=reply.kind,
+                                 campaign_id=row.campaign_id, opportunity_id=row.opportunity_id,
+                                 contact_id=reply.contact_id)
         for announce in after:
-            announce()
+            events.after_commit(announce)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # the same reply delivered twice at once: the other delivery stored it

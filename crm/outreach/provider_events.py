@@ -128,8 +128,8 @@ def process(events: object, now: datetime | None = None) -> dict[str, int]:
                 counts["unmatched"] += 1
                 continue
             _apply(row, event, when, after)
-        for announce in after:  # in the transaction, so subscribers' changes are saved with ours
-            announce()
+        for announce in after:  # once our changes are saved; subscribers commit their own
+            signals.after_commit(announce)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -99,6 +99,6 @@ def unsubscribe(workspace_id: int, contact_id: int, source: str) -> str | None:
     timeline.record(workspace_id, "unsubscribed", f"{contact.email} unsubscribed ({source})",
                     site_id=contact.site_id, contact_id=contact.id)
     email, contact_id = contact.email, contact.id
-    events.unsubscribe.send(workspace_id, contact_id=contact_id, email=email)  # subscribers' changes commit with ours
+    events.send_after_commit(events.unsubscribe, workspace_id, contact_id=contact_id, email=email)
     db.session.commit()
     return email
