@@ -262,3 +262,21 @@ def test_a_live_link_closes_only_its_own_lost_task(app, team, card):
         db.session.remove()
         done = {t.origin: t.done_at is not None for t in tasks_of(opp_id)}
         assert done == {"link-lost:31": True, "link-lost:32": False}
+
+
+def test_automatic_moves_announce_the_stage_change_once_after_saving_it(app, team, card):
+    opp_id = card("live")
+    heard = []
+
+    def listener(workspace_id, **kw):
+        with db.engine.connect() as other:  # what another connection sees: the move is committed
+            saved = other.scalar(select(Opportunity.stage).where(Opportunity.id == kw["opportunity_id"]))
+        heard.append((workspace_id, kw["from_stage"], kw["to_stage"], kw["reason"], saved))
+
+    with app.app_context(), events.stage_changed.connected_to(listener):
+        for _ in range(2):  # the second lost report changes nothing and announces nothing
+            events.link_lost.send(team.workspace_id, backlink_id=9, opportunity_id=opp_id, campaign_id=None,
+                                  reasons=["link_missing"])
+        events.link_live.send(team.workspace_id, backlink_id=9, opportunity_id=opp_id, campaign_id=None)
+    assert heard == [(team.workspace_id, "live", "lost", "link lost (Link missing)", "lost"),
+                     (team.workspace_id, "lost", "live", "link verified live", "live")]
