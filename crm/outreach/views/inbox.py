@@ -9,6 +9,7 @@ from crm.accounts.forms import ActionForm
 from crm.outreach import queries
 from crm.outreach.inbound import KIND_LABELS, mark_read
 from crm.outreach.models import REPLY_KINDS
+from crm.outreach.reading import split_quoted
 from crm.outreach.views import bp
 from crm.prospects.models import Site
 
@@ -29,7 +30,7 @@ def thread(site_id: int):
     site = get_scoped_or_404(Site, site_id)
     items = queries.conversation(current_workspace().id, site.id)
     return render_template("outreach/thread.html", site=site, items=items, labels=KIND_LABELS,
-                           action_form=ActionForm())
+                           action_form=ActionForm(), readable=split_quoted)
 
 
 @bp.post("/inbox/sites/<int:site_id>/read")
