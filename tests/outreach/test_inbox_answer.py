@@ -66,7 +66,8 @@ def test_an_answer_threads_and_appears_in_the_thread_without_counting_as_a_reply
         assert db.session.scalar(select(func.count(Reply.id))) == 1
         assert campaign_numbers(sent[0].campaign_id) == before_numbers
         assert reply_rows(sent[0].workspace_id, sent[0].campaign_id) == before_rows
-        kinds = [a.summary for a in db.session.scalars(select(Activity).where(Activity.contact_id == sent[0].contact_id))]
+        mine = select(Activity).where(Activity.contact_id == sent[0].contact_id)
+        kinds = [a.summary for a in db.session.scalars(mine)]
         assert any(s.startswith("Answer sent to") for s in kinds)
     eml = _eml(app, answer.message_id_header)
     assert eml["In-Reply-To"] == THEIR_ID

@@ -21,6 +21,7 @@ def test_a_reply_keeps_its_line_breaks_folds_its_quote_and_shows_script_as_text(
     page = as_role("viewer").get(f"/inbox/sites/{sent[0].site_id}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "Send me &lt;script&gt;alert(1)&lt;/script&gt; the topics\n\nAna</div>" in page
+    assert ".message-text { white-space: pre-wrap" in client.get("/static/css/app.css").get_data(as_text=True)
     fresh, _, folded = page.partition("<summary>Show quoted text</summary>")
     assert "Sounds good." in fresh and "I loved your raised beds article" not in fresh.rpartition("Sounds good.")[2]
     assert "&gt; I loved your raised beds article." in folded.partition("</details>")[0]

@@ -52,7 +52,8 @@ def _contact_thread_page(contact: Contact, form: AnswerForm, status: int = 200):
     items = queries.conversation(workspace_id, contact.site_id, contact.id)
     last = answering.last_reply(workspace_id, contact.id)
     if last is not None and not form.body.data and request.method == "GET":
-        form.body.data = quote_for_reply(last.text, last.from_name or last.from_email, f"{last.received_at:%d %b %Y %H:%M}")
+        when = f"{last.received_at:%d %b %Y %H:%M}"
+        form.body.data = quote_for_reply(last.text, last.from_name or last.from_email, when)
     return render_template("outreach/contact_thread.html", ctx=ctx, items=items, labels=KIND_LABELS,
                            readable=split_quoted, form=form, last=last, stage_label=stages.label,
                            refusal=answering.refusal(workspace_id, contact)), status
