@@ -133,3 +133,10 @@ class SuppressionForm(FlaskForm):
     """An address or a whole domain to suppress."""
 
     value = StringField("Address or domain", validators=[DataRequired(), Length(max=254)])
+
+
+class AnswerForm(FlaskForm):
+    """The inbox composer: the answer to a contact's last message."""
+
+    body = TextAreaField("Your answer", validators=[DataRequired(message="Write something before sending."),
+                                                      Length(max=50_000)])

@@ -103,12 +103,17 @@ def inbox_threads(workspace_id: int, kind: str | None = None, limit: int = 200) 
     return threads
 
 
-def conversation(workspace_id: int, site_id: int) -> list[tuple[datetime, str, object]]:
-    """Everything sent to and received from a site, oldest first, as (when, "sent" or "reply", row)."""
-    sent = db.session.scalars(select(OutboundMessage).where(
+def conversation(workspace_id: int, site_id: int, contact_id: int | None = None) -> list[tuple[datetime, str, object]]:
+    """Everything sent to and received from a site (or one contact there), oldest first, as
+    (when, "sent" or "reply", row)."""
+    sent_query = select(OutboundMessage).where(
         OutboundMessage.workspace_id == workspace_id, OutboundMessage.site_id == site_id,
-        OutboundMessage.sent_at.is_not(None)))
-    replies = db.session.scalars(select(Reply).where(Reply.workspace_id == workspace_id, Reply.site_id == site_id))
+        OutboundMessage.sent_at.is_not(None))
+    reply_query = select(Reply).where(Reply.workspace_id == workspace_id, Reply.site_id == site_id)
+    if contact_id is not None:
+        sent_query = sent_query.where(OutboundMessage.contact_id == contact_id)
+        reply_query = reply_query.where(Reply.contact_id == contact_id)
+    sent, replies = db.session.scalars(sent_query), db.session.scalars(reply_query)
     items = [(m.sent_at, "sent", m) for m in sent] + [(r.received_at, "reply", r) for r in replies]
     return sorted(items, key=lambda item: (item[0], item[1]))
 

@@ -86,7 +86,8 @@ def mark_sent(message_id: int, when: datetime, provider_message_id: str | None =
                                or_(Site.last_contacted_at.is_(None), Site.last_contacted_at < when))
             .values(last_contacted_at=when), execution_options=_NO_SYNC,
         )
-    what = "First pitch" if row.step_position == 1 else f"Follow-up {row.step_position - 1}"
+    what = ("Answer" if row.step_position == 0 else "First pitch" if row.step_position == 1
+            else f"Follow-up {row.step_position - 1}")
     timeline.record(row.workspace_id, "message_sent", f"{what} sent to {row.to_email}: {row.subject}",
                     site_id=row.site_id, contact_id=row.contact_id, opportunity_id=row.opportunity_id,
                     data={"message_id": row.id, "step": row.step_position}, when=when)

@@ -80,6 +80,10 @@ def refusal(workspace_id: int | None = None) -> str | None:
 
 
 def _references(row: OutboundMessage) -> list[str]:
+    if row.step_position == 0 and row.in_reply_to:  # an answer written in the inbox
+        from crm.outreach.answering import references_for  # answering sends through this module
+
+        return references_for(row)
     if row.enrollment_id is None or row.step_position <= 1:
         return []
     return [ref for ref in db.session.scalars(

@@ -2,6 +2,7 @@
 
 from tests.outreach.factories import (
     CampaignFactory,
+    ContactFactory,
     MessageFactory,
     SenderFactory,
     SiteFactory,
@@ -46,3 +47,9 @@ def suppression(workspace_id):
 def message(workspace_id):
     row = MessageFactory(workspace_id=workspace_id, status="unknown")
     return {"message_id": row.id}, row
+
+
+@covers("outreach.contact_thread", "outreach.answer_contact")
+def contact(workspace_id):
+    row = ContactFactory(workspace_id=workspace_id, site=SiteFactory(workspace_id=workspace_id))
+    return {"contact_id": row.id}, row

@@ -32,6 +32,7 @@ def test_every_page_renders_without_inline_script_or_style(app, as_role, sent):
     with app.app_context():
         message = db.session.scalars(select(OutboundMessage)).first()
     paths = [*PAGES, f"/outbox/{message.id}", f"/inbox/sites/{message.site_id}",
+             f"/inbox/contacts/{message.contact_id}",
              f"/campaigns/{sent.campaign_id}/sequence", f"/campaigns/{sent.campaign_id}/launch",
              f"/outreach/templates/{sent.template_ids[0]}", f"/outreach/senders/{sent.sender_id}"]
     for path in paths:
