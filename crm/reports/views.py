@@ -8,9 +8,9 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 
 from crm.accounts import audit
-from crm.accounts.logo import logo_response
 from crm.accounts.current import can, current_workspace, get_scoped_or_404, require_role
 from crm.accounts.forms import ActionForm
+from crm.accounts.logo import logo_response
 from crm.accounts.models import Workspace
 from crm.campaigns.models import Campaign
 from crm.csvexport import iter_csv
@@ -87,7 +87,8 @@ def campaign_report(campaign_id: int):
     share_links = sharing.for_campaign(campaign.workspace_id, campaign.id) if can("admin") else []
     html = render_template(
         "reports/campaign.html", report=report, charts=charts.report_charts(report), shared=False,
-        share_links=share_links, share_form=ShareLinkForm(), notes_form=ShareNotesForm(), action_form=ActionForm(), share_state=sharing.state,
+        share_links=share_links, share_form=ShareLinkForm(), notes_form=ShareNotesForm(), action_form=ActionForm(),
+        share_state=sharing.state,
     )
     # Stored after rendering (storing commits, and a commit expires the rows the page reads): the index and the
     # dashboard now show exactly what this report showed.
