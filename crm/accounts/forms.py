@@ -1,6 +1,7 @@
 """Forms for signing in, passwords, workspaces, members and invitations."""
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -50,6 +51,13 @@ class WorkspaceSettingsForm(FlaskForm):
 
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     postal_address = TextAreaField("Postal address (printed in every outreach email)", validators=[Length(max=500)])
+
+
+class LogoForm(FlaskForm):
+    """The workspace's logo for share pages; its bytes are checked by crm.accounts.logo."""
+
+    logo = FileField("Logo for shared reports (PNG, JPEG or WebP, up to 200 KB)",
+                     render_kw={"accept": "image/png,image/jpeg,image/webp"})
 
 
 class InviteForm(FlaskForm):

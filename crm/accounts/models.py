@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.db import TimestampMixin, UTCDateTime, WorkspaceScoped, utcnow
@@ -26,6 +26,9 @@ class Workspace(TimestampMixin, db.Model):
     postal_address: Mapped[str] = mapped_column(Text, default="")
     # Sites contacted within this many days are skipped when adding prospects to a campaign.
     recontact_days: Mapped[int] = mapped_column(default=90, server_default="90")
+    # Shown on share pages instead of our name (white label): PNG, JPEG or WebP bytes, checked by crm.accounts.logo.
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    logo_type: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="workspace", cascade="all, delete-orphan")
 

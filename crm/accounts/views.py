@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from crm.accounts import audit, auth, forms
+from crm.accounts import audit, auth, forms, logo
 from crm.accounts import workspaces as ws
 from crm.accounts.current import current_workspace, get_scoped_or_404, require_role, switch_workspace
 from crm.accounts.models import Invitation, Membership
@@ -149,7 +149,40 @@ def save_settings():
     return _settings_page(form), 400
 
 
-def _settings_page(form):
+@bp.post("/workspace/logo")
+@require_role("admin")
+def save_logo():
+    """Upload the logo the workspace's share pages carry; refused with the reason when it is not a safe image."""
+    form = forms.LogoForm()
+    if form.validate_on_submit():
+        upload = form.logo.data
+        try:
+            logo.set_logo(current_workspace(), upload.read(logo.MAX_LOGO_BYTES + 1) if upload else b"", current_user.id)
+        except logo.LogoError as exc:
+            flash(str(exc), "danger")
+            return _settings_page(forms.WorkspaceSettingsForm(obj=current_workspace()), form), 400
+        flash("Logo saved: shared reports now carry it.", "success")
+    return redirect(url_for("accounts.settings"))
+
+
+@bp.post("/workspace/logo/remove")
+@require_role("admin")
+def remove_logo():
+    """Take the logo off the workspace's share pages."""
+    if forms.ActionForm().validate_on_submit():
+        logo.remove_logo(current_workspace(), current_user.id)
+        flash("Logo removed.", "success")
+    return redirect(url_for("accounts.settings"))
+
+
+@bp.get("/workspace/logo")
+@require_role("viewer")
+def show_logo():
+    """The current workspace's logo image."""
+    return logo.logo_response(current_workspace())
+
+
+def _settings_page(form, logo_form=None):
     workspace = current_workspace()
     invitations = db.session.scalars(
         db.select(Invitation).where(Invitation.workspace_id == workspace.id).order_by(Invitation.created_at.desc())
@@ -157,6 +190,7 @@ def _settings_page(form):
     return render_template(
         "accounts/settings.html",
         form=form,
+        logo_form=logo_form or forms.LogoForm(),
         invite_form=forms.InviteForm(),
         role_form=forms.RoleForm(),
         action_form=forms.ActionForm(),

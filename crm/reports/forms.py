@@ -1,7 +1,7 @@
 """Forms of the reports pages: making a share link and deciding about a harmful link."""
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length
 
@@ -13,10 +13,21 @@ def _days(days: int) -> str:
 
 
 class ShareLinkForm(FlaskForm):
-    """How long a new share link stays valid."""
+    """How long a new share link stays valid, and which internal notes the client may see (all off by default)."""
 
     days = SelectField("Valid for", choices=[SelectChoice(d, _days(d)) for d in EXPIRY_DAYS], coerce=int,
                        default=DEFAULT_EXPIRY_DAYS)
+    show_risks = BooleanField("Show risk warnings (paid and harmful links)")
+    show_costs = BooleanField("Show costs (spent, cost per link)")
+    show_reply_rates = BooleanField("Show reply rates")
+
+
+class ShareNotesForm(FlaskForm):
+    """Change which internal notes an existing share link shows."""
+
+    show_risks = BooleanField("Risk warnings")
+    show_costs = BooleanField("Costs")
+    show_reply_rates = BooleanField("Reply rates")
 
 
 class DecisionForm(FlaskForm):

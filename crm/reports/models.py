@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.db import UTCDateTime, WorkspaceScoped, utcnow
@@ -23,6 +23,10 @@ class ShareLink(WorkspaceScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Internal notes the client sees only when ticked in: risk lists, costs, reply rates.
+    show_risks: Mapped[bool] = mapped_column(default=False, server_default=false())
+    show_costs: Mapped[bool] = mapped_column(default=False, server_default=false())
+    show_reply_rates: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class DisavowDecision(WorkspaceScoped, db.Model):

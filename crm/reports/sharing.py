@@ -34,18 +34,38 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create(workspace_id: int, campaign_id: int, user_id: int | None, days: int, secret_key) -> tuple[ShareLink, str]:
-    """A new share link valid for `days` days; returns the row and the token (shown once, never stored); commits."""
+NOTES = ("show_risks", "show_costs", "show_reply_rates")  # internal notes a client sees only when ticked in
+
+
+def create(workspace_id: int, campaign_id: int, user_id: int | None, days: int, secret_key,
+           notes: dict[str, bool] | None = None) -> tuple[ShareLink, str]:
+    """A new share link valid for `days` days, showing the internal notes ticked in `notes` (none by default);
+    returns the row and the token (shown once, never stored); commits."""
     if days not in EXPIRY_DAYS:
         raise ShareError(f"Choose an expiry of {', '.join(str(d) for d in EXPIRY_DAYS)} days.")
     # Signed random bytes: a forged token is refused before any database lookup.
     token = _signer(secret_key).sign(secrets.token_urlsafe(32)).decode("ascii")
     row = ShareLink(workspace_id=workspace_id, campaign_id=campaign_id, token_hash=token_hash(token),
-                    created_by_id=user_id, created_at=utcnow(), expires_at=utcnow() + timedelta(days=days))
+                    created_by_id=user_id, created_at=utcnow(), expires_at=utcnow() + timedelta(days=days),
+                    **_notes(notes))
     db.session.add(row)
-    audit.record(workspace_id, "share_link_created", user_id, detail={"campaign_id": campaign_id, "days": days})
+    audit.record(workspace_id, "share_link_created", user_id,
+                 detail={"campaign_id": campaign_id, "days": days, **_notes(notes)})
     db.session.commit()
     return row, token
+
+
+def _notes(notes: dict[str, bool] | None) -> dict[str, bool]:
+    return {key: bool((notes or {}).get(key)) for key in NOTES}
+
+
+def set_notes(row: ShareLink, notes: dict[str, bool], user_id: int | None) -> None:
+    """Change which internal notes a share link shows (takes effect on the next page view); commits."""
+    for key, value in _notes(notes).items():
+        setattr(row, key, value)
+    audit.record(row.workspace_id, "share_link_notes_changed", user_id,
+                 detail={"campaign_id": row.campaign_id, **_notes(notes)})
+    db.session.commit()
 
 
 def resolve(token: str, secret_key, now: datetime | None = None) -> ShareLink | None:

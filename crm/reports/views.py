@@ -10,6 +10,7 @@ from flask_login import current_user
 from crm.accounts import audit
 from crm.accounts.current import can, current_workspace, get_scoped_or_404, require_role
 from crm.accounts.forms import ActionForm
+from crm.accounts.logo import logo_response
 from crm.accounts.models import Workspace
 from crm.campaigns.models import Campaign
 from crm.csvexport import iter_csv
@@ -18,7 +19,7 @@ from crm.ops.services import worker_status
 from crm.reports import charts, headlines, precomputed, sharing
 from crm.reports import dashboard as board
 from crm.reports.campaign import build_report
-from crm.reports.forms import ShareLinkForm
+from crm.reports.forms import ShareLinkForm, ShareNotesForm
 from crm.reports.models import ShareLink
 
 bp = Blueprint("reports", __name__)
@@ -86,7 +87,8 @@ def campaign_report(campaign_id: int):
     share_links = sharing.for_campaign(campaign.workspace_id, campaign.id) if can("admin") else []
     html = render_template(
         "reports/campaign.html", report=report, charts=charts.report_charts(report), shared=False,
-        share_links=share_links, share_form=ShareLinkForm(), action_form=ActionForm(), share_state=sharing.state,
+        share_links=share_links, share_form=ShareLinkForm(), notes_form=ShareNotesForm(), action_form=ActionForm(),
+        share_state=sharing.state,
     )
     # Stored after rendering (storing commits, and a commit expires the rows the page reads): the index and the
     # dashboard now show exactly what this report showed.
@@ -120,12 +122,28 @@ def create_share_link(campaign_id: int):
         return redirect(url_for("reports.campaign_report", campaign_id=campaign.id))
     try:
         row, token = sharing.create(campaign.workspace_id, campaign.id, current_user.id, form.days.data,
-                                    current_app.config["SECRET_KEY"])
+                                    current_app.config["SECRET_KEY"], notes=_ticked(form))
     except sharing.ShareError as exc:
         flash(str(exc), "danger")
         return redirect(url_for("reports.campaign_report", campaign_id=campaign.id))
     # Rendered rather than redirected: the token is never stored, not even in a flash message in the session.
     return render_template("reports/share_created.html", campaign=campaign, link=row, url=_share_url(token))
+
+
+def _ticked(form) -> dict[str, bool]:
+    return {key: bool(getattr(form, key).data) for key in sharing.NOTES}
+
+
+@bp.post("/share-links/<int:share_link_id>/notes")
+@require_role("admin")
+def share_link_notes(share_link_id: int):
+    """Change which internal notes (risks, costs, reply rates) a share link shows."""
+    row = get_scoped_or_404(ShareLink, share_link_id)
+    form = ShareNotesForm()
+    if form.validate_on_submit():
+        sharing.set_notes(row, _ticked(form), current_user.id)
+        flash("Share link updated.", "success")
+    return redirect(url_for("reports.campaign_report", campaign_id=row.campaign_id))
 
 
 @bp.post("/share-links/<int:share_link_id>/revoke")
@@ -146,11 +164,23 @@ def shared_report(token: str):
     if row is None or campaign is None or campaign.workspace_id != row.workspace_id:
         response = Response(render_template("reports/share_gone.html"), status=404)
     else:
-        report = build_report(db.session.get(Workspace, campaign.workspace_id), campaign)
+        workspace = db.session.get(Workspace, campaign.workspace_id)
+        report = build_report(workspace, campaign)
         html = render_template("reports/shared.html", report=report, charts=charts.report_charts(report),
-                               shared=True, link=row)
+                               shared=True, link=row, workspace=workspace, token=token,
+                               notes={key: getattr(row, key) for key in sharing.NOTES})
         response = Response(html)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers["Referrer-Policy"] = "no-referrer"  # the token is in the address; never pass it on
     return response
 
+
+@bp.get("/share/<token>/logo")
+def shared_logo(token: str):
+    """The logo of the workspace a live share link belongs to; nothing for a dead or forged token."""
+    row = sharing.resolve(token, current_app.config["SECRET_KEY"])
+    if row is None:
+        abort(404)
+    response = logo_response(db.session.get(Workspace, row.workspace_id))
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

@@ -138,7 +138,8 @@ def test_share_links_exports_suppressions_and_senders(app, team, as_role, backen
     made = _post(admin, f"/campaigns/{campaign_id}/share-links", f"/campaigns/{campaign_id}/report", days=7)
     assert made.status_code == 200
     [created] = _events(app, team.workspace_id, "share_link_created")
-    assert created.detail == {"campaign_id": campaign_id, "days": 7} and created.actor_email == "admin@acme.example"
+    assert created.detail == {"campaign_id": campaign_id, "days": 7, "show_risks": False, "show_costs": False,
+                              "show_reply_rates": False} and created.actor_email == "admin@acme.example"
     with app.app_context():
         link_id = db.session.scalar(select(ShareLink.id))
     _post(admin, f"/share-links/{link_id}/revoke", "/")

@@ -19,10 +19,14 @@ CHARTS = {"chart-funnel", "chart-timeline", "chart-templates", "chart-steps", "c
           "chart-lost"}
 
 
-def _assert_drawn(page) -> None:
+# Reply rates are an internal note: a share link shows their charts only when ticked in.
+SHARED_CHARTS = CHARTS - {"chart-templates", "chart-steps"}
+
+
+def _assert_drawn(page, charts: set[str] = CHARTS) -> None:
     expect(page.locator("canvas#chart-funnel")).to_be_visible()
     drawn = page.evaluate(DRAWN)
-    assert {c["id"] for c in drawn} == CHARTS
+    assert {c["id"] for c in drawn} == charts
     for canvas in drawn:
         assert canvas["chart"], f"{canvas['id']} has no Chart instance"
         assert canvas["inked"] > 500, f"{canvas['id']} looks blank ({canvas['inked']} pixels drawn)"
@@ -58,7 +62,15 @@ def test_report_charts_render_and_a_share_link_shows_them_signed_out(live_app, p
         shared.goto(share_url)
         expect(shared.get_by_role("heading", level=1)).to_have_text("Spring running guide")
         expect(shared.get_by_role("button", name="Sign out")).to_have_count(0)
-        _assert_drawn(shared)
+        expect(shared.locator("#share-workspace")).to_have_text("Acme")
+        _assert_drawn(shared, SHARED_CHARTS)
+        # Printing: the Print button is hidden and the charts are still drawn at the printed size.
+        expect(shared.get_by_role("button", name="Print")).to_be_visible()
+        shared.emulate_media(media="print")
+        shared.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+        expect(shared.get_by_role("button", name="Print")).to_be_hidden()
+        _assert_drawn(shared, SHARED_CHARTS)
+        assert shared.pdf()[:5] == b"%PDF-"
         assert not errors, errors
     finally:
         outsider.close()

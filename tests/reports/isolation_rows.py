@@ -19,7 +19,7 @@ def campaign_csv(workspace_id):
     return {"campaign_id": row.id, "chart": "links"}, row
 
 
-@covers("reports.revoke_share_link")
+@covers("reports.revoke_share_link", "reports.share_link_notes")
 def share_link(workspace_id):
     row = ShareLinkFactory(workspace_id=workspace_id)
     db.session.commit()

@@ -167,7 +167,9 @@ def test_every_headline_matches_its_own_rows(app, team, as_role, seed):
     assert sum(answered for _, answered in truth.sent_by_template.values()) >= int(want["replied"])
 
     token = csrf_token(owner, f"/campaigns/{truth.campaign_id}/report")
-    made = owner.post(f"/campaigns/{truth.campaign_id}/share-links", data={"csrf_token": token, "days": 7})
+    every_note = {"show_costs": "y", "show_reply_rates": "y", "show_risks": "y"}  # ticked in: every figure shows
+    made = owner.post(f"/campaigns/{truth.campaign_id}/share-links",
+                      data={"csrf_token": token, "days": 7, **every_note})
     share = re.search(r'value="http://localhost(/share/[^"]+)"', made.get_data(as_text=True)).group(1)
     _check_report_body(app.test_client().get(share).get_data(as_text=True), want)
 
