@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from crm.campaigns.models import Campaign, Opportunity
 from crm.db import utcnow
@@ -90,8 +91,16 @@ def reply_subject(subject: str) -> str:
     return subject if subject.lower().startswith("re:") else f"Re: {subject}".strip()
 
 
-def send_answer(workspace_id: int, contact: Contact, body: str) -> OutboundMessage:
-    """Answer the contact's last message now through the sender's path; returns the row (sent, or failed/retry)."""
+def _already(workspace_id: int, key: str) -> OutboundMessage | None:
+    return db.session.scalar(select(OutboundMessage).where(
+        OutboundMessage.workspace_id == workspace_id, OutboundMessage.idempotency_key == key))
+
+
+def send_answer(workspace_id: int, contact: Contact, body: str, draft: str = "") -> OutboundMessage:
+    """Answer the contact's last message now through the sender's path; returns the row (sent, or failed/retry).
+
+    `draft` names one composer: the same draft posted again returns the answer it already made, unsent twice.
+    """
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
         raise AnswerError("Write something before sending.")
@@ -113,7 +122,10 @@ def send_answer(workspace_id: int, contact: Contact, body: str) -> OutboundMessa
     app = current_app._get_current_object()
     backend = sending.backend_for(app)
     worker = f"inbox:{uuid.uuid4().hex[:12]}"
-    key = f"answer:{reply.id}:{uuid.uuid4().hex}"
+    key = f"answer:{reply.id}:{draft or uuid.uuid4().hex}"
+    existing = _already(workspace_id, key)
+    if existing is not None:
+        return existing
     now = utcnow()
     row = OutboundMessage(
         workspace_id=workspace_id, idempotency_key=key, step_position=ANSWER_STEP,
@@ -128,7 +140,14 @@ def send_answer(workspace_id: int, contact: Contact, body: str) -> OutboundMessa
     db.session.flush()
     settings = composing.Settings.from_config(app.config, sender.reply_domain)
     row.reply_to = composing.reply_to_for(settings, row.id)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same draft, posted twice at once: the other request sends it
+        db.session.rollback()
+        existing = _already(workspace_id, key)
+        if existing is None:
+            raise
+        return existing
     sending.send_rows([row], worker, backend)
     db.session.expire_all()
     return db.session.get(OutboundMessage, row.id)

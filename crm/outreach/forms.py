@@ -9,6 +9,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -17,7 +18,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.outreach.identities import WEEKDAYS, IdentityError, parse_clock, zone_named
@@ -140,3 +141,5 @@ class AnswerForm(FlaskForm):
 
     body = TextAreaField("Your answer", validators=[DataRequired(message="Write something before sending."),
                                                       Length(max=50_000)])
+    # Made when the composer is shown: pressing Send twice (or resending the form) sends one answer.
+    draft = HiddenField(validators=[Optional(), Regexp(r"^[0-9a-f]{32}$", message="The form is out of date.")])

@@ -2,6 +2,7 @@
 
 import email
 import email.policy
+import re
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -98,3 +99,22 @@ def test_a_viewer_cannot_answer_and_an_empty_answer_is_refused(app, client, as_r
     assert response.status_code == 400 and "Write something before sending." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).where(OutboundMessage.step_position == 0)) == 0
+
+
+def test_sending_the_same_composer_twice_sends_one_answer(app, client, as_role, sent):  # noqa: F811
+    _reply(app, client, sent[0])
+    member = as_role("member")
+    page = member.get(f"/inbox/contacts/{sent[0].contact_id}").get_data(as_text=True)
+    draft = re.search(r'name="draft"[^>]*value="([0-9a-f]{32})"', page).group(1)
+    form = {"body": "Here they are.", "draft": draft,
+            "csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)}
+    for _ in range(2):  # a double click, or the browser resending the form
+        assert member.post(f"/inbox/contacts/{sent[0].contact_id}/answer", data=form).status_code == 302
+    assert _answer(member, sent[0].contact_id, "A second, separate answer.").status_code == 302
+    with app.app_context():
+        bodies = db.session.scalars(select(OutboundMessage.body_text).where(OutboundMessage.step_position == 0))
+        assert sorted(bodies) == ["A second, separate answer.", "Here they are."]
+    assert len([p for p in Path(sending.outbox_directory(app)).glob("*.eml")
+                if "Here they are." in p.read_text(errors="replace")]) == 1
+    forged = member.post(f"/inbox/contacts/{sent[0].contact_id}/answer", data={**form, "draft": "../../x"})
+    assert forged.status_code == 400 and "The form is out of date." in forged.get_data(as_text=True)

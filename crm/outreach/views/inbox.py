@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import flash, redirect, render_template, request, url_for
 
 from crm.accounts.current import current_workspace, get_scoped_or_404, require_role
@@ -63,7 +65,9 @@ def _contact_thread_page(contact: Contact, form: AnswerForm, status: int = 200):
 @require_role("viewer")
 def contact_thread(contact_id: int):
     """One contact's conversation (a bookmarkable page): ours and theirs in order, with a composer."""
-    return _contact_thread_page(get_scoped_or_404(Contact, contact_id), AnswerForm())
+    form = AnswerForm()
+    form.draft.data = uuid.uuid4().hex
+    return _contact_thread_page(get_scoped_or_404(Contact, contact_id), form)
 
 
 @bp.post("/inbox/contacts/<int:contact_id>/answer")
@@ -75,7 +79,7 @@ def answer_contact(contact_id: int):
     if not form.validate_on_submit():
         return _contact_thread_page(contact, form, 400)
     try:
-        row = answering.send_answer(contact.workspace_id, contact, form.body.data)
+        row = answering.send_answer(contact.workspace_id, contact, form.body.data, form.draft.data or "")
     except answering.AnswerError as exc:
         flash(str(exc), "danger")
         return _contact_thread_page(contact, form, 400)
