@@ -8,9 +8,10 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 
-from crm.accounts.current import current_workspace, require_role
+from crm.accounts.current import current_workspace, get_scoped_or_404, require_role
 from crm.accounts.forms import ActionForm
 from crm.api import webhook_tasks, webhooks
+from crm.api.models import WebhookEndpoint
 
 bp = Blueprint("webhook_settings", __name__)
 
@@ -24,11 +25,8 @@ class EndpointForm(FlaskForm):
     events = SelectMultipleField("Events", choices=[(name, name) for name in webhooks.EVENTS])
 
 
-def _endpoint(endpoint_id: int):
-    endpoint = webhooks.endpoint_of(current_workspace().id, endpoint_id)
-    if endpoint is None:
-        abort(404)
-    return endpoint
+def _endpoint(endpoint_id: int) -> WebhookEndpoint:
+    return get_scoped_or_404(WebhookEndpoint, endpoint_id)
 
 
 @bp.route("/settings/webhooks", methods=["GET", "POST"])

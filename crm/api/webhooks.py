@@ -72,12 +72,6 @@ def endpoints_of(workspace_id: int) -> list[WebhookEndpoint]:
     return list(db.session.scalars(query.order_by(WebhookEndpoint.id.desc())))
 
 
-def endpoint_of(workspace_id: int, endpoint_id: int) -> WebhookEndpoint | None:
-    """One of the workspace's endpoints, or None."""
-    endpoint = db.session.get(WebhookEndpoint, endpoint_id)
-    return endpoint if endpoint is not None and endpoint.workspace_id == workspace_id else None
-
-
 def deliveries_of(endpoint: WebhookEndpoint, limit: int = 50) -> list[WebhookDelivery]:
     """An endpoint's latest deliveries, newest first."""
     query = select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id)

@@ -51,12 +51,6 @@ def defined_keys(workspace_id: int) -> dict[str, list[str]]:
     return keys
 
 
-def get(workspace_id: int, field_id: int) -> CustomField | None:
-    """One of this workspace's fields, or None (another workspace's id finds nothing)."""
-    row = db.session.get(CustomField, field_id)
-    return row if row is not None and row.workspace_id == workspace_id else None
-
-
 def values_count(field: CustomField) -> int:
     """How many records hold a value for the field (what deleting it would hide)."""
     model = _record_class(field.entity)

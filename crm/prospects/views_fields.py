@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from crm.accounts.current import current_workspace, get_scoped_or_404, require_role
 from crm.accounts.forms import ActionForm
 from crm.prospects import custom_fields as rules
 from crm.prospects import fielddefs
-from crm.prospects.models import Contact, Site
+from crm.prospects.models import Contact, CustomField, Site
 from crm.prospects.views import bp
-
-
-def _field_or_404(field_id: int):
-    row = fielddefs.get(current_workspace().id, field_id)
-    if row is None:
-        abort(404)
-    return row
 
 
 @bp.route("/settings/fields", methods=["GET", "POST"])
@@ -45,7 +38,7 @@ def fields_page():
 @require_role("admin")
 def edit_field(field_id: int):
     """Rename a field's label or change a choice field's choices (the key stays)."""
-    row = _field_or_404(field_id)
+    row = get_scoped_or_404(CustomField, field_id)
     if ActionForm().validate_on_submit():
         try:
             fielddefs.update(row, label=request.form.get("label", ""), choices_text=request.form.get("choices", ""))
@@ -60,7 +53,7 @@ def edit_field(field_id: int):
 @require_role("admin")
 def move_field(field_id: int):
     """Move a field up or down its list."""
-    row = _field_or_404(field_id)
+    row = get_scoped_or_404(CustomField, field_id)
     if ActionForm().validate_on_submit():
         fielddefs.move(row, -1 if request.form.get("direction") == "up" else 1)
     return redirect(url_for("prospects.fields_page"))
@@ -70,7 +63,7 @@ def move_field(field_id: int):
 @require_role("admin")
 def delete_field(field_id: int):
     """Ask first (saying how many values it hides), then delete the definition."""
-    row, form = _field_or_404(field_id), ActionForm()
+    row, form = get_scoped_or_404(CustomField, field_id), ActionForm()
     if request.method == "POST" and form.validate_on_submit():
         hidden = fielddefs.delete(row)
         flash(f"Field deleted; {hidden} value{'s' if hidden != 1 else ''} hidden.", "success")
