@@ -109,6 +109,8 @@ class Config:
             "LINKS_CONFIRM_AFTER_MINUTES": _int("LINKS_CONFIRM_AFTER_MINUTES", 60),
             "LINKS_RECHECK_BATCH": _int("LINKS_RECHECK_BATCH", 1000),
             "LINKS_DIGEST_FROM": _env("LINKS_DIGEST_FROM", "Outreach CRM <links@outreach-crm.invalid>"),
+            # From address of the monthly client reports; the display name is always the workspace's (white label).
+            "REPORTS_FROM": _env("REPORTS_FROM", "reports@outreach-crm.invalid"),
             "QUALITY_WEIGHTS": _weights("QUALITY_WEIGHTS"),
             "CRM_REQUIRE_SERVICES": _flag("CRM_REQUIRE_SERVICES", False),
             "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),

@@ -29,6 +29,8 @@ ACTIONS = {
     "share_link_created": "Share link created",
     "share_link_revoked": "Share link revoked",
     "share_link_notes_changed": "Share link notes changed",
+    "report_schedule_created": "Monthly report mail set up",
+    "report_schedule_deleted": "Monthly report mail stopped",
     "workspace_logo_set": "Workspace logo uploaded",
     "workspace_logo_removed": "Workspace logo removed",
     "export": "Export downloaded",

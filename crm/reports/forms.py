@@ -1,9 +1,9 @@
-"""Forms of the reports pages: making a share link and deciding about a harmful link."""
+"""Forms of the reports pages: share links, monthly report mail, and deciding about a harmful link."""
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange
 
 from crm.reports.sharing import DEFAULT_EXPIRY_DAYS, EXPIRY_DAYS
 
@@ -28,6 +28,21 @@ class ShareNotesForm(FlaskForm):
     show_risks = BooleanField("Risk warnings")
     show_costs = BooleanField("Costs")
     show_reply_rates = BooleanField("Reply rates")
+
+
+class ReportScheduleForm(FlaskForm):
+    """Mail this report to a client address every month."""
+
+    recipient = StringField("Client address", validators=[DataRequired(), Length(max=254)])
+    day = IntegerField("Day of the month", default=1, validators=[DataRequired(), NumberRange(1, 28)])
+    show_risks = BooleanField("Risk warnings")
+    show_costs = BooleanField("Costs")
+    show_reply_rates = BooleanField("Reply rates")
+
+    def __init__(self, *args, **kwargs):
+        # Prefixed: the share-link form on the same page has note boxes of the same names.
+        kwargs.setdefault("prefix", "schedule")
+        super().__init__(*args, **kwargs)
 
 
 class DecisionForm(FlaskForm):

@@ -58,3 +58,23 @@ class ReportFigures(WorkspaceScoped, db.Model):
     data: Mapped[dict] = mapped_column(JSON)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     stale: Mapped[bool] = mapped_column(default=False)
+
+
+class ReportSchedule(WorkspaceScoped, db.Model):
+    """A campaign report mailed to a client address each month, with a fresh share link to the full page."""
+
+    __tablename__ = "report_schedule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    recipient: Mapped[str] = mapped_column(String(254))  # stored lower-case
+    day_of_month: Mapped[int] = mapped_column()  # 1-28, so every month has the day
+    show_risks: Mapped[bool] = mapped_column(default=False, server_default=false())
+    show_costs: Mapped[bool] = mapped_column(default=False, server_default=false())
+    show_reply_rates: Mapped[bool] = mapped_column(default=False, server_default=false())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_send_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    failures: Mapped[int] = mapped_column(default=0, server_default="0")

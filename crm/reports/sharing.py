@@ -47,24 +47,30 @@ def create(workspace_id: int, campaign_id: int, user_id: int | None, days: int, 
     token = _signer(secret_key).sign(secrets.token_urlsafe(32)).decode("ascii")
     row = ShareLink(workspace_id=workspace_id, campaign_id=campaign_id, token_hash=token_hash(token),
                     created_by_id=user_id, created_at=utcnow(), expires_at=utcnow() + timedelta(days=days),
-                    **_notes(notes))
+                    **ticked(notes))
     db.session.add(row)
     audit.record(workspace_id, "share_link_created", user_id,
-                 detail={"campaign_id": campaign_id, "days": days, **_notes(notes)})
+                 detail={"campaign_id": campaign_id, "days": days, **ticked(notes)})
     db.session.commit()
     return row, token
 
 
-def _notes(notes: dict[str, bool] | None) -> dict[str, bool]:
+def ticked(notes: dict[str, bool] | None) -> dict[str, bool]:
+    """Every internal note, on only where `notes` ticks it in."""
     return {key: bool((notes or {}).get(key)) for key in NOTES}
+
+
+def notes_of(row) -> dict[str, bool]:
+    """The internal notes a share link or a mailed report shows."""
+    return {key: bool(getattr(row, key)) for key in NOTES}
 
 
 def set_notes(row: ShareLink, notes: dict[str, bool], user_id: int | None) -> None:
     """Change which internal notes a share link shows (takes effect on the next page view); commits."""
-    for key, value in _notes(notes).items():
+    for key, value in ticked(notes).items():
         setattr(row, key, value)
     audit.record(row.workspace_id, "share_link_notes_changed", user_id,
-                 detail={"campaign_id": row.campaign_id, **_notes(notes)})
+                 detail={"campaign_id": row.campaign_id, **ticked(notes)})
     db.session.commit()
 
 

@@ -16,10 +16,10 @@ from crm.campaigns.models import Campaign
 from crm.csvexport import iter_csv
 from crm.extensions import db
 from crm.ops.services import worker_status
-from crm.reports import charts, headlines, precomputed, sharing
+from crm.reports import charts, headlines, precomputed, schedules, sharing
 from crm.reports import dashboard as board
 from crm.reports.campaign import build_report
-from crm.reports.forms import ShareLinkForm, ShareNotesForm
+from crm.reports.forms import ReportScheduleForm, ShareLinkForm, ShareNotesForm
 from crm.reports.models import ShareLink
 
 bp = Blueprint("reports", __name__)
@@ -84,11 +84,13 @@ def campaign_report(campaign_id: int):
     """One campaign's report: printable, with charts and the CSV behind each."""
     campaign = get_scoped_or_404(Campaign, campaign_id)
     report = build_report(current_workspace(), campaign)
-    share_links = sharing.for_campaign(campaign.workspace_id, campaign.id) if can("admin") else []
+    admin = can("admin")
+    share_links = sharing.for_campaign(campaign.workspace_id, campaign.id) if admin else []
+    mailed = schedules.for_campaign(campaign.workspace_id, campaign.id) if admin else []
     html = render_template(
         "reports/campaign.html", report=report, charts=charts.report_charts(report), shared=False,
         share_links=share_links, share_form=ShareLinkForm(), notes_form=ShareNotesForm(), action_form=ActionForm(),
-        share_state=sharing.state,
+        share_state=sharing.state, schedules=mailed, schedule_form=ReportScheduleForm(),
     )
     # Stored after rendering (storing commits, and a commit expires the rows the page reads): the index and the
     # dashboard now show exactly what this report showed.
@@ -168,7 +170,7 @@ def shared_report(token: str):
         report = build_report(workspace, campaign)
         html = render_template("reports/shared.html", report=report, charts=charts.report_charts(report),
                                shared=True, link=row, workspace=workspace, token=token,
-                               notes={key: getattr(row, key) for key in sharing.NOTES})
+                               notes=sharing.notes_of(row))
         response = Response(html)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers["Referrer-Policy"] = "no-referrer"  # the token is in the address; never pass it on

@@ -104,5 +104,42 @@ def senders_before_mailboxes(conn):
     return check
 
 
+def costs_before_ledger(conn):
+    """A won placement with an agreed price, a refunded one, and a backlink with its own cost, before the ledger."""
+    stamp = {"at": "2026-01-01 10:00:00"}
+    conn.execute(text(
+        "INSERT INTO campaign (id, workspace_id, name, kind, status, currency, description, created_at, updated_at) "
+        "VALUES (910, 900, 'Seeded campaign', 'guest_post', 'active', 'EUR', '', :at, :at)"
+    ), stamp)
+    for site_id, domain in ((910, "paid.example"), (911, "refunded.example")):
+        conn.execute(text(
+            "INSERT INTO site (id, workspace_id, domain, homepage, status, notes, created_at, updated_at) "
+            "VALUES (:id, 900, :domain, :homepage, 'active', '', :at, :at)"
+        ), {"id": site_id, "domain": domain, "homepage": f"https://{domain}/", **stamp})
+    for opp_id, status in ((910, "paid"), (911, "refunded")):
+        conn.execute(text(
+            "INSERT INTO opportunity (id, workspace_id, campaign_id, site_id, stage, stage_changed_at, position, "
+            "notes, currency, price_cents, payment_status, won_at, created_at, updated_at) VALUES "
+            "(:id, 900, 910, :id, 'won', :at, 1, '', 'EUR', 15000, :status, :at, :at, :at)"
+        ), {"id": opp_id, "status": status, **stamp})
+    conn.execute(text(
+        "INSERT INTO backlink (id, workspace_id, campaign_id, opportunity_id, source_url, source_domain, target_url, "
+        "expected_anchor, expected_rel, acquisition, cost_cents, currency, status, check_count, score_explanation, "
+        "etag, last_modified, created_at, updated_at) VALUES (910, 900, 910, 910, 'https://paid.example/post', "
+        "'paid.example', 'https://acme.example/', '', 'follow', 'guest_post', 4000, 'EUR', 'live', 0, '', '', '', "
+        ":at, :at)"
+    ), stamp)
+
+    def check(conn):
+        rows = conn.execute(text(
+            "SELECT source, opportunity_id, backlink_id, amount_cents, currency FROM cost WHERE campaign_id = 910 "
+            "ORDER BY source"
+        )).all()
+        # Each amount entered once, in one place; the refunded placement was never spent.
+        assert [tuple(r) for r in rows] == [("backlink", 910, 910, 4000, "EUR"), ("placement", 910, None, 15000, "EUR")]
+
+    return check
+
+
 SEEDS = {"15f329872188": accounts, "reports_1": instance_admins, "audit_1": sites_before_search,
-         "fields_1": senders_before_mailboxes}
+         "fields_1": senders_before_mailboxes, "smtp_1": costs_before_ledger}

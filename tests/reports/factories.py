@@ -14,7 +14,7 @@ from crm.db import utcnow
 from crm.links.models import Backlink, LinkCheck
 from crm.outreach.models import OutboundMessage, Reply, Sequence, SequenceStep, Template
 from crm.prospects.models import Contact, Site
-from crm.reports.models import DisavowDecision, ShareLink
+from crm.reports.models import DisavowDecision, ReportSchedule, ShareLink
 from tests.factories import BaseFactory
 
 
@@ -156,6 +156,16 @@ class ShareLinkFactory(ReportFactory):
     campaign_id = factory.LazyAttribute(lambda o: CampaignFactory(workspace_id=o.workspace_id).id)
     token_hash = factory.Sequence(lambda n: f"{n:064x}")
     expires_at = factory.LazyFunction(lambda: utcnow() + timedelta(days=7))
+
+
+class ReportScheduleFactory(ReportFactory):
+    class Meta:
+        model = ReportSchedule
+
+    campaign_id = factory.LazyAttribute(lambda o: CampaignFactory(workspace_id=o.workspace_id).id)
+    recipient = factory.Sequence(lambda n: f"client{n}@client.example")
+    day_of_month = 1
+    next_send_at = factory.LazyFunction(lambda: utcnow() + timedelta(days=7))
 
 
 class DecisionFactory(ReportFactory):
