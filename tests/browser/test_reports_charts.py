@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import re
+
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from crm.extensions import db
 from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
@@ -30,6 +34,13 @@ def _assert_drawn(page, charts: set[str] = CHARTS) -> None:
     for canvas in drawn:
         assert canvas["chart"], f"{canvas['id']} has no Chart instance"
         assert canvas["inked"] > 500, f"{canvas['id']} looks blank ({canvas['inked']} pixels drawn)"
+
+
+def _pdf_text(data: bytes) -> str:
+    """The PDF's text, whitespace collapsed (lines break where the page layout breaks them)."""
+    assert data[:5] == b"%PDF-"
+    text = " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+    return re.sub(r"\s+", " ", text)
 
 
 def test_report_charts_render_and_a_share_link_shows_them_signed_out(live_app, page, browser):
@@ -70,7 +81,16 @@ def test_report_charts_render_and_a_share_link_shows_them_signed_out(live_app, p
         shared.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
         expect(shared.get_by_role("button", name="Print")).to_be_hidden()
         _assert_drawn(shared, SHARED_CHARTS)
-        assert shared.pdf()[:5] == b"%PDF-"
+        pdf = _pdf_text(shared.pdf())
+        # The headline figures a client reads, as the page shows them; none of the internal notes left out.
+        for figure, label in (("live-links", "Live links"), ("average-quality", "Average quality"),
+                              ("lost-links", "Lost links"), ("exact-share", "Exact-match anchors")):
+            value = shared.locator(f"#figure-{figure}").inner_text().strip()
+            assert f"{label} {value} " in pdf, f"{label} {value} is not in the PDF"
+        assert "Spring running guide" in pdf and "Acme" in pdf and "Links lost and why" in pdf
+        for note in ("Reply rate", "Spent", "Cost per live link", "Risks", "rel=\"sponsored\""):
+            assert note not in pdf, f"{note!r} is an internal note, yet it is in the PDF"
+        assert "Print" not in pdf.split("Links lost and why")[0]  # the button is not printed
         assert not errors, errors
     finally:
         outsider.close()
