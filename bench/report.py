@@ -1,8 +1,9 @@
 """Campaign report and dashboard latency at 100,000 sites, 20,000 backlinks and 1,000,000 link checks.
 
 Bulk-inserts a realistic workspace into a temporary SQLite file (migrated like production), signs in through the
-test client and times GET /campaigns/<id>/report, GET / and GET /reports over several runs. Prints one JSON object
-with p50/p95 per page (goal: p95 under 100 ms) and the machine it ran on. `--scale 0.05` makes a quick, small run.
+test client and times GET /campaigns/<id>/report, GET /, GET /reports and a client's share page (signed out) over
+several runs. Prints one JSON object with p50/p95 per page (goal: p95 under 100 ms) and the machine it ran on.
+`--scale 0.05` makes a quick, small run.
 
 The dashboard and index read precomputed figures (crm/reports/precomputed.py); "recompute_ms" is what a request
 costs when every stored figure has just been marked stale (after an event, or once they are five minutes old).
@@ -36,6 +37,7 @@ from crm.extensions import db
 from crm.links.models import Backlink, LinkCheck
 from crm.outreach.models import OutboundMessage, Reply, Sequence, SequenceStep, Template
 from crm.prospects.models import Site
+from crm.reports import sharing
 from crm.reports.models import ReportFigures
 
 PASSWORD = "bench password that is long enough"  # noqa: S105 - a throwaway account in a temporary database
@@ -159,7 +161,8 @@ def populate(scale: float, rng: random.Random) -> dict:
                  rng.choice([user.id, None]), "due_on": (now + timedelta(days=rng.randint(-20, 40))).date(),
                  "campaign_id": rng.choice(campaign_ids), **stamp} for i in range(int(2_000 * scale) or 1)))
     return {"sites": n_sites, "campaigns": n_campaigns, "opportunities": len(opps), "messages": len(messages),
-            "replies": len(replies), "backlinks": n_links, "link_checks": n_checks, "campaign_ids": campaign_ids}
+            "replies": len(replies), "backlinks": n_links, "link_checks": n_checks, "campaign_ids": campaign_ids,
+            "workspace_id": ws}
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -209,6 +212,10 @@ def main() -> None:
             db.session.execute(text("ANALYZE"))  # what `PRAGMA optimize` does for a long-running database
             db.session.commit()
         campaigns = counts.pop("campaign_ids")
+        workspace_id = counts.pop("workspace_id")
+        with app.app_context():  # a client's read-only link to the first campaign's report, signed out
+            _, token = sharing.create(workspace_id, campaigns[0], None, 30, app.config["SECRET_KEY"],
+                                      notes=dict.fromkeys(sharing.NOTES, True))
         client = app.test_client()
         login = client.post("/login", data={"email": "bench@agency.example", "password": PASSWORD})
         assert login.status_code == 302, login.get_data(as_text=True)[:500]
@@ -216,6 +223,7 @@ def main() -> None:
             "campaign_report": [f"/campaigns/{c}/report" for c in campaigns[:10]],
             "dashboard": ["/"],
             "reports_index": ["/reports"],
+            "share_page": [f"/share/{token}"],
         }
         results = {}
         for name, urls in pages.items():
