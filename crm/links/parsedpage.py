@@ -23,6 +23,12 @@ _KIND = re.compile(
     rf"{_SPACE}*(?:(?:https?:)?//((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*)\.?(?::\d*)?(?=[/?#\n]|{_SPACE}+\n)"
     rf"|([#?]|/(?![/\\])|[^\\/#?:\n]+(?=[/?#\n]))|([a-z][a-z0-9+.-]*):)?[^\n]*\n",
 )
+# The quick sorting reads each line's authority and trusts it when every authority on the page is a plain host;
+# a page with any line it cannot place that way (backslashes, tabs, leading spaces, "http:" without two slashes,
+# three slashes, or a host with a port, escapes, IDN or a trailing dot) is sorted line by line with _KIND instead.
+_AUTHORITY = re.compile(r"(?:(?:https?:)?//([^/?#\n]*))?[^\n]*\n")
+_ODD_LINE = re.compile(rf"\n(?:{_SPACE}|https?:(?!//)|(?:https?:)?///)")
+_PLAIN_HOSTS = re.compile(r"(?:(?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*\n)*")
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
 _KEEP = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _ENCODED_QUERY_CODECS = frozenset({"utf-8", "utf-16-le", "utf-16-be"})
@@ -51,6 +57,15 @@ def encode_query(href: str, codec: str) -> str:
     return f"{path}?{encoded}{hash_mark}{fragment}"
 
 
+def _tag_ids() -> tuple[int, int, int, int]:
+    found = LexborHTMLParser("<base href><meta><a href></a><area href>").css("a, area, base, meta")
+    ids = {node.tag: node.tag_id for node in found}
+    return ids["a"], ids["area"], ids["base"], ids["meta"]
+
+
+_A, _AREA, _BASE, _META = _tag_ids()
+
+
 @dataclass
 class ParsedPage:
     """A page parsed once: the tree, the codec it was read with, its base URL and its links in document order."""
@@ -60,17 +75,25 @@ class ParsedPage:
     final_url: str
     base_url: str
     headers: dict[str, str] = field(default_factory=dict)
-    metas: list[LexborNode] = field(default_factory=list)  # every <meta>, found in the same walk as <base>
+    metas: list[LexborNode] = field(default_factory=list)  # every <meta>, found in the same walk as the links
+    nodes: list[LexborNode] = field(default_factory=list)  # every <a href> and <area href>, in document order
 
     @classmethod
     def from_fetch(cls, page: FetchResult) -> ParsedPage:
-        """Decode and parse a fetched body the way a browser does."""
+        """Decode and parse a fetched body the way a browser does; one walk finds the links, <base> and <meta>."""
         tree, codec = parse_html(page.body, page.headers.get("content-type", ""))
         final_url = page.final_url or page.url
-        found = tree.css("base[href], meta")
-        base = next((node for node in found if node.tag == "base"), None)
+        nodes, metas, base = [], [], None
+        for node in tree.css("a[href], area[href], base[href], meta"):
+            tag = node.tag_id
+            if tag == _A or tag == _AREA:
+                nodes.append(node)
+            elif tag == _META:
+                metas.append(node)
+            elif base is None and tag == _BASE:
+                base = node
         base_url = (join(final_url, base.attrs.get("href") or "") or final_url) if base is not None else final_url
-        return cls(tree, codec, final_url, base_url, page.headers, [node for node in found if node.tag == "meta"])
+        return cls(tree, codec, final_url, base_url, page.headers, metas, nodes)
 
     @cached_property
     def page_site(self) -> str | None:
@@ -78,14 +101,9 @@ class ParsedPage:
         return site_of(self.final_url)
 
     @cached_property
-    def nodes(self) -> list[LexborNode]:
-        """Every <a href> and <area href>, in document order."""
-        return self.tree.css("a[href], area[href]")
-
-    @cached_property
     def hrefs(self) -> list[str]:
         """Each link's href as written, in the order of `nodes`."""
-        return [node.attrs.get("href") or "" for node in self.nodes]
+        return [node.attrs["href"] or "" for node in self.nodes]
 
     @cached_property
     def _hrefs(self) -> str:
@@ -96,6 +114,21 @@ class ParsedPage:
         return (text + "\n").lower()
 
     @cached_property
+    def _quick_hosts(self) -> dict[str, int] | None:
+        """Links per host of the absolute links, when every line is plain enough to read without a URL parser.
+
+        The other lines then lead to the base URL's host or nowhere on the web, which is what None-checks need.
+        """
+        text = self._hrefs
+        if not self.hrefs or "\\" in text or "\t" in text or _ODD_LINE.search("\n" + text):
+            return None
+        counts = Counter(_AUTHORITY.findall(text))
+        counts.pop("", None)
+        if counts and not _PLAIN_HOSTS.fullmatch("\n".join(counts) + "\n"):
+            return None
+        return counts
+
+    @cached_property
     def _kinds(self) -> list[tuple[str, str, str]]:
         kinds = _KIND.findall(self._hrefs) if self.hrefs else []
         if len(kinds) != len(self.hrefs):  # never expected; resolving every link one by one is always right
@@ -104,7 +137,7 @@ class ParsedPage:
 
     @cached_property
     def host_counts(self) -> dict[str | None, int]:
-        """How many links lead to each host (None: links that lead nowhere on the web)."""
+        """How many links lead to each host (None: links that lead nowhere on the web), one line at a time."""
         counts: dict[str | None, int] = {}
         base_host = host_of(self.base_url)
         for (host, relative, scheme), count in Counter(self._kinds).items():
@@ -123,12 +156,29 @@ class ParsedPage:
             counts[key] = counts.get(key, 0) + 1
         return counts
 
+    def _own(self, host: str) -> bool:
+        own = self.page_site or ""
+        # A host shares the page's registrable domain exactly when it is that domain or a name under it,
+        # which spares looking up the public suffix of every host a page links to.
+        return host == own or host.endswith("." + own)
+
+    @cached_property
+    def outside_hosts(self) -> dict[str, int]:
+        """How many links lead to each host outside the page's registrable domain."""
+        quick = self._quick_hosts
+        base_host = host_of(self.base_url)
+        if quick is not None and base_host is not None and self._own(base_host):
+            own = self.page_site or ""
+            dotted = "." + own
+            return {host: count for host, count in quick.items() if host != own and not host.endswith(dotted)}
+        return {host: count for host, count in self.host_counts.items() if host is not None and not self._own(host)}
+
     @cached_property
     def site_counts(self) -> dict[str | None, int]:
-        """How many links lead to each registrable domain (None: links that lead nowhere on the web)."""
+        """How many links lead to each registrable domain outside the page's own."""
         counts: dict[str | None, int] = {}
-        for host, count in self.host_counts.items():
-            site = site_of_host(host) if host else None
+        for host, count in self.outside_hosts.items():
+            site = site_of_host(host)
             counts[site] = counts.get(site, 0) + count
         return counts
 
@@ -141,12 +191,7 @@ class ParsedPage:
     @cached_property
     def outbound(self) -> int:
         """Links to registrable domains other than the page's own."""
-        own = self.page_site or ""
-        dotted = "." + own
-        # A host shares the page's registrable domain exactly when it is that domain or a name under it,
-        # which spares looking up the public suffix of every host a page links to.
-        return sum(count for host, count in self.host_counts.items()
-                   if host is not None and host != own and not host.endswith(dotted))
+        return sum(self.outside_hosts.values())
 
     def candidates(self, sites: set[str]) -> list[int]:
         """Indexes of the links that may lead to one of these registrable domains (a superset; resolve to be sure)."""
@@ -170,7 +215,10 @@ class ParsedPage:
                 if end == -1:
                     break
                 counted, pos = end, hrefs.find(needle, end)
-        hits.update(self._unplain)  # escaped, IDN or otherwise unusual hrefs: resolve them to be sure
+        if self._quick_hosts is None:
+            # Escaped, IDN or otherwise unusual hrefs: resolve them to be sure. On a plain page the only such
+            # lines are empty, scheme-less or hostless ones, which lead to the base URL or nowhere.
+            hits.update(self._unplain)
         return sorted(hits)
 
     def resolve(self, href: str) -> str | None:
