@@ -23,10 +23,11 @@ _KIND = re.compile(
     rf"{_SPACE}*(?:(?:https?:)?//((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*)\.?(?::\d*)?(?=[/?#\n]|{_SPACE}+\n)"
     rf"|([#?]|/(?![/\\])|[^\\/#?:\n]+(?=[/?#\n]))|([a-z][a-z0-9+.-]*):)?[^\n]*\n",
 )
-# The quick sorting reads each line's authority and trusts it when every authority on the page is a plain host;
-# a page with any line it cannot place that way (backslashes, tabs, leading spaces, "http:" without two slashes,
-# three slashes, or a host with a port, escapes, IDN or a trailing dot) is sorted line by line with _KIND instead.
-_AUTHORITY = re.compile(r"(?:(?:https?:)?//([^/?#\n]*))?[^\n]*\n")
+# The quick sorting reads the host of each absolute or protocol-relative line ("https://host/...") as text, and
+# trusts that only on a page where no line needs a URL parser to place: no backslash or tab anywhere, no line
+# starting with a space, "http:" without two slashes or three slashes, and every host plain (no port, escapes,
+# IDN, trailing dot or IP address). Other pages are sorted line by line with _KIND.
+_HOST = re.compile(r"(?:(?:https?:)?//([^/?#\n]*))?[^\n]*\n")
 _ODD_LINE = re.compile(rf"\n(?:{_SPACE}|https?:(?!//)|(?:https?:)?///)")
 _PLAIN_HOSTS = re.compile(r"(?:(?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*\n)*")
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
@@ -64,6 +65,7 @@ def _tag_ids() -> tuple[int, int, int, int]:
 
 
 _A, _AREA, _BASE, _META = _tag_ids()
+_LINK_TAGS = frozenset({_A, _AREA})
 
 
 @dataclass
@@ -83,15 +85,11 @@ class ParsedPage:
         """Decode and parse a fetched body the way a browser does; one walk finds the links, <base> and <meta>."""
         tree, codec = parse_html(page.body, page.headers.get("content-type", ""))
         final_url = page.final_url or page.url
-        nodes, metas, base = [], [], None
-        for node in tree.css("a[href], area[href], base[href], meta"):
-            tag = node.tag_id
-            if tag == _A or tag == _AREA:
-                nodes.append(node)
-            elif tag == _META:
-                metas.append(node)
-            elif base is None and tag == _BASE:
-                base = node
+        found = tree.css("a[href], area[href], base[href], meta")
+        nodes = [node for node in found if node.tag_id in _LINK_TAGS]
+        others = [node for node in found if node.tag_id not in _LINK_TAGS] if len(nodes) < len(found) else []
+        metas = [node for node in others if node.tag_id == _META]
+        base = next((node for node in others if node.tag_id == _BASE), None)
         base_url = (join(final_url, base.attrs.get("href") or "") or final_url) if base is not None else final_url
         return cls(tree, codec, final_url, base_url, page.headers, metas, nodes)
 
@@ -115,14 +113,15 @@ class ParsedPage:
 
     @cached_property
     def _quick_hosts(self) -> dict[str, int] | None:
-        """Links per host of the absolute links, when every line is plain enough to read without a URL parser.
+        """Links per host of the absolute links, when every line is plain enough to read as text.
 
-        The other lines then lead to the base URL's host or nowhere on the web, which is what None-checks need.
+        The other lines then lead to the base URL's host or nowhere on the web. None: sort line by line.
         """
         text = self._hrefs
         if not self.hrefs or "\\" in text or "\t" in text or _ODD_LINE.search("\n" + text):
             return None
-        counts = Counter(_AUTHORITY.findall(text))
+        counts = Counter(_HOST.findall(text))
+        # Lines without a host ("/path", "mailto:", "//?q") lead to the base URL's host or nowhere on the web.
         counts.pop("", None)
         if counts and not _PLAIN_HOSTS.fullmatch("\n".join(counts) + "\n"):
             return None
