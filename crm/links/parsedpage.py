@@ -112,20 +112,34 @@ class ParsedPage:
         return (text + "\n").lower()
 
     @cached_property
-    def _quick_hosts(self) -> dict[str, int] | None:
-        """Links per host of the absolute links, when every line is plain enough to read as text.
+    def _quick_hosts(self) -> tuple[Counter, str] | None:
+        """Links per host of the absolute links, and those hosts one per line, when every line reads as text.
 
-        The other lines then lead to the base URL's host or nowhere on the web. None: sort line by line.
+        Lines without a host ("/path", "mailto:", "//?q") then lead to the base URL's host or nowhere on the web,
+        so on a page whose base is its own site they count for no outside host. None: sort line by line.
         """
         text = self._hrefs
-        if not self.hrefs or "\\" in text or "\t" in text or _ODD_LINE.search("\n" + text):
+        base_host = host_of(self.base_url)
+        if (not self.hrefs or "\\" in text or "\t" in text or base_host is None or not self._own(base_host)
+                or _ODD_LINE.search("\n" + text)):
             return None
         counts = Counter(_HOST.findall(text))
-        # Lines without a host ("/path", "mailto:", "//?q") lead to the base URL's host or nowhere on the web.
         counts.pop("", None)
-        if counts and not _PLAIN_HOSTS.fullmatch("\n".join(counts) + "\n"):
+        lines = "\n" + "\n".join(counts) + "\n"
+        if counts and not _PLAIN_HOSTS.fullmatch(lines, 1):
             return None
-        return counts
+        return counts, lines
+
+    def _own_hosts(self, lines: str) -> list[str]:
+        """The hosts of a "\\nhost\\nhost\\n" list that are the page's registrable domain or names under it."""
+        own = self.page_site or ""
+        found, needle = [], own + "\n"
+        pos = lines.find(needle, 1)
+        while own and pos != -1:
+            if lines[pos - 1] in "\n.":
+                found.append(lines[lines.rfind("\n", 0, pos) + 1 : pos + len(own)])
+            pos = lines.find(needle, pos + 1)
+        return found
 
     @cached_property
     def _kinds(self) -> list[tuple[str, str, str]]:
@@ -164,12 +178,10 @@ class ParsedPage:
     @cached_property
     def outside_hosts(self) -> dict[str, int]:
         """How many links lead to each host outside the page's registrable domain."""
-        quick = self._quick_hosts
-        base_host = host_of(self.base_url)
-        if quick is not None and base_host is not None and self._own(base_host):
-            own = self.page_site or ""
-            dotted = "." + own
-            return {host: count for host, count in quick.items() if host != own and not host.endswith(dotted)}
+        if self._quick_hosts is not None:
+            counts, lines = self._quick_hosts
+            own = set(self._own_hosts(lines))
+            return {host: count for host, count in counts.items() if host not in own}
         return {host: count for host, count in self.host_counts.items() if host is not None and not self._own(host)}
 
     @cached_property
@@ -190,6 +202,9 @@ class ParsedPage:
     @cached_property
     def outbound(self) -> int:
         """Links to registrable domains other than the page's own."""
+        if self._quick_hosts is not None:
+            counts, lines = self._quick_hosts
+            return counts.total() - sum(counts[host] for host in self._own_hosts(lines))
         return sum(self.outside_hosts.values())
 
     def candidates(self, sites: set[str]) -> list[int]:
