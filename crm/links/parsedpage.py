@@ -6,7 +6,7 @@ import contextlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -56,6 +56,15 @@ def encode_query(href: str, codec: str) -> str:
                                                       for b in ch.encode(codec, "xmlcharrefreplace"))
                       for ch in query)
     return f"{path}?{encoded}{hash_mark}{fragment}"
+
+
+@lru_cache(maxsize=1024)
+def _spellings(site: str) -> frozenset[str]:
+    """A registrable domain as an href may spell it: as given, and its punycode labels in Unicode."""
+    spellings = {site}
+    with contextlib.suppress(UnicodeError):
+        spellings.add(site.encode("ascii").decode("idna"))
+    return frozenset(spellings)
 
 
 def _tag_ids() -> tuple[int, int, int, int]:
@@ -213,11 +222,7 @@ class ParsedPage:
             return []
         if site_of(self.base_url) in sites:
             return list(range(len(self.hrefs)))  # relative links lead there too
-        needles = set()
-        for site in sites:
-            needles.add(site)
-            with contextlib.suppress(UnicodeError):
-                needles.add(site.encode("ascii").decode("idna"))
+        needles = set().union(*(_spellings(site) for site in sites))
         hrefs = self._hrefs
         hits = set()
         for needle in needles:
