@@ -27,7 +27,7 @@ _KIND = re.compile(
 # trusts that only on a page where no line needs a URL parser to place: no backslash or tab anywhere, no line
 # starting with a space, "http:" without two slashes or three slashes, and every host plain (no port, escapes,
 # IDN, trailing dot or IP address). Other pages are sorted line by line with _KIND.
-_HOST = re.compile(r"(?:(?:https?:)?//([^/?#\n]*))?[^\n]*\n")
+_HOST = re.compile(r"\n(?:https?:)?//([^/?#\n]*)")
 _ODD_LINE = re.compile(rf"\n(?:{_SPACE}|https?:(?!//)|(?:https?:)?///)")
 _PLAIN_HOSTS = re.compile(r"(?:(?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*\n)*")
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
@@ -129,10 +129,11 @@ class ParsedPage:
         """
         text = self._hrefs
         base_host = host_of(self.base_url)
+        lined = "\n" + text
         if (not self.hrefs or "\\" in text or "\t" in text or base_host is None or not self._own(base_host)
-                or _ODD_LINE.search("\n" + text)):
+                or _ODD_LINE.search(lined)):
             return None
-        counts = Counter(_HOST.findall(text))
+        counts = Counter(_HOST.findall(lined))
         counts.pop("", None)
         lines = "\n" + "\n".join(counts) + "\n"
         if counts and not _PLAIN_HOSTS.fullmatch(lines, 1):
