@@ -31,7 +31,7 @@ def parse_html(body: bytes, content_type: str = "") -> tuple[LexborHTMLParser, s
     """Decode and parse a response body into the DOM a browser with scripting on builds; returns (tree, codec)."""
     codec, source = sniff_encoding(body, content_type)
     # Scripting on, as in a browser: <noscript> holds text, so it cannot push <head> elements into <body>.
-    if codec == "utf-8" and source != "bom" and (source == "detected" or _valid_utf8(body)):
+    if codec == "utf-8" and source != "bom" and (source == "detected" or body.isascii() or _valid_utf8(body)):
         return LexborHTMLParser(body, scripting=True), codec  # the parser reads UTF-8 bytes as they are
     text, codec = decode_html(body, content_type)
     return LexborHTMLParser(text, scripting=True), codec

@@ -6,7 +6,7 @@ import contextlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -23,6 +23,13 @@ _KIND = re.compile(
     rf"{_SPACE}*(?:(?:https?:)?//((?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*)\.?(?::\d*)?(?=[/?#\n]|{_SPACE}+\n)"
     rf"|([#?]|/(?![/\\])|[^\\/#?:\n]+(?=[/?#\n]))|([a-z][a-z0-9+.-]*):)?[^\n]*\n",
 )
+# The quick sorting reads the host of each absolute or protocol-relative line ("https://host/...") as text, and
+# trusts that only on a page where no line needs a URL parser to place: no backslash or tab anywhere, no line
+# starting with a space, "http:" without two slashes or three slashes, and every host plain (no port, escapes,
+# IDN, trailing dot or IP address). Other pages are sorted line by line with _KIND.
+_HOST = re.compile(r"\n(?:https?:)?//([^/?#\n]*)")
+_ODD_LINE = re.compile(rf"\n(?:{_SPACE}|https?:(?!//)|(?:https?:)?///)")
+_PLAIN_HOSTS = re.compile(r"(?:(?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*\n)*")
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
 _KEEP = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _ENCODED_QUERY_CODECS = frozenset({"utf-8", "utf-16-le", "utf-16-be"})
@@ -51,6 +58,25 @@ def encode_query(href: str, codec: str) -> str:
     return f"{path}?{encoded}{hash_mark}{fragment}"
 
 
+@lru_cache(maxsize=1024)
+def _spellings(site: str) -> frozenset[str]:
+    """A registrable domain as an href may spell it: as given, and its punycode labels in Unicode."""
+    spellings = {site}
+    with contextlib.suppress(UnicodeError):
+        spellings.add(site.encode("ascii").decode("idna"))
+    return frozenset(spellings)
+
+
+def _tag_ids() -> tuple[int, int, int, int]:
+    found = LexborHTMLParser("<base href><meta><a href></a><area href>").css("a, area, base, meta")
+    ids = {node.tag: node.tag_id for node in found}
+    return ids["a"], ids["area"], ids["base"], ids["meta"]
+
+
+_A, _AREA, _BASE, _META = _tag_ids()
+_LINK_TAGS = frozenset({_A, _AREA})
+
+
 @dataclass
 class ParsedPage:
     """A page parsed once: the tree, the codec it was read with, its base URL and its links in document order."""
@@ -60,17 +86,21 @@ class ParsedPage:
     final_url: str
     base_url: str
     headers: dict[str, str] = field(default_factory=dict)
-    metas: list[LexborNode] = field(default_factory=list)  # every <meta>, found in the same walk as <base>
+    metas: list[LexborNode] = field(default_factory=list)  # every <meta>, found in the same walk as the links
+    nodes: list[LexborNode] = field(default_factory=list)  # every <a href> and <area href>, in document order
 
     @classmethod
     def from_fetch(cls, page: FetchResult) -> ParsedPage:
-        """Decode and parse a fetched body the way a browser does."""
+        """Decode and parse a fetched body the way a browser does; one walk finds the links, <base> and <meta>."""
         tree, codec = parse_html(page.body, page.headers.get("content-type", ""))
         final_url = page.final_url or page.url
-        found = tree.css("base[href], meta")
-        base = next((node for node in found if node.tag == "base"), None)
+        found = tree.css("a[href], area[href], base[href], meta")
+        nodes = [node for node in found if node.tag_id in _LINK_TAGS]
+        others = [node for node in found if node.tag_id not in _LINK_TAGS] if len(nodes) < len(found) else []
+        metas = [node for node in others if node.tag_id == _META]
+        base = next((node for node in others if node.tag_id == _BASE), None)
         base_url = (join(final_url, base.attrs.get("href") or "") or final_url) if base is not None else final_url
-        return cls(tree, codec, final_url, base_url, page.headers, [node for node in found if node.tag == "meta"])
+        return cls(tree, codec, final_url, base_url, page.headers, metas, nodes)
 
     @cached_property
     def page_site(self) -> str | None:
@@ -78,14 +108,9 @@ class ParsedPage:
         return site_of(self.final_url)
 
     @cached_property
-    def nodes(self) -> list[LexborNode]:
-        """Every <a href> and <area href>, in document order."""
-        return self.tree.css("a[href], area[href]")
-
-    @cached_property
     def hrefs(self) -> list[str]:
         """Each link's href as written, in the order of `nodes`."""
-        return [node.attrs.get("href") or "" for node in self.nodes]
+        return [node.attrs["href"] or "" for node in self.nodes]
 
     @cached_property
     def _hrefs(self) -> str:
@@ -96,6 +121,37 @@ class ParsedPage:
         return (text + "\n").lower()
 
     @cached_property
+    def _quick_hosts(self) -> tuple[Counter, str] | None:
+        """Links per host of the absolute links, and those hosts one per line, when every line reads as text.
+
+        Lines without a host ("/path", "mailto:", "//?q") then lead to the base URL's host or nowhere on the web,
+        so on a page whose base is its own site they count for no outside host. None: sort line by line.
+        """
+        text = self._hrefs
+        base_host = host_of(self.base_url)
+        lined = "\n" + text
+        if (not self.hrefs or "\\" in text or "\t" in text or base_host is None or not self._own(base_host)
+                or _ODD_LINE.search(lined)):
+            return None
+        counts = Counter(_HOST.findall(lined))
+        counts.pop("", None)
+        lines = "\n" + "\n".join(counts) + "\n"
+        if counts and not _PLAIN_HOSTS.fullmatch(lines, 1):
+            return None
+        return counts, lines
+
+    def _own_hosts(self, lines: str) -> list[str]:
+        """The hosts of a "\\nhost\\nhost\\n" list that are the page's registrable domain or names under it."""
+        own = self.page_site or ""
+        found, needle = [], own + "\n"
+        pos = lines.find(needle, 1)
+        while own and pos != -1:
+            if lines[pos - 1] in "\n.":
+                found.append(lines[lines.rfind("\n", 0, pos) + 1 : pos + len(own)])
+            pos = lines.find(needle, pos + 1)
+        return found
+
+    @cached_property
     def _kinds(self) -> list[tuple[str, str, str]]:
         kinds = _KIND.findall(self._hrefs) if self.hrefs else []
         if len(kinds) != len(self.hrefs):  # never expected; resolving every link one by one is always right
@@ -104,7 +160,7 @@ class ParsedPage:
 
     @cached_property
     def host_counts(self) -> dict[str | None, int]:
-        """How many links lead to each host (None: links that lead nowhere on the web)."""
+        """How many links lead to each host (None: links that lead nowhere on the web), one line at a time."""
         counts: dict[str | None, int] = {}
         base_host = host_of(self.base_url)
         for (host, relative, scheme), count in Counter(self._kinds).items():
@@ -123,12 +179,27 @@ class ParsedPage:
             counts[key] = counts.get(key, 0) + 1
         return counts
 
+    def _own(self, host: str) -> bool:
+        own = self.page_site or ""
+        # A host shares the page's registrable domain exactly when it is that domain or a name under it,
+        # which spares looking up the public suffix of every host a page links to.
+        return host == own or host.endswith("." + own)
+
+    @cached_property
+    def outside_hosts(self) -> dict[str, int]:
+        """How many links lead to each host outside the page's registrable domain."""
+        if self._quick_hosts is not None:
+            counts, lines = self._quick_hosts
+            own = set(self._own_hosts(lines))
+            return {host: count for host, count in counts.items() if host not in own}
+        return {host: count for host, count in self.host_counts.items() if host is not None and not self._own(host)}
+
     @cached_property
     def site_counts(self) -> dict[str | None, int]:
-        """How many links lead to each registrable domain (None: links that lead nowhere on the web)."""
+        """How many links lead to each registrable domain outside the page's own."""
         counts: dict[str | None, int] = {}
-        for host, count in self.host_counts.items():
-            site = site_of_host(host) if host else None
+        for host, count in self.outside_hosts.items():
+            site = site_of_host(host)
             counts[site] = counts.get(site, 0) + count
         return counts
 
@@ -141,12 +212,10 @@ class ParsedPage:
     @cached_property
     def outbound(self) -> int:
         """Links to registrable domains other than the page's own."""
-        own = self.page_site or ""
-        dotted = "." + own
-        # A host shares the page's registrable domain exactly when it is that domain or a name under it,
-        # which spares looking up the public suffix of every host a page links to.
-        return sum(count for host, count in self.host_counts.items()
-                   if host is not None and host != own and not host.endswith(dotted))
+        if self._quick_hosts is not None:
+            counts, lines = self._quick_hosts
+            return counts.total() - sum(counts[host] for host in self._own_hosts(lines))
+        return sum(self.outside_hosts.values())
 
     def candidates(self, sites: set[str]) -> list[int]:
         """Indexes of the links that may lead to one of these registrable domains (a superset; resolve to be sure)."""
@@ -154,11 +223,7 @@ class ParsedPage:
             return []
         if site_of(self.base_url) in sites:
             return list(range(len(self.hrefs)))  # relative links lead there too
-        needles = set()
-        for site in sites:
-            needles.add(site)
-            with contextlib.suppress(UnicodeError):
-                needles.add(site.encode("ascii").decode("idna"))
+        needles = set().union(*(_spellings(site) for site in sites))
         hrefs = self._hrefs
         hits = set()
         for needle in needles:
@@ -170,7 +235,10 @@ class ParsedPage:
                 if end == -1:
                     break
                 counted, pos = end, hrefs.find(needle, end)
-        hits.update(self._unplain)  # escaped, IDN or otherwise unusual hrefs: resolve them to be sure
+        if self._quick_hosts is None:
+            # Escaped, IDN or otherwise unusual hrefs: resolve them to be sure. On a plain page the only such
+            # lines are empty, scheme-less or hostless ones, which lead to the base URL or nowhere.
+            hits.update(self._unplain)
         return sorted(hits)
 
     def resolve(self, href: str) -> str | None:
