@@ -59,7 +59,7 @@ class FetchRequest(NamedTuple):
     last_modified: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)  # one per page of a batch, so kept small
 class _Job:
     request: FetchRequest
     target: FetchTarget
