@@ -128,6 +128,7 @@ class _Batch:
         self.cond = threading.Condition()
         self.stopped = False
         self.closed = False  # the dispatcher hands out nothing more
+        self.dispatcher_wakes = -math.inf  # when the sleeping dispatcher looks at the heap again
         self.failure: BaseException | None = None
         self.handoff: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         # Bounded so a slow reader holds the workers back instead of piling up pages in memory.
@@ -180,21 +181,30 @@ class _Batch:
                     return None
                 now = time.monotonic()
                 free = self.idle or self.live < self.cap
-                if not free or not self.heap or self.heap[0][0] > now:
-                    wake = self.heap[0][0] - now if free and self.heap else None
-                    self.cond.wait(wake)
-                    continue
-                when, _, host = heapq.heappop(self.heap)
-                if self.when.get(host) != when:
-                    continue
-                del self.when[host]
-                job = self._admit(host, now)
-                if job is None:
-                    continue
-                if self.idle:
-                    self.idle -= 1
-                    return job
-                self._start_worker(job)
+                if free:
+                    job = self._take_ready(now)
+                    if job is not None and self.idle:
+                        self.idle -= 1
+                        return job
+                    if job is not None:
+                        self._start_worker(job)
+                        continue
+                # Until when the dispatcher sleeps: a worker scheduling a host sooner wakes it (see below).
+                self.dispatcher_wakes = (self.heap[0][0] if self.heap else math.inf) if free else -math.inf
+                self.cond.wait(self.heap[0][0] - now if free and self.heap else None)
+                self.dispatcher_wakes = -math.inf
+
+    def _take_ready(self, now: float) -> _Job | None:
+        """A job whose host admits a request now, its slot taken; None when no host does (lock held)."""
+        while self.heap and self.heap[0][0] <= now:
+            when, _, host = heapq.heappop(self.heap)
+            if self.when.get(host) != when:
+                continue
+            del self.when[host]
+            job = self._admit(host, now)
+            if job is not None:
+                return job
+        return None
 
     def _start_worker(self, job: _Job) -> None:
         """A new thread for a ready job that found every worker busy (the caller holds the lock)."""
@@ -238,8 +248,7 @@ class _Batch:
     def _work(self, job: _Job | None) -> None:
         try:
             while job is not None:
-                self._run_and_wake(job)
-                job = self._wait_for_job()
+                job = self._run_and_take_next(job) or self._wait_for_job()
         finally:
             with self.cond:
                 self.live -= 1
@@ -257,7 +266,9 @@ class _Batch:
                         self.idle -= 1
                         return None
 
-    def _run_and_wake(self, job: _Job) -> None:
+    def _run_and_take_next(self, job: _Job) -> _Job | None:
+        """Run a job, then take the next ready one at once (no hand-off), else report idle to the dispatcher."""
+        following = None
         try:
             self._run(job)
         except BaseException as exc:
@@ -265,13 +276,20 @@ class _Batch:
             raise
         finally:
             with self.cond:
-                self.idle += 1
                 host = job.target.host_key
                 waiting = self.robots_running.pop(job.target.origin, []) if job.robots_only else []
+                now = time.monotonic()
                 for name in [host, *waiting]:
                     if name in self.pending:
-                        self._schedule(name, time.monotonic())
-                self.cond.notify()
+                        self._schedule(name, now)
+                if not self.stopped:
+                    following = self._take_ready(now)
+                if following is None:
+                    self.idle += 1
+                    self.cond.notify()
+                elif self.heap and self.heap[0][0] < self.dispatcher_wakes:
+                    self.cond.notify()  # another host is ready before the dispatcher would look again
+        return following
 
     def _fail(self, exc: BaseException) -> None:
         """A bug in a worker or the dispatcher: stop the batch and let the caller see the exception."""

@@ -191,9 +191,12 @@ def test_many_hosts_are_served_side_by_side_each_within_its_bound_and_gap(make_f
     results = list(fetcher.fetch_many(urls))  # default thread cap: far above what these hosts can use
     assert len(results) == 32 and all(r.error is None for r in results)
     for _, meter in sites.values():
-        gaps = [b - a for a, b in zip(meter.starts, meter.starts[1:], strict=False)]
-        assert len(meter.starts) == 8 and meter.peak <= 2
-        assert min(gaps) >= 0.1  # 0.2 s apart at the client; half of it survives any scheduling jitter
+        starts = sorted(meter.starts)
+        assert len(starts) == 8 and meter.peak <= 2
+        # Sent 0.2 s apart; a request on a new connection may reach the server late, so one gap
+        # can look short, but never two in a row, and the host's overall pace holds.
+        assert all(third - first >= 0.2 for first, third in zip(starts, starts[2:], strict=False))
+        assert starts[-1] - starts[0] >= 7 * 0.2 * 0.75
     assert everyone.peak >= 6  # close to 4 hosts x 2 slots at once: workers were not the limit
 
 
