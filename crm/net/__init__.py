@@ -7,6 +7,7 @@ Public API:
         page = fetcher.fetch(url, etag=None, last_modified=None, check_robots=True)   # -> FetchResult
         for page in fetcher.fetch_many(urls_or_fetch_requests, check_robots=True, workers=None):
             ...                                         # results as they finish, one per input URL
+                                                        # workers caps its threads (policy.max_workers)
 
     is_global_address("10.0.0.1") -> False             # the address rule on its own
     parse_fetch_url(url) -> FetchTarget                 # raises UnsafeURL for URLs never fetched

@@ -1,9 +1,15 @@
 """Fetching many URLs at once: deduplicated, spread over hosts, each host held to its politeness bound.
 
 A dispatcher thread hands a job to a worker only when the job's host admits a request now, taking
-the host's slot on the worker's behalf (a Ticket). So workers never sit waiting on a busy host while
-others are idle, and robots.txt is read once per origin, as a job of its own, before that origin's
-pages are handed out.
+the host's slot on the worker's behalf (a Ticket). So no worker ever sits waiting on a busy host, and
+the number of workers follows the number of requests that may run at once: a worker is started when
+a ready job finds none idle (up to the cap: the hosts' combined slots, and the policy's max_workers),
+and retires after a spell with nothing to do. Throughput is then bound by politeness, not by a fixed
+pool, while threads stay bounded however many hosts a batch holds. robots.txt is read once per origin,
+as a job of its own, before that origin's pages are handed out.
+
+This module sits above the single fetch: it drives any object with the few members of `PageFetcher`
+and imports no fetcher, so the dependency runs one way (the fetcher offers fetch_many by calling in).
 """
 
 from __future__ import annotations
@@ -17,16 +23,32 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple, Protocol
 
 from crm.net.addresses import FetchTarget, UnsafeURL, parse_fetch_url
-from crm.net.politeness import Ticket
+from crm.net.policy import FetchPolicy
+from crm.net.politeness import HostGates, Ticket
 from crm.net.result import FetchResult
-
-if TYPE_CHECKING:
-    from crm.net.fetcher import Fetcher
+from crm.net.robots import RobotsCache
 
 _POLL = 0.05  # how soon to look again at a host held up by requests from outside this batch
+_RETIRE_AFTER = 2.0  # seconds a worker waits for a job before it ends (the batch shrinks back)
+
+
+class PageFetcher(Protocol):
+    """What the scheduler needs from a fetcher: its policy, host gates, robots cache and two fetch calls."""
+
+    policy: FetchPolicy
+    gates: HostGates
+    robots: RobotsCache
+
+    def fetch_with(
+        self, url: str, *, etag: str | None, last_modified: str | None, check_robots: bool, ticket: Ticket | None
+    ) -> FetchResult:
+        """Fetch one page, using a slot the scheduler already took."""
+
+    def prefetch_robots(self, url: str, ticket: Ticket | None = None) -> None:
+        """Load the robots.txt governing a URL into the cache."""
 
 
 class FetchRequest(NamedTuple):
@@ -37,7 +59,7 @@ class FetchRequest(NamedTuple):
     last_modified: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)  # one per page of a batch, so kept small
 class _Job:
     request: FetchRequest
     target: FetchTarget
@@ -53,9 +75,12 @@ def _as_request(item: str | tuple) -> FetchRequest:
 
 
 def fetch_many(
-    fetcher: Fetcher, requests: Iterable[str | tuple], *, check_robots: bool = True, workers: int | None = None
+    fetcher: PageFetcher, requests: Iterable[str | tuple], *, check_robots: bool = True, workers: int | None = None
 ) -> Iterator[FetchResult]:
-    """Yield one FetchResult per distinct input URL as fetches finish; identical pages are fetched once."""
+    """Yield one FetchResult per distinct input URL as fetches finish; identical pages are fetched once.
+
+    `workers` caps the threads (default: the policy's max_workers); fewer run when fewer can be busy.
+    """
     jobs: dict[tuple, _Job] = {}
     for item in requests:
         request = _as_request(item)
@@ -80,7 +105,7 @@ def fetch_many(
 
 
 class _Batch:
-    def __init__(self, fetcher: Fetcher, jobs: list[_Job], check_robots: bool, workers: int) -> None:
+    def __init__(self, fetcher: PageFetcher, jobs: list[_Job], check_robots: bool, workers: int) -> None:
         self.fetcher = fetcher
         self.check_robots = check_robots
         self.pending: dict[str, deque[_Job]] = {}
@@ -94,19 +119,21 @@ class _Batch:
             self._schedule(host, 0.0)
         self.robots_running: dict[str, list[str]] = {}  # origin -> hosts waiting for its robots.txt
         self.robots_tried: set[str] = set()  # read once per batch; after that the page fetch tries itself
-        self.workers = max(1, min(workers, len(jobs)))
-        self.idle = self.workers
+        # More threads than the hosts' slots together could never all be busy.
+        slots = len(self.pending) * fetcher.policy.per_host_concurrency
+        self.cap = max(1, min(workers, len(jobs), slots))
+        self.live = 0  # worker threads started and not yet ended
+        self.idle = 0  # workers waiting for a job that none was handed to yet
+        self.peak = 0  # the most workers alive at once (for benchmarks and tests)
         self.cond = threading.Condition()
         self.stopped = False
+        self.closed = False  # the dispatcher hands out nothing more
+        self.dispatcher_wakes = -math.inf  # when the sleeping dispatcher looks at the heap again
         self.failure: BaseException | None = None
         self.handoff: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        self.out: queue.Queue[FetchResult | None] = queue.Queue(maxsize=4 * self.workers)
-        self.threads = [
-            threading.Thread(target=self._work, name=f"crm-fetch-{n}", daemon=True) for n in range(self.workers)
-        ]
-        self.threads.append(threading.Thread(target=self._dispatch, name="crm-fetch-dispatch", daemon=True))
-        for thread in self.threads:
-            thread.start()
+        # Bounded so a slow reader holds the workers back instead of piling up pages in memory.
+        self.out: queue.Queue[FetchResult | None] = queue.Queue(maxsize=2 * self.cap + 16)
+        threading.Thread(target=self._dispatch, name="crm-fetch-dispatch", daemon=True).start()
 
     def _schedule(self, host: str, when: float) -> None:
         if host in self.when and self.when[host] <= when:
@@ -140,28 +167,50 @@ class _Batch:
             self._fail(exc)
             raise
         finally:
-            for _ in range(self.workers):
+            with self.cond:
+                self.closed = True
+                waiting = self.live
+            for _ in range(waiting):
                 self.handoff.put(None)
 
     def _next_job(self) -> _Job | None:
-        """Wait until a worker is free and some host admits a request, then take its slot for the job."""
+        """Wait until some host admits a request and a worker is free or may be started; take the slot."""
         with self.cond:
             while True:
                 if self.stopped or not (self.heap or self.robots_running):
                     return None
                 now = time.monotonic()
-                if not self.idle or not self.heap or self.heap[0][0] > now:
-                    wake = self.heap[0][0] - now if self.idle and self.heap else None
-                    self.cond.wait(wake)
-                    continue
-                when, _, host = heapq.heappop(self.heap)
-                if self.when.get(host) != when:
-                    continue
-                del self.when[host]
-                job = self._admit(host, now)
-                if job is not None:
-                    self.idle -= 1
-                    return job
+                free = self.idle or self.live < self.cap
+                if free:
+                    job = self._take_ready(now)
+                    if job is not None and self.idle:
+                        self.idle -= 1
+                        return job
+                    if job is not None:
+                        self._start_worker(job)
+                        continue
+                # Until when the dispatcher sleeps: a worker scheduling a host sooner wakes it (see below).
+                self.dispatcher_wakes = (self.heap[0][0] if self.heap else math.inf) if free else -math.inf
+                self.cond.wait(self.heap[0][0] - now if free and self.heap else None)
+                self.dispatcher_wakes = -math.inf
+
+    def _take_ready(self, now: float) -> _Job | None:
+        """A job whose host admits a request now, its slot taken; None when no host does (lock held)."""
+        while self.heap and self.heap[0][0] <= now:
+            when, _, host = heapq.heappop(self.heap)
+            if self.when.get(host) != when:
+                continue
+            del self.when[host]
+            job = self._admit(host, now)
+            if job is not None:
+                return job
+        return None
+
+    def _start_worker(self, job: _Job) -> None:
+        """A new thread for a ready job that found every worker busy (the caller holds the lock)."""
+        self.live += 1
+        self.peak = max(self.peak, self.live)
+        threading.Thread(target=self._work, args=(job,), name=f"crm-fetch-{self.live}", daemon=True).start()
 
     def _admit(self, host: str, now: float) -> _Job | None:
         """The job to run now for this host, with its slot taken; None after rescheduling the host."""
@@ -196,25 +245,51 @@ class _Batch:
         job.ticket = ticket
         return job
 
-    def _work(self) -> None:
+    def _work(self, job: _Job | None) -> None:
+        try:
+            while job is not None:
+                job = self._run_and_take_next(job) or self._wait_for_job()
+        finally:
+            with self.cond:
+                self.live -= 1
+
+    def _wait_for_job(self) -> _Job | None:
+        """The next job handed to this worker; None when the batch is over or it was idle too long."""
         while True:
-            job = self.handoff.get()
-            if job is None:
-                return
             try:
-                self._run(job)
-            except BaseException as exc:
-                self._fail(exc)
-                raise
-            finally:
+                return self.handoff.get(timeout=_RETIRE_AFTER)
+            except queue.Empty:
                 with self.cond:
+                    if self.closed:
+                        return None
+                    if self.idle:  # more workers wait than jobs are on their way: one may end
+                        self.idle -= 1
+                        return None
+
+    def _run_and_take_next(self, job: _Job) -> _Job | None:
+        """Run a job, then take the next ready one at once (no hand-off), else report idle to the dispatcher."""
+        following = None
+        try:
+            self._run(job)
+        except BaseException as exc:
+            self._fail(exc)
+            raise
+        finally:
+            with self.cond:
+                host = job.target.host_key
+                waiting = self.robots_running.pop(job.target.origin, []) if job.robots_only else []
+                now = time.monotonic()
+                for name in [host, *waiting]:
+                    if name in self.pending:
+                        self._schedule(name, now)
+                if not self.stopped:
+                    following = self._take_ready(now)
+                if following is None:
                     self.idle += 1
-                    host = job.target.host_key
-                    waiting = self.robots_running.pop(job.target.origin, []) if job.robots_only else []
-                    for name in [host, *waiting]:
-                        if name in self.pending:
-                            self._schedule(name, time.monotonic())
                     self.cond.notify()
+                elif self.heap and self.heap[0][0] < self.dispatcher_wakes:
+                    self.cond.notify()  # another host is ready before the dispatcher would look again
+        return following
 
     def _fail(self, exc: BaseException) -> None:
         """A bug in a worker or the dispatcher: stop the batch and let the caller see the exception."""

@@ -12,6 +12,7 @@ from urllib3 import exceptions as u3
 from urllib3.response import BaseHTTPResponse
 from urllib3.util import Timeout
 
+from crm.net import bulk
 from crm.net.addresses import (
     FetchTarget,
     Resolver,
@@ -79,9 +80,7 @@ class Fetcher:
         self, requests: Iterable[str | tuple], *, check_robots: bool = True, workers: int | None = None
     ) -> Iterator[FetchResult]:
         """Fetch many URLs across many hosts at once; see crm.net.bulk.fetch_many."""
-        from crm.net.bulk import fetch_many
-
-        return fetch_many(self, requests, check_robots=check_robots, workers=workers)
+        return bulk.fetch_many(self, requests, check_robots=check_robots, workers=workers)
 
     def fetch_with(
         self,

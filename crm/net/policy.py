@@ -56,7 +56,7 @@ class FetchPolicy:
     robots_ttl: float = 24 * 3600.0  # RFC 9309 asks not to keep robots.txt longer than a day
     robots_error_ttl: float = 600.0  # how long an unreachable robots.txt keeps a host closed
     robots_max_bytes: int = 512 * 1024  # RFC 9309: parse at least 500 KiB
-    max_workers: int = 64  # threads of fetch_many; they mostly wait on the network
+    max_workers: int = 512  # the most threads of one fetch_many; it starts only as many as can be busy
     ca_certs: str | None = None  # a CA bundle file; None uses certifi's
 
     def __post_init__(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 
@@ -172,3 +173,73 @@ def test_leaving_a_batch_early_stops_it(make_fetcher, make_server):
     time.sleep(0.3)
     assert first.error is None and len(_paths(server)) < 10
     assert fetcher.fetch(server.url_for("/after")).body == PAGE
+
+
+# ---------- the scheduler: workers follow the hosts, every host keeps its rules ----------
+
+
+def _fetch_threads() -> set[int]:
+    return {t.ident for t in threading.enumerate() if re.fullmatch(r"crm-fetch-\d+", t.name)}
+
+
+def test_many_hosts_are_served_side_by_side_each_within_its_bound_and_gap(make_fetcher, make_server):
+    everyone = InFlight()
+    sites = {f"h{n}.test": _slow_site(make_server, f"127.0.0.{n}", 0.3, everyone) for n in (2, 3, 4, 5)}
+    resolver = MapResolver({name: [server.host] for name, (server, _) in sites.items()})
+    urls = [f"http://{name}:{server.port}/p{k}" for name, (server, _) in sites.items() for k in range(8)]
+    fetcher = make_fetcher(resolver, per_host_concurrency=2, per_host_delay=0.2)
+    results = list(fetcher.fetch_many(urls))  # default thread cap: far above what these hosts can use
+    assert len(results) == 32 and all(r.error is None for r in results)
+    for _, meter in sites.values():
+        starts = sorted(meter.starts)
+        assert len(starts) == 8 and meter.peak <= 2
+        # Sent 0.2 s apart; a request on a new connection may reach the server late, so one gap
+        # can look short, but never two in a row, and the host's overall pace holds.
+        assert all(third - first >= 0.2 for first, third in zip(starts, starts[2:], strict=False))
+        assert starts[-1] - starts[0] >= 7 * 0.2 * 0.75
+    assert everyone.peak >= 6  # close to 4 hosts x 2 slots at once: workers were not the limit
+
+
+def test_a_batch_starts_only_the_threads_its_hosts_can_keep_busy(make_fetcher, make_server):
+    server, meter = _slow_site(make_server, "127.0.0.1", 0.1)
+    before = _fetch_threads()
+    seen: set[int] = set()
+    most = 0
+    for _ in make_fetcher(per_host_concurrency=2).fetch_many([server.url_for(f"/w{n}") for n in range(10)]):
+        mine = _fetch_threads() - before
+        seen |= mine
+        most = max(most, len(mine))
+    assert meter.peak <= 2 and most <= 2 and 1 <= len(seen) <= 2  # one host, two slots: never more threads
+    for _ in range(100):  # the batch is over: its threads end
+        if not (_fetch_threads() & seen):
+            break
+        time.sleep(0.05)
+    assert not (_fetch_threads() & seen)
+
+
+def test_a_batch_keeps_the_address_rule_on_every_hop(make_fetcher, make_server, listener):
+    from tests.net.test_ssrf import STRICT
+
+    outer = make_server("127.0.0.2")
+    outer.expect_request("/go").respond_with_data("", status=302, headers={"Location": "http://inner.test/"})
+    outer.expect_request("/fine").respond_with_data(PAGE, content_type="text/html")
+    resolver = MapResolver({"public.test": ["127.0.0.2"], "inner.test": ["127.0.0.1"]})
+    fetcher = make_fetcher(resolver, base=STRICT.replace(allowed_networks=("127.0.0.2/32",)))
+    inward = [f"http://127.0.0.1:{listener.port}/", f"http://inner.test:{listener.port}/",
+              f"http://public.test:{outer.port}/go"]
+    results = {r.url: r for r in fetcher.fetch_many([*inward, f"http://public.test:{outer.port}/fine"])}
+    assert [results[url].error for url in inward] == ["blocked_address"] * 3
+    assert results[f"http://public.test:{outer.port}/fine"].body == PAGE
+    assert listener.hits == 0
+
+
+def test_a_batch_keeps_the_deadline_and_the_size_cap(make_fetcher, make_server, make_raw):
+    silent = make_raw(lambda conn, head: conn.recv(1))  # reads the request, never answers
+    server = make_server()
+    server.expect_request("/big").respond_with_data(b"x" * 5000, content_type="text/html")
+    server.expect_request("/ok").respond_with_data(PAGE, content_type="text/html")
+    fetcher = make_fetcher(total_timeout=0.5, max_body_bytes=1000)
+    urls = [silent.url("/hang"), server.url_for("/big"), server.url_for("/ok")]
+    results = {r.url: r for r in fetcher.fetch_many(urls, check_robots=False)}
+    assert [results[url].error for url in urls] == ["timeout", "too_large", None]
+    assert results[server.url_for("/ok")].body == PAGE
