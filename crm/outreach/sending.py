@@ -93,30 +93,31 @@ def _references(row: OutboundMessage) -> list[str]:
     ) if ref]
 
 
-def _reply_domain(sender_id: int | None, cache: dict) -> str:
-    if sender_id not in cache:
-        cache[sender_id] = db.session.scalar(
-            select(SenderIdentity.reply_domain).where(SenderIdentity.id == sender_id)) or ""
-    return cache[sender_id]
+def _reply_domain(sender_id: int | None) -> str:
+    return db.session.scalar(select(SenderIdentity.reply_domain).where(SenderIdentity.id == sender_id)) or ""
 
 
 def send_rows(rows: list[OutboundMessage], worker: str, backend: MailBackend, now: datetime | None = None) -> Counter:
-    """Send claimed rows one by one: build, mark the request started, send, record. Returns counts."""
+    """Send claimed rows one by one: build, mark the request started, send, record. Returns counts.
+
+    The rows come detached from the claim with their values loaded; nothing here reads them again.
+    """
     counts: Counter = Counter()
-    config, domains, backends, default = current_app.config, {}, {}, backend
+    config, settings, backends, default = current_app.config, {}, {}, backend
     for row in rows:
         row_id = row.id
         try:
-            settings = composing.Settings.from_config(config, _reply_domain(row.sender_id, domains))
-            message = composing.build(row, settings, _references(row))
+            if row.sender_id not in settings:
+                settings[row.sender_id] = composing.Settings.from_config(config, _reply_domain(row.sender_id))
+            message = composing.build(row, settings[row.sender_id], _references(row))
         except ValueError as exc:  # a row that can never make a valid message fails at once, with the reason
-            counts[recording.record_outcome(row_id, worker, SendOutcome(FAILED, reason=str(exc)), now)] += 1
+            counts[recording.record_outcome(row, worker, SendOutcome(FAILED, reason=str(exc)), now)] += 1
             continue
         try:
             backend = _sender_backend(row.sender_id, default, backends)
         except ValueError as exc:  # the sender's stored account cannot be used now: try again later
             outcome = retry_later(utcnow(), row.attempts + 1, str(exc)[:500])
-            counts[recording.record_outcome(row_id, worker, outcome, now)] += 1
+            counts[recording.record_outcome(row, worker, outcome, now)] += 1
             continue
         attempt = row.attempts + 1
         _checkpoint("claimed", row_id)
@@ -130,7 +131,7 @@ def send_rows(rows: list[OutboundMessage], worker: str, backend: MailBackend, no
             outcome = SendOutcome(RETRY, retry_at=utcnow() + timedelta(minutes=5), maybe_sent=True,
                                   reason=f"the mail backend failed: {type(exc).__name__}: {exc}"[:500])
         _checkpoint("accepted" if outcome.accepted else "answered", row_id)
-        counts[recording.record_outcome(row_id, worker, outcome, now)] += 1
+        counts[recording.record_outcome(row, worker, outcome, now, attempts=attempt)] += 1
         _checkpoint("recorded", row_id)
     return counts
 
