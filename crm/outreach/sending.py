@@ -140,7 +140,7 @@ def _worker_name(index: int) -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}:{index}"
 
 
-def drain(app: Flask, backend: MailBackend, *, now: datetime | None = None, workers: int = 1, batch: int = 10,
+def drain(app: Flask, backend: MailBackend, *, now: datetime | None = None, workers: int = 1, batch: int = 20,
           limit: int | None = None, time_budget: float | None = None, workspace_id: int | None = None) -> Counter:
     """Claim and send until nothing is due (or the limit or time budget is reached), with `workers` threads.
 

@@ -117,6 +117,7 @@ class SendGridBackend:
         self.clock = clock
         self.rng = rng
         self._opener = KeepAliveOpener()
+        self._direct = not proxied(self.host)  # through a proxy, the client's own opener (which honours it) is used
 
     def _post(self, body: dict):
         """One Mail Send call through the official client, on this thread's kept-alive connection."""
@@ -125,7 +126,7 @@ class SendGridBackend:
         client = sendgrid.SendGridAPIClient(api_key=self.api_key, host=self.host)
         client.client.timeout = self.timeout
         endpoint = client.client.mail.send
-        if not proxied(self.host):  # the client's own urllib opener opens a new connection for every call
+        if self._direct:  # the client's own urllib opener would open a new connection for every call
 
             def make_request(_opener, request, timeout=None):
                 return Client._make_request(endpoint, self._opener, request, timeout)
