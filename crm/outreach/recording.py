@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import String, bindparam, case, func, or_, select, update
 
 from crm import events, timeline
 from crm.db import utcnow
@@ -21,18 +21,24 @@ MAX_ATTEMPTS = 8
 UNKNOWN_GRACE = timedelta(minutes=15)
 _NO_SYNC = {"synchronize_session": False}
 _MINE = ("sending",)
+_UNSENT = ("queued", "sending", "unknown")
+# The statements every send runs are built once: building and keying an ORM update per message cost more
+# than the database work it asks for.
+_T = OutboundMessage.__table__
+_START = (
+    update(_T).where(_T.c.id == bindparam("p_id"), _T.c.status == "sending", _T.c.lease_owner == bindparam("p_worker"))
+    .values(request_started_at=bindparam("p_now"), attempts=_T.c.attempts + 1, updated_at=bindparam("p_now"))
+)
+_PROVIDER_ID = func.coalesce(_T.c.provider_message_id, bindparam("p_provider", type_=String))
+_SETTLED = {"provider_message_id": _PROVIDER_ID, "lease_owner": None, "lease_expires_at": None, "last_error": "",
+            "updated_at": bindparam("p_now")}
+_MINE_NOW = (_T.c.id == bindparam("p_id"), _T.c.status.in_(_MINE), _T.c.lease_owner == bindparam("p_worker"))
 
 
 def start_request(message_id: int, worker: str, now: datetime | None = None) -> bool:
     """Mark that the request is about to go out (committed first); False when this worker lost the lease."""
     now = now or utcnow()
-    done = db.session.execute(
-        update(OutboundMessage)
-        .where(OutboundMessage.id == message_id, OutboundMessage.status == "sending",
-               OutboundMessage.lease_owner == worker)
-        .values(request_started_at=now, attempts=OutboundMessage.attempts + 1, updated_at=now),
-        execution_options=_NO_SYNC,
-    ).rowcount
+    done = db.session.execute(_START, {"p_id": message_id, "p_worker": worker, "p_now": now}).rowcount
     db.session.commit()
     return bool(done)
 
@@ -53,39 +59,35 @@ class Sent:
     subject: str
 
 
-_UNSENT = ("queued", "sending", "unknown")
+_FIRST_SENT = (
+    update(_T).where(_T.c.id == bindparam("p_id"), _T.c.sent_at.is_(None))
+    .values(sent_at=bindparam("p_when"), status=case((_T.c.status.in_(_UNSENT), bindparam("p_status", type_=String)),
+                                                     else_=_T.c.status), **_SETTLED)
+    .returning(*(_T.c[name] for name in Sent.__dataclass_fields__))
+)
+_SITE = Site.__table__
+_CONTACTED = (
+    update(_SITE).where(_SITE.c.id == bindparam("p_site"),
+                        or_(_SITE.c.last_contacted_at.is_(None), _SITE.c.last_contacted_at < bindparam("p_when")))
+    .values(last_contacted_at=bindparam("p_when"))
+)
+_SETTLE_AGAIN = (update(_T).where(_T.c.id == bindparam("p_id"), _T.c.status.in_(_UNSENT))
+                 .values(status=bindparam("p_status", type_=String), **_SETTLED))
 
 
 def mark_sent(message_id: int, when: datetime, provider_message_id: str | None = None,
               status: str = "sent") -> Sent | None:
     """Record that a message went out (not committed); returns it the first time only, so effects run once."""
-    now = utcnow()
-    new_status = case((OutboundMessage.status.in_(_UNSENT), status), else_=OutboundMessage.status)
-    provider_id = func.coalesce(OutboundMessage.provider_message_id, provider_message_id)
-    first = db.session.execute(
-        update(OutboundMessage)
-        .where(OutboundMessage.id == message_id, OutboundMessage.sent_at.is_(None))
-        .values(sent_at=when, status=new_status, provider_message_id=provider_id, lease_owner=None,
-                lease_expires_at=None, last_error="", updated_at=now)
-        .returning(*(getattr(OutboundMessage, name) for name in Sent.__dataclass_fields__)),
-        execution_options=_NO_SYNC,
-    ).first()
+    values = {"p_id": message_id, "p_when": when, "p_provider": provider_message_id, "p_status": status,
+              "p_now": utcnow()}
+    first = db.session.execute(_FIRST_SENT, values).first()
     if first is None:  # told before (an event came first): settle the status and lease only
-        db.session.execute(
-            update(OutboundMessage).where(OutboundMessage.id == message_id, OutboundMessage.status.in_(_UNSENT))
-            .values(status=status, provider_message_id=provider_id, lease_owner=None, lease_expires_at=None,
-                    last_error="", updated_at=now),
-            execution_options=_NO_SYNC,
-        )
+        db.session.execute(_SETTLE_AGAIN, values)
         return None
     row = Sent(*first)
     after_sent(row, when)
     if row.site_id is not None:  # prospects' row, but outreach owns the fact of contact
-        db.session.execute(
-            update(Site).where(Site.id == row.site_id,
-                               or_(Site.last_contacted_at.is_(None), Site.last_contacted_at < when))
-            .values(last_contacted_at=when), execution_options=_NO_SYNC,
-        )
+        db.session.execute(_CONTACTED, {"p_site": row.site_id, "p_when": when})
     what = ("Answer" if row.step_position == 0 else "First pitch" if row.step_position == 1
             else f"Follow-up {row.step_position - 1}")
     timeline.record(row.workspace_id, "message_sent", f"{what} sent to {row.to_email}: {row.subject}",
@@ -100,8 +102,7 @@ def announce_sent(row: Sent) -> None:
                              opportunity_id=row.opportunity_id, contact_id=row.contact_id, step=row.step_position)
 
 
-def _stop_after_failure(row_id: int, reason: str) -> None:
-    enrollment_id = db.session.scalar(select(OutboundMessage.enrollment_id).where(OutboundMessage.id == row_id))
+def _stop_after_failure(enrollment_id: int | None, reason: str) -> None:
     if enrollment_id is not None:
         db.session.execute(
             update(Enrollment).where(Enrollment.id == enrollment_id, Enrollment.status.in_(("active", "paused")))
@@ -109,19 +110,22 @@ def _stop_after_failure(row_id: int, reason: str) -> None:
         )
 
 
-def record_outcome(message_id: int, worker: str, outcome: SendOutcome, now: datetime | None = None) -> str:
-    """Write an attempt's outcome; returns the count it belongs to (sent, retry, failed, unknown); commits."""
+def record_outcome(row: OutboundMessage, worker: str, outcome: SendOutcome, now: datetime | None = None,
+                   attempts: int | None = None) -> str:
+    """Write an attempt's outcome for a claimed row; returns its count (sent, retry, failed, unknown); commits.
+
+    `row` is the claimed row as the claim loaded it (nothing is read again); `attempts` counts this one when its
+    request was started, and defaults to the row's own count.
+    """
     now = now or utcnow()
-    mine = (OutboundMessage.id == message_id, OutboundMessage.status.in_(_MINE), OutboundMessage.lease_owner == worker)
-    release = {"lease_owner": None, "lease_expires_at": None, "updated_at": now}
+    attempts = row.attempts if attempts is None else attempts
     try:
         if outcome.accepted:
-            row = mark_sent(message_id, now, outcome.provider_message_id)
-            if row is not None:
-                announce_sent(row)
+            sent = mark_sent(row.id, now, outcome.provider_message_id)
+            if sent is not None:
+                announce_sent(sent)
             db.session.commit()
             return "sent"
-        attempts = db.session.scalar(select(OutboundMessage.attempts).where(OutboundMessage.id == message_id)) or 0
         if outcome.should_retry and outcome.maybe_sent:
             kind, values = "unknown", {"status": "unknown", "last_error": (
                 f"{outcome.reason}; waiting for the provider's events before any resend")}
@@ -131,10 +135,11 @@ def record_outcome(message_id: int, worker: str, outcome: SendOutcome, now: date
         else:
             reason = outcome.reason if outcome.failed else f"gave up after {attempts} attempts: {outcome.reason}"
             kind, values = "failed", {"status": "failed", "last_error": reason}
-        changed = db.session.execute(update(OutboundMessage).where(*mine).values(**values, **release),
-                                     execution_options=_NO_SYNC).rowcount
+        release = {"lease_owner": None, "lease_expires_at": None, "updated_at": now}
+        changed = db.session.execute(update(_T).where(*_MINE_NOW).values(**values, **release),
+                                     {"p_id": row.id, "p_worker": worker}).rowcount
         if changed and kind == "failed":
-            _stop_after_failure(message_id, "send failed")
+            _stop_after_failure(row.enrollment_id, "send failed")
         db.session.commit()
         return kind if changed else "lost_lease"
     except Exception:

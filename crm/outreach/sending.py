@@ -14,6 +14,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app
@@ -93,34 +94,53 @@ def _references(row: OutboundMessage) -> list[str]:
     ) if ref]
 
 
-def _reply_domain(sender_id: int | None, cache: dict) -> str:
-    if sender_id not in cache:
-        cache[sender_id] = db.session.scalar(
-            select(SenderIdentity.reply_domain).where(SenderIdentity.id == sender_id)) or ""
-    return cache[sender_id]
+def _reply_domain(sender_id: int | None) -> str:
+    return db.session.scalar(select(SenderIdentity.reply_domain).where(SenderIdentity.id == sender_id)) or ""
 
 
-def send_rows(rows: list[OutboundMessage], worker: str, backend: MailBackend, now: datetime | None = None) -> Counter:
-    """Send claimed rows one by one: build, mark the request started, send, record. Returns counts."""
+def writer_turns(app: Flask) -> AbstractContextManager:
+    """What the sending threads hold while they write: on SQLite, one lock, since it takes one writer at a time.
+
+    Threads that wait for a busy SQLite database sleep in growing steps and poll, and a writer waiting for the
+    interpreter holds the database meanwhile; queueing them on a lock instead hands the database over at once.
+    On PostgreSQL, rows are locked one by one and nothing needs to wait.
+    """
+    with app.app_context():
+        return threading.Lock() if db.engine.dialect.name == "sqlite" else nullcontext()
+
+
+def send_rows(rows: list[OutboundMessage], worker: str, backend: MailBackend, now: datetime | None = None,
+              writes: AbstractContextManager | None = None) -> Counter:
+    """Send claimed rows one by one: build, mark the request started, send, record. Returns counts.
+
+    The rows come detached from the claim with their values loaded; nothing here reads them again. `writes`
+    is held around each write (see `writer_turns`).
+    """
+    writes = writes if writes is not None else nullcontext()
     counts: Counter = Counter()
-    config, domains, backends, default = current_app.config, {}, {}, backend
+    config, settings, backends, default = current_app.config, {}, {}, backend
     for row in rows:
         row_id = row.id
         try:
-            settings = composing.Settings.from_config(config, _reply_domain(row.sender_id, domains))
-            message = composing.build(row, settings, _references(row))
+            if row.sender_id not in settings:
+                settings[row.sender_id] = composing.Settings.from_config(config, _reply_domain(row.sender_id))
+            message = composing.build(row, settings[row.sender_id], _references(row))
         except ValueError as exc:  # a row that can never make a valid message fails at once, with the reason
-            counts[recording.record_outcome(row_id, worker, SendOutcome(FAILED, reason=str(exc)), now)] += 1
+            with writes:
+                counts[recording.record_outcome(row, worker, SendOutcome(FAILED, reason=str(exc)), now)] += 1
             continue
         try:
             backend = _sender_backend(row.sender_id, default, backends)
         except ValueError as exc:  # the sender's stored account cannot be used now: try again later
             outcome = retry_later(utcnow(), row.attempts + 1, str(exc)[:500])
-            counts[recording.record_outcome(row_id, worker, outcome, now)] += 1
+            with writes:
+                counts[recording.record_outcome(row, worker, outcome, now)] += 1
             continue
         attempt = row.attempts + 1
         _checkpoint("claimed", row_id)
-        if not recording.start_request(row_id, worker, now):
+        with writes:
+            started = recording.start_request(row_id, worker, now)
+        if not started:
             counts["lost_lease"] += 1
             continue
         _checkpoint("request_started", row_id)
@@ -130,7 +150,8 @@ def send_rows(rows: list[OutboundMessage], worker: str, backend: MailBackend, no
             outcome = SendOutcome(RETRY, retry_at=utcnow() + timedelta(minutes=5), maybe_sent=True,
                                   reason=f"the mail backend failed: {type(exc).__name__}: {exc}"[:500])
         _checkpoint("accepted" if outcome.accepted else "answered", row_id)
-        counts[recording.record_outcome(row_id, worker, outcome, now)] += 1
+        with writes:
+            counts[recording.record_outcome(row, worker, outcome, now, attempts=attempt)] += 1
         _checkpoint("recorded", row_id)
     return counts
 
@@ -139,7 +160,7 @@ def _worker_name(index: int) -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}:{index}"
 
 
-def drain(app: Flask, backend: MailBackend, *, now: datetime | None = None, workers: int = 1, batch: int = 10,
+def drain(app: Flask, backend: MailBackend, *, now: datetime | None = None, workers: int = 1, batch: int = 20,
           limit: int | None = None, time_budget: float | None = None, workspace_id: int | None = None) -> Counter:
     """Claim and send until nothing is due (or the limit or time budget is reached), with `workers` threads.
 
@@ -148,6 +169,7 @@ def drain(app: Flask, backend: MailBackend, *, now: datetime | None = None, work
     deadline = time.monotonic() + time_budget if time_budget else None
     lock = threading.Lock()
     remaining = [limit if limit is not None else float("inf")]
+    writes = writer_turns(app)
 
     def take() -> int:
         with lock:
@@ -164,11 +186,12 @@ def drain(app: Flask, backend: MailBackend, *, now: datetime | None = None, work
                     size = take()
                     if size <= 0:
                         break
-                    claim = outbox.claim(worker, size, now, workspace_id=workspace_id)
+                    with writes:
+                        claim = outbox.claim(worker, size, now, workspace_id=workspace_id)
                     counts.update(claim.counts)
                     if not claim.counts["claimed"]:
                         break
-                    counts.update(send_rows(claim.rows, worker, backend, now))
+                    counts.update(send_rows(claim.rows, worker, backend, now, writes))
             finally:
                 db.session.remove()
         return counts

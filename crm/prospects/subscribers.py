@@ -7,7 +7,7 @@ effects are saved (or rolled back) together.
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 
 from crm import events
 from crm.db import utcnow
@@ -26,14 +26,28 @@ def _contact(workspace_id: int, contact_id: int | None, email: str | None) -> Co
     return None
 
 
+_SITES, _CONTACTS = Site.__table__, Contact.__table__
+# one statement built once: the outbox sends this for every message, and loading the contact first doubled its cost
+_CONTACTED = (
+    update(_SITES).where(
+        _SITES.c.id == select(_CONTACTS.c.site_id).where(_CONTACTS.c.id == bindparam("p_contact"),
+                                                         _CONTACTS.c.workspace_id == bindparam("p_workspace"))
+        .scalar_subquery(),
+        or_(_SITES.c.last_contacted_at.is_(None), _SITES.c.last_contacted_at < bindparam("p_now")),  # never backwards
+    ).values(last_contacted_at=bindparam("p_now")).returning(_SITES.c.id)
+)
+
+
 def on_message_sent(workspace_id, contact_id=None, **_):
     """A pitch went out: the contact's site was contacted now (for the "never contacted" and recency filters)."""
-    contact = _contact(workspace_id, contact_id, None)
-    if contact is not None:
-        now = utcnow()
-        recent = or_(Site.last_contacted_at.is_(None), Site.last_contacted_at < now)  # never move it backwards
-        db.session.execute(update(Site).where(Site.id == contact.site_id, recent).values(last_contacted_at=now)
-                           .execution_options(synchronize_session="fetch"))
+    if contact_id is None:
+        return
+    changed = db.session.execute(_CONTACTED, {"p_contact": contact_id, "p_workspace": workspace_id,
+                                              "p_now": utcnow()}).scalars().all()
+    for site_id in changed:  # a site already loaded in this session reads the new date
+        site = db.session.identity_map.get(db.session.identity_key(Site, site_id))
+        if site is not None:
+            db.session.expire(site, ["last_contacted_at"])
 
 
 def on_bounce(workspace_id, contact_id=None, email=None, permanent=True, **_):

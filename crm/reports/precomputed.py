@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from crm.campaigns.models import Campaign
@@ -106,11 +106,19 @@ def link_summary(workspace_id: int, now: datetime | None = None) -> tuple[LinkSu
     return summary, attention
 
 
+_FIGURES = ReportFigures.__table__
+# built once: every message the outbox sends marks figures stale, and building the statement cost more than running it
+_MARK_STALE = (update(_FIGURES).where(_FIGURES.c.workspace_id == bindparam("p_workspace"),
+                                      _FIGURES.c.key.in_(bindparam("p_keys", expanding=True))).values(stale=True))
+
+
 def mark_stale(workspace_id: int, campaign_id: int | None = None) -> None:
     """Mark the workspace's link summary and a campaign's headline for recomputing (in the caller's transaction)."""
     keys = [LINKS_KEY] + ([campaign_key(campaign_id)] if campaign_id else [])
-    db.session.execute(update(ReportFigures).where(ReportFigures.workspace_id == workspace_id,
-                                                   ReportFigures.key.in_(keys)).values(stale=True))
+    db.session.execute(_MARK_STALE, {"p_workspace": workspace_id, "p_keys": keys})
+    for row in list(db.session.identity_map.values()):  # figures already loaded in this session read it anew
+        if isinstance(row, ReportFigures):
+            db.session.expire(row, ["stale"])
 
 
 def refresh_due(now: datetime | None = None) -> dict[str, int]:

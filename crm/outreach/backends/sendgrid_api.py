@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.error import URLError
 
 import sendgrid
+from python_http_client.client import Client
 from python_http_client.exceptions import HTTPError
 from sendgrid.helpers.mail import (
     Category,
@@ -26,6 +27,7 @@ from sendgrid.helpers.mail import (
 )
 from sendgrid.helpers.mail.exceptions import ApiKeyIncludedException
 
+from crm.outreach.backends.keepalive import KeepAliveOpener, proxied
 from crm.outreach.mail import ACCEPTED, FAILED, RETRY, OutgoingMessage, SendOutcome, retry_later, utc_now
 
 DEFAULT_HOST = "https://api.sendgrid.com"
@@ -114,13 +116,27 @@ class SendGridBackend:
         self.timeout = timeout
         self.clock = clock
         self.rng = rng
+        self._opener = KeepAliveOpener()
+        self._direct = not proxied(self.host)  # through a proxy, the client's own opener (which honours it) is used
 
-    def _client(self) -> sendgrid.SendGridAPIClient:
+    def _post(self, body: dict):
+        """One Mail Send call through the official client, on this thread's kept-alive connection."""
         # a fresh client per send: the underlying client keeps request headers in a dict it shares and
         # mutates across calls, so a long-lived one would carry one call's headers into the next
         client = sendgrid.SendGridAPIClient(api_key=self.api_key, host=self.host)
         client.client.timeout = self.timeout
-        return client
+        endpoint = client.client.mail.send
+        if self._direct:  # the client's own urllib opener would open a new connection for every call
+
+            def make_request(_opener, request, timeout=None):
+                return Client._make_request(endpoint, self._opener, request, timeout)
+
+            endpoint._make_request = make_request
+        return endpoint.post(request_body=body)
+
+    def close(self) -> None:
+        """Close the calling thread's kept connection to SendGrid."""
+        self._opener.close()
 
     def send(self, message: OutgoingMessage, attempt: int = 1) -> SendOutcome:
         """Try once to send; a passing failure comes back as a retry with its time, a lasting one as failed."""
@@ -129,7 +145,7 @@ class SendGridBackend:
         except ApiKeyIncludedException:
             return SendOutcome(FAILED, reason="the message text looks like it contains a SendGrid API key")
         try:
-            response = self._client().send(body)
+            response = self._post(body)
         except HTTPError as exc:
             return self._from_error(exc.status_code, exc.body, exc.headers, attempt)
         except URLError as exc:
