@@ -81,7 +81,8 @@ def parse(data: bytes | BinaryIO, mapping: Mapping[str, str | None] | None = Non
 
 def _describe_new(site: importplan.SitePlan) -> list[str]:
     """What a new site comes with, for the preview."""
-    parts = [f"{importplan.metric_words(name)} {importplan.fmt_value(value)}" for name, _, value in site.metrics_new[:4]]
+    words, fmt = importplan.metric_words, importplan.fmt_value
+    parts = [f"{words(name)} {fmt(value)}" for name, _, value in site.metrics_new[:4]]
     if site.pages_new:
         parts.append(f"{len(site.pages_new)} page(s)")
     if site.contacts_new:
