@@ -67,6 +67,7 @@ def import_command(file: Path, workspace, dry_run, create_backlinks, tags, measu
     except ImportFileError as exc:
         raise click.ClickException(f"{file.name}: {exc.message}") from None
     summary.pop("samples", None)
+    summary.pop("columns", None)
     summary["workspace"] = target.name
     summary["file"] = file.name
     click.echo(json.dumps(summary))

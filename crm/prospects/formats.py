@@ -221,12 +221,14 @@ def _resolve_custom(mapping: dict[str, str], kind: str) -> None:
                          "email address.")
 
 
-def _describe(target: str) -> str:
+def describe_target(target: str) -> str:
     """A target's name in the mapping step's words."""
     if target in FIELDS:
         return FIELDS[target]
     custom = custom_target(target)
-    return f"the {custom[0] or ''} custom field {custom[1]}".replace("  ", " ") if custom else target
+    if custom is None:
+        return target
+    return f"{(custom[0] or '').capitalize()} custom field “{custom[1]}”".strip()
 
 
 def apply_mapping(headers: Sequence[str], user_mapping: Mapping[str, str | None],
@@ -249,7 +251,8 @@ def apply_mapping(headers: Sequence[str], user_mapping: Mapping[str, str | None]
             continue
         target = _target(raw_header, target)
         if target in owner:
-            raise ValueError(f"Columns '{owner[target]}' and '{raw_header}' are both mapped to {_describe(target)}.")
+            both = describe_target(target)
+            raise ValueError(f"Columns '{owner[target]}' and '{raw_header}' are both mapped to {both}.")
         owner[target] = raw_header
         for other in [h for h, t in mapping.items() if t == target and h != header]:
             del mapping[other]  # the user's choice takes the field from the column we had guessed

@@ -16,7 +16,7 @@ from crm.db import utcnow
 from crm.extensions import db
 from crm.prospects import importcustom, importplan, importwrite, progress, uploads
 from crm.prospects.csvread import ImportFileError, Limits
-from crm.prospects.formats import Detection
+from crm.prospects.formats import Detection, describe_target
 from crm.prospects.importspool import BacklinkSpool
 from crm.prospects.models import ProspectJob
 from crm.prospects.records import ParsedFile, read_export
@@ -120,6 +120,13 @@ class Tally:
             self.pages += len(site.pages_new)
 
 
+def _columns(parsed: ParsedFile) -> list[list[str]]:
+    """Each column of the file as written and what it becomes, in words ("" when it is not imported)."""
+    det = parsed.detection
+    return [[raw, describe_target(det.mapping[header]) if header in det.mapping else ""]
+            for raw, header in zip(parsed.headers, det.headers, strict=False)]
+
+
 def summarise(plan: importplan.Plan, tally: Tally, options: ImportOptions, *, dry_run: bool) -> dict:
     """The counts and examples an import reports (the CLI prints it, the preview and job pages show it)."""
     parsed, det = plan.parsed, plan.parsed.detection
@@ -138,6 +145,7 @@ def summarise(plan: importplan.Plan, tally: Tally, options: ImportOptions, *, dr
                        for e in parsed.errors[:MAX_LISTED_ERRORS]],
         "notes": [{"row": n.row, "message": n.message}
                   for n in [*parsed.notes, *plan.custom.notes][:MAX_LISTED_ERRORS]],
+        "columns": _columns(parsed),
         "custom_fields": plan.custom.keys,
         "custom_fields_created": plan.custom.created,
         "samples": tally.samples,
