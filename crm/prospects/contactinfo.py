@@ -8,11 +8,12 @@ from crm.prospects.models import EMAIL_VERIFICATIONS
 
 # What email finders and verifiers write, in their words, and the status it means.
 _VERDICTS = {
-    "valid": "valid", "verified": "valid", "deliverable": "valid", "ok": "valid", "safe": "valid",
+    "valid": "valid", "verified": "valid", "deliverable": "valid", "ok": "valid", "safe": "valid", "yes": "valid",
+    "true": "valid",
     "accept_all": "accept_all", "accept all": "accept_all", "accept-all": "accept_all", "catch-all": "accept_all",
     "catch all": "accept_all", "catchall": "accept_all", "catch_all": "accept_all", "risky": "accept_all",
     "invalid": "invalid", "undeliverable": "invalid", "bounce": "invalid", "bounced": "invalid",
-    "unknown": "unknown", "unverified": "unknown", "webmail": "webmail", "disposable": "disposable",
+    "unknown": "unknown", "unverified": "unknown", "no": "unknown", "false": "unknown", "webmail": "webmail", "disposable": "disposable",
 }  # fmt: skip
 VERIFICATION_LABELS = {
     "valid": "verified", "accept_all": "accept-all domain", "unknown": "not verifiable", "invalid": "invalid address",

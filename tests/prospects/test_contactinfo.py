@@ -10,7 +10,7 @@ from crm.prospects import contactinfo
 @pytest.mark.parametrize(("cell", "status"), [
     ("valid", "valid"), ("Deliverable", "valid"), ("accept_all", "accept_all"), ("Catch-all", "accept_all"),
     ("INVALID", "invalid"), ("undeliverable", "invalid"), ("unknown", "unknown"), ("who knows", "unknown"),
-    ("webmail", "webmail"),
+    ("webmail", "webmail"), ("yes", "valid"), ("no", "unknown"),  # a "Verified" column: no is not invalid
 ])  # fmt: skip
 def test_verdicts_read_in_their_usual_words(cell, status):
     assert contactinfo.parse_verification(cell) == status
