@@ -13,7 +13,8 @@ _VERDICTS = {
     "accept_all": "accept_all", "accept all": "accept_all", "accept-all": "accept_all", "catch-all": "accept_all",
     "catch all": "accept_all", "catchall": "accept_all", "catch_all": "accept_all", "risky": "accept_all",
     "invalid": "invalid", "undeliverable": "invalid", "bounce": "invalid", "bounced": "invalid",
-    "unknown": "unknown", "unverified": "unknown", "no": "unknown", "false": "unknown", "webmail": "webmail", "disposable": "disposable",
+    "unknown": "unknown", "unverified": "unknown", "no": "unknown", "false": "unknown",
+    "webmail": "webmail", "disposable": "disposable",
 }  # fmt: skip
 VERIFICATION_LABELS = {
     "valid": "verified", "accept_all": "accept-all domain", "unknown": "not verifiable", "invalid": "invalid address",
