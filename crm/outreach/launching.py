@@ -16,6 +16,7 @@ from crm.outreach import identities, link_safety, mailboxes, suppression
 from crm.outreach.models import Enrollment, OutboundMessage, Sequence
 from crm.outreach.recipients import Recipient, basic_context, storable_context
 from crm.outreach.sequencing import CapPlanner, idempotency_key, queue_step, render_step, steps_of
+from crm.prospects.contactinfo import verification_check
 from crm.prospects.models import Contact
 
 
@@ -154,7 +155,9 @@ def checklist(workspace_id: int, sequence_id: int, recipients: list[Recipient], 
         problems = _recipient_problems(recipient, contact, suppressed, taken, seen, steps,
                                        sender.from_name if sender else "")
         seen.add(recipient.contact_id)
-        send_at, notes = None, []
+        blockers, warnings = verification_check(contact) if contact is not None else ([], [])  # the finder's verdict
+        problems += blockers
+        send_at, notes = None, list(warnings)
         if contact is not None and not problems and planner is not None:
             send_at = planner.slot(now, identities.window_zone(sender, contact.timezone))
             if send_at > now:

@@ -40,7 +40,9 @@ def _mapping(pairs: tuple[str, ...]) -> dict[str, str | None] | None:
 @click.option("--measured-on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Date the file's metrics describe (default today).")
 @click.option("--map", "pairs", multiple=True, metavar="COLUMN=FIELD",
-              help="Column mapping for unrecognised files (repeatable); fields as the web page lists them.")
+              help="Column mapping (repeatable): for unrecognised files, or to change or add to a recognised "
+                   "export's; FIELD as the web page lists them, or custom.KEY (site.custom.KEY, contact.custom.KEY) "
+                   "for a custom field, created as a text field when missing.")
 @with_appcontext
 def import_command(file: Path, workspace, dry_run, create_backlinks, tags, measured_on, pairs):
     """Import an SEO-tool export (Ahrefs, Semrush, Moz, Majestic, Search Console) or a prospect list."""
@@ -60,11 +62,12 @@ def import_command(file: Path, workspace, dry_run, create_backlinks, tags, measu
         headers = ", ".join(f"'{h}'" for h in exc.detection.headers[:12])
         raise click.ClickException(
             f"{exc.message} A column mapping is needed: pass --map 'COLUMN=FIELD' for the columns to import "
-            f"(this file has {headers}; fields include {', '.join(list(FIELDS)[:6])}, site.dr, ...)."
+            f"(this file has {headers}; fields include {', '.join(list(FIELDS)[:6])}, site.dr, ..., custom.KEY)."
         ) from None
     except ImportFileError as exc:
         raise click.ClickException(f"{file.name}: {exc.message}") from None
     summary.pop("samples", None)
+    summary.pop("columns", None)
     summary["workspace"] = target.name
     summary["file"] = file.name
     click.echo(json.dumps(summary))

@@ -187,24 +187,84 @@ def is_header_row(cells: Sequence[str]) -> bool:
     return detect(cells).format not in (UNKNOWN, GENERIC)
 
 
-def apply_mapping(headers: Sequence[str], user_mapping: Mapping[str, str | None]) -> Detection:
-    """Build a detection from the user's column choices ({header: field or None to ignore}); ValueError if invalid."""
+CUSTOM_TARGET = re.compile(r"^(?:(site|contact)\.)?custom\.(.*)$")
+CUSTOM_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def custom_target(target: str) -> tuple[str | None, str] | None:
+    """(entity or None, key) of a "custom.key", "site.custom.key" or "contact.custom.key" target; None otherwise."""
+    found = CUSTOM_TARGET.match(target.strip().lower())
+    return (found.group(1), found.group(2)) if found else None
+
+
+def _target(raw_header: str, target: str) -> str:
+    """A mapping target as stored: a known field, or a custom target in lower case; ValueError otherwise."""
+    if target in FIELDS:
+        return target
+    custom = custom_target(target)
+    if custom is None:
+        raise ValueError(f"'{target}' is not a field a column can be imported into.")
+    if not CUSTOM_KEY.match(custom[1]):
+        raise ValueError(f"'{target}' (column '{raw_header}'): a custom field key starts with a letter and holds only "
+                         "a-z, 0-9 and _ (at most 40), e.g. custom.budget.")
+    return target.strip().lower()
+
+
+def _resolve_custom(mapping: dict[str, str], kind: str) -> None:
+    """Give "custom.key" targets their entity: the contact for contact lists, the site otherwise."""
+    entity = "contact" if kind == "contacts" else "site"
+    for header, target in mapping.items():
+        if target.startswith("custom."):
+            mapping[header] = f"{entity}.{target}"
+    if any(t.startswith("contact.custom.") for t in mapping.values()) and "email" not in mapping.values():
+        raise ValueError("A column is mapped to a contact's custom field, but no column holds the contact's "
+                         "email address.")
+
+
+def describe_target(target: str) -> str:
+    """A target's name in the mapping step's words."""
+    if target in FIELDS:
+        return FIELDS[target]
+    custom = custom_target(target)
+    if custom is None:
+        return target
+    return f"{(custom[0] or '').capitalize()} custom field “{custom[1]}”".strip()
+
+
+def apply_mapping(headers: Sequence[str], user_mapping: Mapping[str, str | None],
+                  base: Detection | None = None) -> Detection:
+    """Build a detection from the user's column choices ({header: field or None to ignore}); ValueError if invalid.
+
+    With a recognised export as base, the choices change its mapping and it stays that export (its vendor, its
+    kind); otherwise the choices are the whole mapping.
+    """
     headers = [normalise_header(h) for h in headers]
-    mapping: dict[str, str] = {}
+    overlay = base is not None and base.importable and base.format != CUSTOM
+    mapping: dict[str, str] = dict(base.mapping) if overlay else {}
     owner: dict[str, str] = {}
     for raw_header, target in user_mapping.items():
         header = normalise_header(raw_header)
         if header not in headers:
             raise ValueError(f"The file has no column named '{raw_header}'.")
         if not target:
+            mapping.pop(header, None)
             continue
-        if target not in FIELDS:
-            raise ValueError(f"'{target}' is not a field a column can be imported into.")
+        target = _target(raw_header, target)
         if target in owner:
-            raise ValueError(f"Columns '{owner[target]}' and '{raw_header}' are both mapped to {FIELDS[target]}.")
+            both = describe_target(target)
+            raise ValueError(f"Columns '{owner[target]}' and '{raw_header}' are both mapped to {both}.")
         owner[target] = raw_header
+        for other in [h for h, t in mapping.items() if t == target and h != header]:
+            del mapping[other]  # the user's choice takes the field from the column we had guessed
         mapping[header] = target
+    plain = {h: t for h, t in mapping.items() if custom_target(t) is None}
+    kind = base.kind if overlay and base.format != GENERIC else _kind_of(plain)
+    _resolve_custom(mapping, kind)
     has_identity = bool(set(mapping.values()) & set(IDENTITY_FIELDS))
+    if overlay and has_identity:
+        return Detection(format=base.format, confidence=base.confidence, mapping=mapping, missing=base.missing,
+                         headers=tuple(headers), label=base.label, source=base.source, kind=kind,
+                         unmapped=tuple(h for h in headers if h not in mapping))
     return Detection(
         format=CUSTOM,
         confidence=1.0,
@@ -212,7 +272,7 @@ def apply_mapping(headers: Sequence[str], user_mapping: Mapping[str, str | None]
         missing=() if has_identity else IDENTITY_FIELDS,
         headers=tuple(headers),
         label="Custom column mapping",
-        kind=_kind_of(mapping),
+        kind=kind,
         message="" if has_identity else _NEEDS_IDENTITY,
         unmapped=tuple(h for h in headers if h not in mapping),
     )

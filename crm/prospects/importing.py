@@ -14,9 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from crm import events
 from crm.db import utcnow
 from crm.extensions import db
-from crm.prospects import importplan, importwrite, progress, uploads
+from crm.prospects import importcustom, importplan, importwrite, progress, uploads
 from crm.prospects.csvread import ImportFileError, Limits
-from crm.prospects.formats import Detection
+from crm.prospects.formats import Detection, describe_target
 from crm.prospects.importspool import BacklinkSpool
 from crm.prospects.models import ProspectJob
 from crm.prospects.records import ParsedFile, read_export
@@ -81,13 +81,16 @@ def parse(data: bytes | BinaryIO, mapping: Mapping[str, str | None] | None = Non
 
 def _describe_new(site: importplan.SitePlan) -> list[str]:
     """What a new site comes with, for the preview."""
-    parts = [f"{name.upper()} {importplan.fmt_value(value)}" for name, _, value in site.metrics_new[:4]]
+    words, fmt = importplan.metric_words, importplan.fmt_value
+    parts = [f"{words(name)} {fmt(value)}" for name, _, value in site.metrics_new[:4]]
     if site.pages_new:
         parts.append(f"{len(site.pages_new)} page(s)")
     if site.contacts_new:
         parts.append(f"{len(site.contacts_new)} contact(s)")
     if site.tags_new:
         parts.append("tagged " + ", ".join(site.tags_new))
+    if site.custom:
+        parts.append("custom fields " + ", ".join(site.custom))
     return parts + site.contacts_skipped
 
 
@@ -117,6 +120,13 @@ class Tally:
             self.pages += len(site.pages_new)
 
 
+def _columns(parsed: ParsedFile) -> list[list[str]]:
+    """Each column of the file as written and what it becomes, in words ("" when it is not imported)."""
+    det = parsed.detection
+    return [[raw, describe_target(det.mapping[header]) if header in det.mapping else ""]
+            for raw, header in zip(parsed.headers, det.headers, strict=False)]
+
+
 def summarise(plan: importplan.Plan, tally: Tally, options: ImportOptions, *, dry_run: bool) -> dict:
     """The counts and examples an import reports (the CLI prints it, the preview and job pages show it)."""
     parsed, det = plan.parsed, plan.parsed.detection
@@ -133,7 +143,11 @@ def summarise(plan: importplan.Plan, tally: Tally, options: ImportOptions, *, dr
         "measured_on": plan.measured_at.date().isoformat(),
         "error_rows": [{"row": e.row, "column": e.column, "message": e.message}
                        for e in parsed.errors[:MAX_LISTED_ERRORS]],
-        "notes": [{"row": n.row, "message": n.message} for n in parsed.notes[:MAX_LISTED_ERRORS]],
+        "notes": [{"row": n.row, "message": n.message}
+                  for n in [*parsed.notes, *plan.custom.notes][:MAX_LISTED_ERRORS]],
+        "columns": _columns(parsed),
+        "custom_fields": plan.custom.keys,
+        "custom_fields_created": plan.custom.created,
         "samples": tally.samples,
     }
 
@@ -175,9 +189,9 @@ def _run(workspace_id: int, data: bytes | BinaryIO, options: ImportOptions, spoo
     parsed = parse(data, options.mapping, progress_to=progress_to, limits=limits, spool=spool)
     day = options.measured_on or utcnow().date()
     measured_at = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    plan = importplan.build(workspace_id, parsed, measured_at, spool)
+    custom = importcustom.prepare(workspace_id, det := parsed.detection, parsed.headers)
+    plan = importplan.build(workspace_id, parsed, measured_at, spool, custom)
     tally, total = Tally(), len(parsed.prospects)
-    det = parsed.detection
     if dry_run:
         for done, part in enumerate(importplan.parts(workspace_id, plan, options.tags), 1):
             tally.add(part)
@@ -189,6 +203,7 @@ def _run(workspace_id: int, data: bytes | BinaryIO, options: ImportOptions, spoo
     # wrote in the meantime, while a fresh write transaction simply waits its turn.
     db.session.rollback()
     try:
+        importcustom.define_missing(workspace_id, custom)
         writer = importwrite.Writer(workspace_id, plan, create_backlinks=options.create_backlinks, label=det.label,
                                     source_key=det.format, actor_id=actor_id, progress=progress_to)
         for part in importplan.parts(workspace_id, plan, options.tags):  # plan a part, write it, forget it

@@ -17,7 +17,9 @@ from sqlalchemy import func, select, tuple_
 
 from crm.extensions import db
 from crm.links.models import Backlink
+from crm.prospects.importcustom import CustomPlan, merged
 from crm.prospects.importspool import BacklinkSpool
+from crm.prospects.metrics import label as metric_label
 from crm.prospects.models import METRIC_COLUMN, SITE_METRIC_COLUMNS, Contact, Site, SiteMetric, SitePage, Tag, site_tag
 from crm.prospects.records import ContactRecord, ParsedFile, ProspectRecord
 
@@ -44,6 +46,7 @@ class SitePlan:
     contacts_new: list[ContactRecord] = field(default_factory=list)
     contacts_update: list[tuple[int, dict]] = field(default_factory=list)
     contacts_skipped: list[str] = field(default_factory=list)
+    custom: dict | None = None  # the site's custom values to store (existing ones kept), None when unchanged
 
 
 @dataclass
@@ -57,10 +60,34 @@ class Plan:
     backlinks_count: int = 0  # links the import could start tracking
     backlinks_skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
     titles: dict[str, str] = field(default_factory=dict)  # page URL -> title, from backlink rows
+    custom: CustomPlan = field(default_factory=CustomPlan)  # the custom fields the file sets
 
     def count(self, action: str) -> int:
         """How many of the sites planned so far get this action."""
         return self.counts[action]
+
+
+# Metrics that stand in for a list column when the file lacks the column's own metric: Ahrefs' referring-domains
+# export counts only dofollow referring domains, and flags spam sites (yes = 100 on the 0-100 spam column).
+STAND_INS = {"ref_domains_dofollow": ("ref_domains", 1.0), "is_spam": ("spam", 100.0)}
+
+
+ACRONYMS = frozenset({"dr", "ur", "da", "pa", "tf", "cf", "as"})  # how marketers name these metrics anyway
+
+
+def metric_words(name: str) -> str:
+    """A metric as the preview names it: its usual acronym (DR, DA, TF) or its name in words."""
+    return name.upper() if name in ACRONYMS else metric_label(name)
+
+
+def column_values(metrics: dict[str, float]) -> Iterator[tuple[str, str, float]]:
+    """(metric, site column, value) for the metrics of a record that the site list shows as columns."""
+    for name, value in metrics.items():
+        column = METRIC_COLUMN.get(name, name)
+        if column in SITE_METRIC_COLUMNS:
+            yield name, column, value
+        elif name in STAND_INS and STAND_INS[name][0] not in metrics:
+            yield name, STAND_INS[name][0], value * STAND_INS[name][1]
 
 
 def chunks(items: list, size: int = CHUNK) -> Iterator[list]:
@@ -92,7 +119,8 @@ def split_name(contact: ContactRecord) -> tuple[str, str]:
     return first[:100], last[:100]
 
 
-_SITE_FIELDS = (Site.id, Site.domain, Site.name, Site.homepage, *(getattr(Site, c) for c in SITE_METRIC_COLUMNS))
+_SITE_FIELDS = (Site.id, Site.domain, Site.name, Site.homepage, Site.custom_fields,
+                *(getattr(Site, c) for c in SITE_METRIC_COLUMNS))
 
 
 def _existing_sites(workspace_id: int, domains: list[str]) -> dict[str, Any]:
@@ -159,13 +187,13 @@ def _plan_metrics(plan: SitePlan, history: list[tuple], measured_at: datetime) -
         if at_date is not None:
             if at_date[1] != value:
                 plan.metrics_update.append((at_date[2], value))
-                plan.reasons.append(f"{name.upper()} {fmt_value(at_date[1])} → {fmt_value(value)}")
+                plan.reasons.append(f"{metric_words(name)} {fmt_value(at_date[1])} → {fmt_value(value)}")
         elif latest is None or latest[1] != value:
             plan.metrics_new.append((name, source, value))
             before = f"{fmt_value(latest[1])} → " if latest is not None else ""
-            plan.reasons.append(f"{name.upper()} {before}{fmt_value(value)}")
-        column = METRIC_COLUMN.get(name, name)
-        if column in SITE_METRIC_COLUMNS and not (name in newest and newest[name] > measured_at):
+            plan.reasons.append(f"{metric_words(name)} {before}{fmt_value(value)}")
+    for name, column, value in column_values(record.metrics):
+        if not (name in newest and newest[name] > measured_at):
             plan.columns[column] = value
 
 
@@ -201,9 +229,26 @@ def _new_tags(names: Iterable[str], have: set[str]) -> list[str]:
     return out
 
 
-def _plan_contacts(plan: SitePlan, known: dict[str, Contact], domains_by_site: dict[int, str]) -> None:
+def _contact_changes(contact: ContactRecord, existing: Contact) -> dict:
+    """The columns a known contact gets from the file: blanks filled, newer profiles, verdict and custom values."""
+    first, last = split_name(contact)
+    changes = {k: v for k, v in (("first_name", first), ("last_name", last), ("position", contact.position[:150]))
+               if v and not getattr(existing, k)}
+    for column, value in (("linkedin_url", contact.linkedin), ("twitter", contact.twitter),
+                          ("email_verification", contact.verification)):
+        if value and getattr(existing, column) != value:  # the file is the newer word; an empty cell changes nothing
+            changes[column] = value
+    custom = merged(existing.custom_fields, contact.custom)
+    if custom is not None:
+        changes["custom_fields"] = custom
+    return changes
+
+
+def _plan_contacts(plan: SitePlan, known: dict[str, Contact], domains_by_site: dict[int, str],
+                   custom: CustomPlan) -> None:
     """New contacts, details for known ones, and addresses that belong to another site."""
     for contact in plan.record.contacts:
+        contact.custom = custom.coerce("contact", contact.custom, contact.row) if contact.custom else {}
         existing = known.get(contact.email.lower())
         if existing is None:
             plan.contacts_new.append(contact)
@@ -212,9 +257,7 @@ def _plan_contacts(plan: SitePlan, known: dict[str, Contact], domains_by_site: d
             owner = domains_by_site.get(existing.site_id, "another site")
             plan.contacts_skipped.append(f"{contact.email.lower()} already belongs to {owner}")
             continue
-        first, last = split_name(contact)
-        changes = {k: v for k, v in (("first_name", first), ("last_name", last), ("position", contact.position[:150]))
-                   if v and not getattr(existing, k)}
+        changes = _contact_changes(contact, existing)
         if changes:
             plan.contacts_update.append((existing.id, changes))
     if plan.contacts_new:
@@ -263,9 +306,9 @@ def _tracked_links(workspace_id: int, spool: BacklinkSpool) -> Iterator[tuple[st
 
 
 def build(workspace_id: int, parsed: ParsedFile, measured_at: datetime,
-          spool: BacklinkSpool | None = None) -> Plan:
+          spool: BacklinkSpool | None = None, custom: CustomPlan | None = None) -> Plan:
     """The file-wide part of the plan: which of the file's links (in the spool) the workspace does not track yet."""
-    plan = Plan(parsed=parsed, measured_at=measured_at, spool=spool)
+    plan = Plan(parsed=parsed, measured_at=measured_at, spool=spool, custom=custom or CustomPlan())
     _plan_backlinks(plan, workspace_id)
     return plan
 
@@ -279,15 +322,30 @@ def parts(workspace_id: int, plan: Plan, extra_tags: tuple[str, ...] = (),
     """
     records = plan.parsed.prospects
     for start in range(0, len(records), size):
-        part = _plan_part(workspace_id, records[start : start + size], plan.measured_at, extra_tags)
+        part = _plan_part(workspace_id, records[start : start + size], plan.measured_at, extra_tags, plan.custom)
         for site_plan in part:
             plan.counts[site_plan.action] += 1
         yield part
         records[start : start + len(part)] = [None] * len(part)  # the records live on only in the plans given out
 
 
+def _plan_custom(site_plan: SitePlan, site: Any, custom: CustomPlan) -> None:
+    """The site's custom values from the file, over the ones it has (an empty cell blanks nothing)."""
+    record = site_plan.record
+    values = custom.coerce("site", record.custom, record.row) if record.custom else {}
+    if not values:
+        return
+    if site is None:
+        site_plan.custom = values
+        return
+    site_plan.custom = merged(site.custom_fields, values)
+    if site_plan.custom is not None:
+        changed = [k for k, v in values.items() if (site.custom_fields or {}).get(k) != v]
+        site_plan.reasons.append("custom fields " + ", ".join(changed))
+
+
 def _plan_part(workspace_id: int, records: list[ProspectRecord], measured_at: datetime,
-               extra_tags: tuple[str, ...]) -> list[SitePlan]:
+               extra_tags: tuple[str, ...], custom: CustomPlan) -> list[SitePlan]:
     """Compare some of the file's records (each a different site) with the workspace."""
     existing = _existing_sites(workspace_id, [r.domain for r in records])
     ids = [s.id for s in existing.values()]
@@ -309,14 +367,13 @@ def _plan_part(workspace_id: int, records: list[ProspectRecord], measured_at: da
             site_plan.tags_new = _new_tags([*record.tags, *extra_tags], set())
             for name, value in record.metrics.items():
                 site_plan.metrics_new.append((name, record.metric_sources.get(name, "manual"), value))
-                column = METRIC_COLUMN.get(name, name)
-                if column in SITE_METRIC_COLUMNS:
-                    site_plan.columns[column] = value
+            site_plan.columns.update((column, value) for _, column, value in column_values(record.metrics))
         else:
             history = metrics.get(site.id, [])
             site_tags, site_pages = {r[1] for r in tags.get(site.id, ())}, {r[1] for r in pages.get(site.id, ())}
             _plan_existing(site_plan, site, site_tags, site_pages, history, measured_at, extra_tags)
-        _plan_contacts(site_plan, known, domains_by_site)
+        _plan_custom(site_plan, site, custom)
+        _plan_contacts(site_plan, known, domains_by_site, custom)
         if site is not None:
             site_plan.action = "update" if site_plan.reasons else "skip"
             if not site_plan.reasons:

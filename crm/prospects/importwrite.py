@@ -70,8 +70,8 @@ def _backlinks(workspace_id: int, plan: Plan, site_ids: dict[str, int | None], n
 def _new_sites(workspace_id: int, plans: list[SitePlan], now: datetime) -> None:
     """Insert the new sites and give their plans the new ids."""
     empty = dict.fromkeys(SITE_METRIC_COLUMNS)
-    rows = [{"domain": p.record.domain, "name": p.name or "", "homepage": p.homepage or "", **empty, **p.columns}
-            for p in plans]
+    rows = [{"domain": p.record.domain, "name": p.name or "", "homepage": p.homepage or "", **empty, **p.columns,
+             "custom_fields": p.custom} for p in plans]
     _insert_rows(Site, rows, None, {"workspace_id": workspace_id, "status": "active", "notes": "", "created_at": now,
                                   "updated_at": now})
     ids: dict[str, int] = {}
@@ -95,6 +95,8 @@ def _site_updates(plans: list[SitePlan], now: datetime) -> None:
             values["name"] = p.name
         if p.homepage:
             values["homepage"] = p.homepage
+        if p.custom is not None:
+            values["custom_fields"] = p.custom
         values["updated_at"] = now
         row = {"_id": p.site_id, **{f"_{k}": v for k, v in values.items()}}
         groups.setdefault(tuple(sorted(values)), []).append(row)
@@ -117,6 +119,14 @@ def _contact_updates(updates: list[tuple[int, dict]], now: datetime) -> None:
             {k: bindparam(f"_{k}") for k in (*keys, "updated_at")})
         for part in chunks(rows, WRITE_CHUNK):
             db.session.connection().execute(statement, part)
+
+
+def _contact_custom(contact) -> dict | None:
+    """A new contact's custom values: the email finder's confidence and the file's custom fields."""
+    values = dict(contact.custom)
+    if contact.confidence is not None:
+        values.setdefault("confidence", contact.confidence)
+    return values or None
 
 
 def _tags(workspace_id: int, plans: list[SitePlan]) -> int:
@@ -183,8 +193,9 @@ class Writer:
                 first, last = split_name(c)
                 contacts.append({
                     "site_id": p.site_id, "email": c.email.lower(), "first_name": first, "last_name": last,
-                    "position": c.position[:150], "is_role_address": c.is_role,
-                    "custom_fields": {"confidence": c.confidence} if c.confidence is not None else None})
+                    "position": c.position[:150], "is_role_address": c.is_role, "linkedin_url": c.linkedin,
+                    "twitter": c.twitter, "email_verification": c.verification,
+                    "custom_fields": _contact_custom(c)})
         _insert_rows(Contact, contacts, None, {"workspace_id": workspace_id, "found_on": "", "status": "ok",
                                                "source": f"import:{self.source_key}"[:40], "timezone": "",
                                                "created_at": now, "updated_at": now})

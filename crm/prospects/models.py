@@ -12,6 +12,8 @@ from crm.extensions import db
 
 SITE_STATUSES = ("active", "blocked", "do_not_contact")
 CONTACT_STATUSES = ("ok", "bounced", "unsubscribed", "do_not_contact")
+# What an email finder (Hunter and the like) said of an address; "" when nobody checked it.
+EMAIL_VERIFICATIONS = ("valid", "accept_all", "unknown", "invalid", "webmail", "disposable")
 # The newest value of these metrics is kept on the site row too, so 100,000 sites sort and filter fast.
 SITE_METRIC_COLUMNS = ("dr", "da", "tf", "cf", "as_score", "traffic", "ref_domains", "spam")
 # Metric names (the import vocabulary) whose site column has another name.
@@ -135,6 +137,9 @@ class Contact(WorkspaceScoped, TimestampMixin, db.Model):
     source: Mapped[str] = mapped_column(String(40), default="manual")  # manual, import:<format>, discovery
     status: Mapped[str] = mapped_column(String(20), default="ok")
     timezone: Mapped[str] = mapped_column(String(64), default="")
+    linkedin_url: Mapped[str] = mapped_column(String(2048), default="", server_default="")
+    twitter: Mapped[str] = mapped_column(String(100), default="", server_default="")  # X/Twitter handle, no @
+    email_verification: Mapped[str] = mapped_column(String(20), default="", server_default="")  # EMAIL_VERIFICATIONS
     custom_fields: Mapped[dict | None] = mapped_column(JSON)
 
     site: Mapped[Site] = relationship(back_populates="contacts")

@@ -29,6 +29,10 @@ class ContactRecord:
     position: str = ""
     is_role: bool = False
     confidence: float | None = None  # an email finder's 0-100 score, when the file has one
+    verification: str = ""  # the email finder's verdict: valid, accept_all, unknown, invalid, ...
+    linkedin: str = ""  # profile address
+    twitter: str = ""  # handle, without @
+    custom: dict[str, str] = field(default_factory=dict)  # custom field key -> text from the file
     found_on: str | None = None  # the page it was found on, for discovered addresses
     row: int = 0
 
@@ -48,6 +52,7 @@ class ProspectRecord:
     contacts: list[ContactRecord] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)  # every row merged into this site
     extra: dict[str, str] = field(default_factory=dict)  # the first row's cells of the columns not imported
+    custom: dict[str, str] = field(default_factory=dict)  # custom field key -> text, first non-empty cell wins
 
 
 @dataclass(slots=True)
@@ -146,6 +151,8 @@ def _add_row(site: ProspectRecord, host: str, row: int, got: dict[str, Any], sou
     for tag in got.get("tags", ()):
         if tag not in site.tags:
             site.tags.append(tag)
+    for key, text in got.get("site_custom", {}).items():
+        site.custom.setdefault(key, text)
     metrics = site.metrics
     for name, value in got["site_metrics"].items():
         if name not in metrics:
@@ -168,15 +175,21 @@ def _contact(email: str, row: int, got: dict[str, Any]) -> ContactRecord:
         position=got.get("position", ""),
         is_role=is_role_address(email) or got.get("email_type") == "generic",
         confidence=got.get("confidence"),
+        verification=got.get("verification", ""),
+        linkedin=got.get("linkedin", ""),
+        twitter=got.get("twitter", ""),
+        custom=got.get("contact_custom", {}),
         row=row,
     )
 
 
 def _fill_contact(known: ContactRecord, contact: ContactRecord) -> None:
     """Complete a contact seen earlier with details a later row adds."""
-    for attr in ("name", "first_name", "last_name", "position"):
+    for attr in ("name", "first_name", "last_name", "position", "verification", "linkedin", "twitter"):
         if not getattr(known, attr):
             setattr(known, attr, getattr(contact, attr))
+    for key, text in contact.custom.items():
+        known.custom.setdefault(key, text)
     if known.confidence is None:
         known.confidence = contact.confidence
 
@@ -323,10 +336,9 @@ def read_export(
     table = open_table(data, limits=limits, header_matcher=is_header_row)
     rows = table.rows()
     head, rows = _peek(rows, 10)
+    detection = detect(table.raw_headers, [cells for _, cells in head])
     if user_mapping is not None:
-        detection = apply_mapping(table.raw_headers, user_mapping)
-    else:
-        detection = detect(table.raw_headers, [cells for _, cells in head])
+        detection = apply_mapping(table.raw_headers, user_mapping, detection)
     if detection.format != "unknown" and detection.message and not detection.needs_mapping:
         raise ImportFileError(detection.message)
     if not detection.importable:

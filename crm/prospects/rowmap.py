@@ -8,7 +8,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from crm.prospects import values
+from crm.prospects import contactinfo, values
 from crm.prospects.emails import validate_email
 from crm.prospects.formats import Detection
 from crm.prospects.formats_defs import BOOL_METRICS
@@ -71,6 +71,9 @@ def _parser(field: str) -> tuple[Callable[[str], Any], str | None]:
         "tags": _tags,
         "email": _email,
         "confidence": values.parse_number,
+        "verification": contactinfo.parse_verification,
+        "linkedin": contactinfo.parse_linkedin,
+        "twitter": contactinfo.parse_twitter,
         "rel": _rel_tokens,
         "type_with_rel": _rel_tokens,
     }
@@ -101,6 +104,7 @@ class RowPlan:
         self.flags: list[tuple[int, str, str]] = []
         self.flag_metrics: list[tuple[int, str, str, str]] = []
         self.others: list[tuple[int, str, str, Callable[[str], Any]]] = []
+        self.custom: list[tuple[int, str, str]] = []  # (index, bucket: site_custom or contact_custom, key)
         taken: set[str] = set()
         for index, header in enumerate(detection.headers):
             field = detection.mapping.get(header)
@@ -108,6 +112,10 @@ class RowPlan:
                 continue  # a repeated column name feeds its field once, from the first column
             taken.add(field)
             column = raw_headers[index].strip() or header
+            entity, dot_custom, key = field.partition(".custom.")
+            if dot_custom:  # text as written; the field's type is applied when the import is planned
+                self.custom.append((index, f"{entity}_custom", key))
+                continue
             parse, bucket = _parser(field)
             if bucket and field[5:] in BOOL_METRICS:
                 self.flag_metrics.append((index, column, field[5:], bucket))
@@ -120,7 +128,8 @@ class RowPlan:
             else:
                 self.others.append((index, column, field, parse))
         self.has_flags = any(f[2] in _FLAG_FIELDS for f in self.flags)
-        mapped = {entry[0] for group in (self.metrics, self.flags, self.flag_metrics, self.others) for entry in group}
+        groups = (self.metrics, self.flags, self.flag_metrics, self.others, self.custom)
+        mapped = {entry[0] for group in groups for entry in group}
         unmapped = [i for i in range(len(raw_headers)) if i not in mapped]
         self._unmapped_names = [raw_headers[i].strip() for i in unmapped]
         self._unmapped_cells = itemgetter(*unmapped) if len(unmapped) > 1 else None
@@ -189,6 +198,10 @@ class RowPlan:
                     got.setdefault(name, flag)
             else:
                 got[key] = value
+        for index, bucket, key in self.custom:
+            text = _text(cells[index])
+            if text:  # an empty cell leaves the record's value as it is
+                got.setdefault(bucket, {})[key] = text
         if "follow" in got:
             got.setdefault("nofollow", not got.pop("follow"))
         if self.has_flags and "link_type" not in got:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from crm.accounts.current import current_workspace, get_scoped_or_404, require_role
-from crm.prospects import importing, progress, tasks, uploads
+from crm.prospects import fielddefs, importing, progress, tasks, uploads
 from crm.prospects.csvread import MB, ImportFileError, Limits, open_table
-from crm.prospects.formats import detect, is_header_row
+from crm.prospects.formats import UNKNOWN, custom_target, describe_target, detect, is_header_row
 from crm.prospects.formats_defs import FIELDS
 from crm.prospects.forms import ImportOptionsForm, UploadForm
 from crm.prospects.models import ProspectJob
@@ -79,9 +81,11 @@ def import_map(token: str):
         flash(exc.message, "danger")
         return redirect(url_for("prospects.import_upload"))
     headers = list(table.raw_headers)
+    detection = detect(table.raw_headers, samples)
+    targets = _custom_targets(current_workspace().id)
     error = ""
     if request.method == "POST":
-        mapping = {h: (request.form.get(f"col{i}") or None) for i, h in enumerate(headers)}
+        mapping = {h: _chosen(request.form, i, h) for i, h in enumerate(headers)}
         upload.mapping = mapping
         try:
             redirect_to = _preview(upload, data)
@@ -94,10 +98,43 @@ def import_map(token: str):
     if upload.mapping is not None:
         guesses = {h: upload.mapping.get(h) for h in headers}
     else:  # start from what we recognised (a known export's columns, or common column names)
-        recognised = detect(table.raw_headers, samples).mapping
-        guesses = {h: recognised.get(table.headers[i]) for i, h in enumerate(headers)}
+        guesses = {h: detection.mapping.get(table.headers[i]) for i, h in enumerate(headers)}
+    new_keys = {}  # header -> key typed for a new field (or suggested from the header)
+    for h in headers:
+        custom = custom_target(guesses[h] or "")
+        if custom is not None and guesses[h] not in targets:  # chosen as a new field, not defined yet
+            guesses[h], new_keys[h] = f"new.{custom[0] or 'site'}", custom[1]
+        else:
+            new_keys[h] = suggest_key(h)
+    recognised = detection if detection.format != UNKNOWN else None
     return render_template("prospects/import_map.html", upload=upload, headers=headers, samples=samples,
-                           guesses=guesses, fields=FIELDS, error=error), (400 if error else 200)
+                           guesses=guesses, fields=FIELDS, custom_targets=targets, new_keys=new_keys,
+                           recognised=recognised, in_words={h: describe_target(t) for h, t in guesses.items() if t},
+                           error=error), (400 if error else 200)
+
+
+NEW_FIELD = {"new.site": "site", "new.contact": "contact"}  # the mapping step's "new custom field" choices
+
+
+def suggest_key(header: str) -> str:
+    """A custom field key made from a column header ("Monthly budget ($)" -> "monthly_budget")."""
+    key = re.sub(r"[^a-z0-9]+", "_", header.strip().lower()).strip("_")[:40].strip("_")
+    return key if key[:1].isalpha() else ("field_" + key)[:40].strip("_")
+
+
+def _custom_targets(workspace_id: int) -> dict[str, str]:
+    """The workspace's site and contact custom fields as mapping targets, with the words the step shows."""
+    return {f"{row.entity}.custom.{row.key}": f"{row.entity.capitalize()} field: {row.label}"
+            for row in fielddefs.definitions(workspace_id) if row.entity in ("site", "contact")}
+
+
+def _chosen(form, index: int, header: str) -> str | None:
+    """What the mapping form says column `index` becomes (a new custom field takes the key typed beside it)."""
+    choice = form.get(f"col{index}") or None
+    if choice in NEW_FIELD:
+        key = (form.get(f"key{index}") or "").strip().lower() or suggest_key(header)
+        return f"{NEW_FIELD[choice]}.custom.{key}"
+    return choice
 
 
 @bp.get("/sites/import/<token>")

@@ -10,10 +10,13 @@ from crm import timeline
 from crm.accounts.current import current_workspace, get_scoped_or_404, require_role
 from crm.db import utcnow
 from crm.extensions import db
-from crm.prospects import contacts, discovery, fielddefs, merging, metrics, sites, tasks
+from crm.prospects import contactinfo, contacts, discovery, fielddefs, merging, metrics, sites, tasks
 from crm.prospects.forms import ContactForm, MergeForm, MetricForm, SiteForm, choices
 from crm.prospects.models import Contact, ProspectJob, Site, SitePage
 from crm.prospects.views import bp
+
+bp.add_app_template_filter(contactinfo.twitter_url, "twitter_url")
+bp.add_app_template_filter(contactinfo.verification_label, "verification_label")
 
 
 def _site_form(site: Site, members) -> SiteForm:

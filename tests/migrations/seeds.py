@@ -141,5 +141,23 @@ def costs_before_ledger(conn):
     return check
 
 
+def contacts_before_profiles(conn):
+    """A contact with a custom value, written before contacts kept social profiles and a verification status."""
+    conn.execute(text(
+        "INSERT INTO contact (id, workspace_id, site_id, email, first_name, last_name, position, is_role_address, "
+        "found_on, source, status, timezone, custom_fields, created_at, updated_at) VALUES (901, 900, 900, "
+        "'bo@oldspokes.com', 'Bo', '', '', false, '', 'import:hunter_domain_search', 'ok', '', "
+        "'{\"budget\": \"150\"}', '2026-01-01 10:00:00', '2026-01-01 10:00:00')"
+    ))
+
+    def check(conn):
+        row = conn.execute(text(
+            "SELECT email, first_name, linkedin_url, twitter, email_verification FROM contact WHERE id = 901"
+        )).one()
+        assert tuple(row) == ("bo@oldspokes.com", "Bo", "", "", "")  # kept, and not called verified by the upgrade
+
+    return check
+
+
 SEEDS = {"15f329872188": accounts, "reports_1": instance_admins, "audit_1": sites_before_search,
-         "fields_1": senders_before_mailboxes, "smtp_1": costs_before_ledger}
+         "fields_1": senders_before_mailboxes, "smtp_1": costs_before_ledger, "share_1": contacts_before_profiles}

@@ -23,8 +23,8 @@ pytestmark = pytest.mark.both_databases
 # Per sample: sites, contacts, dated metrics and (with "create backlink records") backlinks it must produce.
 EXPECTED_ROWS = {
     "ahrefs-backlinks-v3.csv": (4, 0, 8, 5),
-    "ahrefs-refdomains-v3.csv": (4, 0, 28, 0),
-    "ahrefs-batch-analysis.csv": (4, 0, 36, 0),
+    "ahrefs-refdomains-v3.csv": (4, 0, 32, 0),
+    "ahrefs-batch-analysis.csv": (4, 0, 56, 0),
     "semrush-backlinks.csv": (4, 0, 0, 5),
     "semrush-refdomains.csv": (4, 0, 8, 0),
     "moz-inbound-links-ose-2016.csv": (4, 0, 12, 5),

@@ -61,6 +61,8 @@ def test_ahrefs_batch_analysis_gives_site_metrics():
     assert sites["velocollege.edu"].metrics == {
         "ur": 55.0, "dr": 74.0, "ahrefs_rank": 91230.0, "ref_domains": 7600.0, "ref_domains_dofollow": 6900.0,
         "linked_domains": 390.0, "backlinks": 231000.0, "keywords": 9800.0, "traffic": 43000.0,
+        "ref_domains_edu": 342.0, "ref_domains_gov": 37.0, "ref_ips": 6100.0, "ref_subnets": 5000.0,
+        "backlinks_nofollow": 28000.0,
     }  # fmt: skip
     assert sites["spokewise.com"].hosts == ["spokewise.com", "shop.spokewise.com"]
 
