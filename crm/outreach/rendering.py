@@ -47,6 +47,8 @@ MERGE_FIELDS: dict[str, str] = {
     "target_url": "Our page we want a link to",
     "anchor_text": "Anchor text we would like",
     "sender_name": "Name of the person sending",
+    "personal_line": "The personal first line written on this prospect's card",
+    "personal_ps": "The personal P.S. written on this prospect's card",
 }
 
 MAX_SUBJECT_SOURCE = 1_000
