@@ -42,7 +42,7 @@ def test_clean_line_trims_and_refuses_what_is_too_long():
 
 def test_the_next_card_without_a_line_follows_board_order_and_wraps_round(app, team):
     with app.app_context():
-        campaign_id, (a, b, c, d) = _campaign(team.workspace_id)
+        campaign_id, (a, _b, c, d) = _campaign(team.workspace_id)
         card = db.session.get(Opportunity, a)
         assert personal.next_empty(campaign_id, card) == c  # b has its line already
         assert personal.next_empty(campaign_id, db.session.get(Opportunity, d)) == a  # wraps to the top
@@ -70,7 +70,7 @@ def test_the_table_shows_each_prospect_beside_its_line(app, as_role, team):
 def test_saving_from_the_table_returns_the_row_and_names_the_next_empty_card(app, signed_in, team):
     member, token = signed_in("member")
     with app.app_context():
-        campaign_id, (a, b, c, d) = _campaign(team.workspace_id)
+        _, (a, _b, c, _d) = _campaign(team.workspace_id)
     response = member.post(f"/campaigns/opportunities/{a}/personal", headers=HTMX, data={
         "csrf_token": token, "from": "table", "personal_line": "  Your raised-bed guide got me digging. ",
         "personal_ps": "P.S. The tomato photo!"})
@@ -80,13 +80,14 @@ def test_saving_from_the_table_returns_the_row_and_names_the_next_empty_card(app
     assert event["next"] == c and event["empty"] == 2
     with app.app_context():
         card = db.session.get(Opportunity, a)
-        assert (card.personal_line, card.personal_ps) == ("Your raised-bed guide got me digging.", "P.S. The tomato photo!")
+        assert card.personal_line == "Your raised-bed guide got me digging."
+        assert card.personal_ps == "P.S. The tomato photo!"
 
 
 def test_saving_without_scripts_goes_to_the_next_card_or_back_to_the_card(app, signed_in, team):
     member, token = signed_in("member")
     with app.app_context():
-        campaign_id, (a, b, c, d) = _campaign(team.workspace_id)
+        campaign_id, (_a, b, c, d) = _campaign(team.workspace_id)
     from_table = member.post(f"/campaigns/opportunities/{c}/personal",
                              data={"csrf_token": token, "from": "table", "personal_line": "Nice one."})
     assert from_table.status_code == 302 and from_table.headers["Location"].endswith(f"/personal#line-{d}")
