@@ -43,6 +43,7 @@ def _row_response(opportunity: Opportunity, *, error: str = "", status: int = 20
     """The saved row for htmx, with the next card without a line announced to the table's script."""
     row = personal.card(opportunity.campaign_id, opportunity.id)
     html = render_template("campaigns/_personal_row.html", c=row, token=generate_csrf(), error=error,
+                           only_empty=request.form.get("empty") == "1",
                            max_line=personal.MAX_LINE, max_ps=personal.MAX_PS, saved=not error)
     response = make_response(html, status)
     if not error:
