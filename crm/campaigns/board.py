@@ -23,7 +23,8 @@ def _card_rows(*where):
     return (
         select(
             Opportunity.id, Opportunity.stage, Opportunity.position, Opportunity.owner_id, Opportunity.next_action_on,
-            Opportunity.price_cents, Opportunity.currency, Opportunity.payment_status, Site.domain, Site.dr,
+            Opportunity.price_cents, Opportunity.currency, Opportunity.payment_status, Opportunity.personal_line,
+            Site.domain, Site.dr,
             Contact.first_name, Contact.last_name, Contact.email.label("contact_email"),
             User.name.label("owner_name"), User.email.label("owner_email"),
         )

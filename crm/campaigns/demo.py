@@ -28,6 +28,8 @@ FALLBACK_SITES = [
     ("forestpaths.example", "Eva", "Novak", 38), ("racecalendar.example", "Sam", "Reid", 45),
 ]
 # The board across every stage: (stage, days since the stage changed, price in cents or None, payment status).
+DEMO_LINES = ("Your hill-repeat plan on {domain} got me up my local climb twice a week.",
+              "I keep sending friends your piece on {domain} about running in the wet.")
 PLAN = [
     ("prospect", 1, None, None), ("prospect", 2, None, None), ("prospect", 2, None, None),
     ("pitched", 3, None, None), ("pitched", 5, None, None), ("pitched", 6, None, None),
@@ -107,6 +109,8 @@ def make_demo(workspace: Workspace) -> dict[str, int]:
             won_at=changed if stage in ("won", "live", "lost") else None,
             next_action_on=today + timedelta(days=(n % 5) - 2) if not stages.is_closed(stage) else None,
         )
+        if n < len(DEMO_LINES):  # two cards to pitch come with their first line, the third is left to write
+            opportunity.personal_line = DEMO_LINES[n].format(domain=site.domain)
         if stage != "prospect":
             site.last_contacted_at = min(site.last_contacted_at or now, now - timedelta(days=days + 3))
         db.session.add(opportunity)

@@ -89,6 +89,9 @@ class Opportunity(WorkspaceScoped, TimestampMixin, db.Model):
     term_until: Mapped[date | None] = mapped_column(Date)  # None = permanent placement
     won_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     custom_fields: Mapped[dict | None] = mapped_column(JSON)  # values of the workspace's opportunity CustomFields
+    # Written by hand for this one prospect; templates use them as {{ personal_line }} and {{ personal_ps }}.
+    personal_line: Mapped[str] = mapped_column(Text, default="", server_default="")
+    personal_ps: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     campaign: Mapped[Campaign] = relationship(back_populates="opportunities")
     site = relationship("Site")

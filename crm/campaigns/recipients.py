@@ -1,8 +1,9 @@
-"""Who a campaign's outreach sequence goes to: its not-yet-pitched cards with a contact, and their merge fields.
+"""Who a campaign's outreach sequence goes to: its not-yet-pitched cards, and their merge fields.
 
 Outreach never imports campaigns; it asks through the hook it offers (crm.outreach.recipients), which
 campaigns fills in init_app. Each recipient carries the fields only campaigns knows: the target page we
-want a link to and the anchor we would like.
+want a link to, the anchor we would like, and the card's personal first line and P.S. Cards without a contact
+are supplied too (with no contact id), so the launch checklist can say it skips them.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from crm.prospects.models import Site
 PITCHABLE_STAGES = ("prospect",)
 
 
-def _context(page: TargetPage | None, site: Site, custom: dict | None = None) -> dict[str, str]:
-    context = {"page_url": site.homepage or f"https://{site.domain}/"}
+def _context(page: TargetPage | None, site: Site, custom: dict | None = None, line: str = "", ps: str = "") -> dict[
+    str, str
+]:
+    context = {"page_url": site.homepage or f"https://{site.domain}/", "site_domain": site.domain,
+               "personal_line": (line or "").strip(), "personal_ps": (ps or "").strip()}
     for key, value in (custom or {}).items():  # the card's own custom fields; contact and site ones come from outreach
         if isinstance(key, str) and value is not None:
             context[f"opportunity.custom.{key}"] = str(value)
@@ -31,7 +35,7 @@ def _context(page: TargetPage | None, site: Site, custom: dict | None = None) ->
 
 
 def campaign_recipients(workspace_id: int, campaign_id: int) -> list[outreach_recipients.Recipient]:
-    """The campaign's prospects that have a contact, in board order, each with its merge fields."""
+    """The campaign's prospects in board order, each with its merge fields (contact id None where it has none)."""
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None or campaign.workspace_id != workspace_id:
         return []
@@ -39,21 +43,20 @@ def campaign_recipients(workspace_id: int, campaign_id: int) -> list[outreach_re
     default_page = campaign.target_pages[0] if campaign.target_pages else None
     rows = db.session.execute(
         select(Opportunity.id, Opportunity.contact_id, Opportunity.site_id, Opportunity.target_page_id,
-               Opportunity.custom_fields, Site)
+               Opportunity.custom_fields, Opportunity.personal_line, Opportunity.personal_ps, Site)
         .join(Site, Site.id == Opportunity.site_id)
         .where(
             Opportunity.campaign_id == campaign_id,
             Opportunity.workspace_id == workspace_id,
             Opportunity.stage.in_(PITCHABLE_STAGES),
-            Opportunity.contact_id.is_not(None),
         )
         .order_by(Opportunity.position, Opportunity.id)
     )
     return [
         outreach_recipients.Recipient(
-            opportunity_id, contact_id, site_id, _context(pages.get(page_id, default_page), site, custom)
+            opportunity_id, contact_id, site_id, _context(pages.get(page_id, default_page), site, custom, line, ps)
         )
-        for opportunity_id, contact_id, site_id, page_id, custom, site in rows
+        for opportunity_id, contact_id, site_id, page_id, custom, line, ps, site in rows
     ]
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from crm import timeline
 from crm.accounts.current import get_scoped_or_404, require_role
 from crm.accounts.forms import ActionForm
-from crm.campaigns import board, costs, forms, money, pipeline, services, stages, tasklist
+from crm.campaigns import board, costs, forms, money, personal, pipeline, services, stages, tasklist
 from crm.campaigns.models import Campaign, Cost, Opportunity
 from crm.campaigns.services import CampaignError
 from crm.campaigns.views import actor, bp
@@ -69,7 +69,7 @@ def show_opportunity(opportunity_id: int, form=None, task_form=None):
         events=timeline.for_opportunity(opportunity.workspace_id, opportunity.id),
         site_events=timeline.for_site(opportunity.workspace_id, opportunity.site_id, limit=30),
         custom=fielddefs.shown_values(opportunity.workspace_id, "opportunity", opportunity),
-        custom_form=ActionForm(),
+        custom_form=ActionForm(), personal_limits=(personal.MAX_LINE, personal.MAX_PS),
     )
 
 

@@ -12,10 +12,11 @@ from crm import timeline
 from crm.accounts.models import Workspace
 from crm.db import utcnow
 from crm.extensions import db
-from crm.outreach import identities, link_safety, mailboxes, suppression
+from crm.outreach import identities, link_safety, mailboxes, skips, suppression
 from crm.outreach.models import Enrollment, OutboundMessage, Sequence
 from crm.outreach.recipients import Recipient, basic_context, storable_context
 from crm.outreach.sequencing import CapPlanner, idempotency_key, queue_step, render_step, steps_of
+from crm.outreach.skips import SkipReason
 from crm.prospects.contactinfo import verification_check
 from crm.prospects.models import Contact
 
@@ -32,15 +33,25 @@ class RecipientCheck:
     email: str = ""
     name: str = ""
     site_domain: str = ""
-    problems: tuple[str, ...] = ()
+    reasons: tuple[SkipReason, ...] = ()
     notes: tuple[str, ...] = ()
     send_at: datetime | None = None
     context: dict = field(default_factory=dict)
 
     @property
+    def problems(self) -> tuple[str, ...]:
+        """The reasons in words."""
+        return tuple(r.words for r in self.reasons)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The reasons' codes, each once."""
+        return tuple(dict.fromkeys(r.code for r in self.reasons))
+
+    @property
     def ready(self) -> bool:
         """Nothing stops this recipient's first message."""
-        return not self.problems
+        return not self.reasons
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,11 @@ class Checklist:
     def blocked(self) -> list[RecipientCheck]:
         """Recipients who would be skipped, each with reasons."""
         return [r for r in self.recipients if not r.ready]
+
+    @property
+    def skipped_by_reason(self) -> dict[str, int]:
+        """Skipped cards per reason code, counted from the rows themselves."""
+        return skips.tally(r.reasons for r in self.recipients)
 
     @property
     def can_launch(self) -> bool:
@@ -99,30 +115,42 @@ def _sequence_problems(workspace: Workspace, sequence: Sequence) -> list[str]:
     return problems
 
 
-def _recipient_problems(recipient, contact, suppressed, taken, seen, steps, sender_name) -> list[str]:
-    if contact is None:
-        return ["The contact no longer exists in this workspace."]
-    problems = []
+def _contact_reasons(contact, suppressed, taken, seen) -> list[SkipReason]:
+    """What about the contact itself stops a message: its address, its status, the suppression list, a repeat."""
+    reasons = skips.address_reasons(contact.email)
     if contact.id in seen:
-        problems.append("Listed twice.")
+        reasons.append(SkipReason("duplicate", "Listed twice."))
     if contact.status != "ok":
-        problems.append(f"The contact is marked {contact.status.replace('_', ' ')}.")
+        reasons.append(SkipReason("contact_status", f"The contact is marked {contact.status.replace('_', ' ')}."))
     if contact.site is not None and contact.site.status != "active":
-        problems.append(f"The site is marked {contact.site.status.replace('_', ' ')}.")
+        reasons.append(SkipReason("site_status", f"The site is marked {contact.site.status.replace('_', ' ')}."))
     hit = suppressed.get(suppression.normalise_address(contact.email))
     if hit is not None:
-        problems.append(suppression.describe(hit).capitalize() + ".")
+        reasons.append(SkipReason("suppressed", suppression.describe(hit).capitalize() + "."))
     if contact.id in taken:
-        problems.append(taken[contact.id])
+        reasons.append(SkipReason("already_queued", taken[contact.id]))
+    return reasons
+
+
+def _render_reasons(contact, recipient, steps, sender_name) -> list[SkipReason]:
+    """Every step rendered for this contact, as the outbox would; each problem a reason."""
     context = merged_context(contact, recipient)
-    first_subject = ""
+    reasons, first_subject = [], ""
     for step in steps:
         rendered, step_problems = render_step(step.template, step.position, context, sender_name, first_subject)
         label = "First pitch" if step.position == 1 else f"Follow-up {step.position - 1}"
-        problems += [f"{label} ({step.template.name}), {p.part}: {p.message}." for p in step_problems]
+        reasons += skips.render_reasons(label, step.template.name, step_problems, contact.email)
         if step.position == 1 and rendered is not None:
             first_subject = rendered.subject
-    return problems
+    return reasons
+
+
+def _recipient_reasons(recipient, contact, suppressed, taken, seen, steps, sender_name) -> list[SkipReason]:
+    if recipient.contact_id is None:
+        return [SkipReason("no_contact", "The card has no contact: choose one on the card.")]
+    if contact is None:
+        return [SkipReason("no_contact", "The contact no longer exists in this workspace.")]
+    return _contact_reasons(contact, suppressed, taken, seen) + _render_reasons(contact, recipient, steps, sender_name)
 
 
 def checklist(workspace_id: int, sequence_id: int, recipients: list[Recipient], now: datetime | None = None,
@@ -134,7 +162,7 @@ def checklist(workspace_id: int, sequence_id: int, recipients: list[Recipient], 
     if sequence is None or sequence.workspace_id != workspace_id or workspace is None:
         raise LaunchError("That sequence does not exist in this workspace.")
     general = _sequence_problems(workspace, sequence)
-    ids = {r.contact_id for r in recipients}
+    ids = {r.contact_id for r in recipients if r.contact_id is not None}
     contacts = {c.id: c for c in db.session.scalars(
         select(Contact).where(Contact.workspace_id == workspace_id, Contact.id.in_(ids or {0}))
     )}
@@ -152,13 +180,13 @@ def checklist(workspace_id: int, sequence_id: int, recipients: list[Recipient], 
     checks, seen = [], set()
     for recipient in recipients:
         contact = contacts.get(recipient.contact_id)
-        problems = _recipient_problems(recipient, contact, suppressed, taken, seen, steps,
-                                       sender.from_name if sender else "")
+        reasons = _recipient_reasons(recipient, contact, suppressed, taken, seen, steps,
+                                     sender.from_name if sender else "")
         seen.add(recipient.contact_id)
         blockers, warnings = verification_check(contact) if contact is not None else ([], [])  # the finder's verdict
-        problems += blockers
+        reasons += [SkipReason("invalid_email", words) for words in blockers]
         send_at, notes = None, list(warnings)
-        if contact is not None and not problems and planner is not None:
+        if contact is not None and not reasons and planner is not None:
             send_at = planner.slot(now, identities.window_zone(sender, contact.timezone))
             if send_at > now:
                 notes.append("Waits for the sending window or the daily cap.")
@@ -166,7 +194,8 @@ def checklist(workspace_id: int, sequence_id: int, recipients: list[Recipient], 
             notes.append("A role address (info@, editor@...), not a person.")
         checks.append(RecipientCheck(
             recipient=recipient, email=contact.email if contact else "", name=contact.name if contact else "",
-            site_domain=contact.site.domain if contact and contact.site else "", problems=tuple(problems),
+            site_domain=contact.site.domain if contact and contact.site else recipient.context.get("site_domain", ""),
+            reasons=tuple(reasons),
             notes=tuple(notes), send_at=send_at, context=merged_context(contact, recipient) if contact else {},
         ))
     return Checklist(tuple(general), tuple(checks))

@@ -23,7 +23,8 @@ MAX_DELAY_DAYS = 60
 SAMPLE = {
     "first_name": "Ana", "last_name": "Müller", "site_domain": "example.com", "page_url": "https://example.com/post",
     "page_title": "A sample article", "target_url": "https://example.org/guide", "anchor_text": "our guide",
-    "sender_name": "Sam",
+    "sender_name": "Sam", "personal_line": "Your piece on raised beds was a great read.",
+    "personal_ps": "P.S. Loved the photos.",
 }
 _FATAL = {"syntax", "not_allowed", "too_long", "too_complex", "unknown_field", "bad_filter"}
 

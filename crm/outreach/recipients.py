@@ -16,10 +16,13 @@ from crm.outreach.merge_names import CUSTOM_PREFIX, SCOPES
 
 @dataclass(frozen=True)
 class Recipient:
-    """One person to enrol: the opportunity it serves, the contact and site, and the merge fields (strings)."""
+    """One person to enrol: the opportunity it serves, the contact and site, and the merge fields (strings).
+
+    contact_id is None for a card that has no contact yet: it is listed on the launch checklist, never enrolled.
+    """
 
     opportunity_id: int | None
-    contact_id: int
+    contact_id: int | None
     site_id: int
     context: dict[str, str] = field(default_factory=dict)
 
@@ -39,11 +42,15 @@ def has_recipient_source() -> bool:
     return _source is not None
 
 
-def recipients_for(workspace_id: int, campaign_id: int) -> list[Recipient]:
-    """The campaign's recipients from the registered source; empty when none is registered."""
+def recipients_for(workspace_id: int, campaign_id: int, *, with_contactless: bool = False) -> list[Recipient]:
+    """The campaign's recipients from the registered source; empty when none is registered.
+
+    Cards without a contact are left out unless with_contactless (the launch checklist lists them as skipped).
+    """
     if _source is None:
         return []
-    return list(_source(workspace_id, campaign_id))
+    found = _source(workspace_id, campaign_id)
+    return [r for r in found if with_contactless or r.contact_id is not None]
 
 
 def basic_context(contact, site) -> dict[str, str]:

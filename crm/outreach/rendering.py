@@ -47,6 +47,8 @@ MERGE_FIELDS: dict[str, str] = {
     "target_url": "Our page we want a link to",
     "anchor_text": "Anchor text we would like",
     "sender_name": "Name of the person sending",
+    "personal_line": "The personal first line written on this prospect's card",
+    "personal_ps": "The personal P.S. written on this prospect's card",
 }
 
 MAX_SUBJECT_SOURCE = 1_000
@@ -206,6 +208,15 @@ def _field_names(node: nodes.Node) -> list[str]:
     return sorted(found)
 
 
+def _has_fallback(node: nodes.Node) -> bool:
+    """Whether a printed expression ends in its own fallback: ``| default(...)``, ``or "..."`` or an inline if."""
+    while isinstance(node, nodes.Filter):
+        if node.name in ("default", "d"):
+            return True
+        node = node.node
+    return isinstance(node, nodes.Or) or (isinstance(node, nodes.CondExpr) and node.expr2 is not None)
+
+
 class _Rewriter(NodeTransformer):
     """Turn custom.x into a flat name (so a field called "items" is never dict.items) and check printed blanks."""
 
@@ -220,6 +231,9 @@ class _Rewriter(NodeTransformer):
         for child in node.nodes:
             if isinstance(child, nodes.TemplateData):
                 wrapped.append(child)
+                continue
+            if _has_fallback(child):  # the writer said what a blank becomes, even if that is nothing
+                wrapped.append(self.visit(child))
                 continue
             described = ", ".join(_field_names(child))
             wrapped.append(

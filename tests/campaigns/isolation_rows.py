@@ -7,6 +7,7 @@ from tests.support.isolation import covers
 @covers(
     "campaigns.show_campaign", "campaigns.edit_campaign", "campaigns.board_column", "campaigns.table_view",
     "campaigns.bulk_change", "campaigns.pick_sites", "campaigns.campaign_costs", "campaigns.add_cost",
+    "campaigns.personal_lines",
 )
 def campaign(workspace_id):
     row = CampaignFactory(workspace_id=workspace_id)
@@ -15,7 +16,7 @@ def campaign(workspace_id):
 
 @covers(
     "campaigns.show_opportunity", "campaigns.move_opportunity", "campaigns.save_opportunity",
-    "campaigns.save_opportunity_fields",
+    "campaigns.save_opportunity_fields", "campaigns.save_personal",
     "campaigns.add_opportunity_task", "campaigns.record_link",
 )
 def opportunity(workspace_id):

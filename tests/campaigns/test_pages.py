@@ -208,6 +208,7 @@ def test_campaign_pages_carry_no_inline_script_or_style(app, team, crowded, sign
         opp = db.session.scalar(select(Opportunity.id))
     for path in ("/campaigns", "/campaigns/new", f"/campaigns/{crowded['campaign']}",
                  f"/campaigns/{crowded['campaign']}/table", f"/campaigns/{crowded['campaign']}/edit",
+                 f"/campaigns/{crowded['campaign']}/personal",
                  f"/campaigns/{crowded['campaign']}/costs", f"/campaigns/{crowded['campaign']}/prospects?q=p",
                  f"/campaigns/opportunities/{opp}", "/tasks"):
         response = client.get(path)

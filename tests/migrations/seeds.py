@@ -159,5 +159,28 @@ def contacts_before_profiles(conn):
     return check
 
 
+def cards_before_personal_lines(conn):
+    """A campaign card written before cards carried a personal first line and P.S."""
+    conn.execute(text(
+        "INSERT INTO campaign (id, workspace_id, name, kind, status, currency, description, created_at, updated_at) "
+        "VALUES (900, 900, 'Spring pitches', 'guest_post', 'active', 'USD', '', '2026-01-01 10:00:00', "
+        "'2026-01-01 10:00:00')"
+    ))
+    conn.execute(text(
+        "INSERT INTO opportunity (id, workspace_id, campaign_id, site_id, contact_id, stage, stage_changed_at, "
+        "position, notes, currency, created_at, updated_at) VALUES (900, 900, 900, 900, 900, 'prospect', "
+        "'2026-01-01 10:00:00', 0, 'Met at a conference', 'USD', '2026-01-01 10:00:00', '2026-01-01 10:00:00')"
+    ))
+
+    def check(conn):
+        row = conn.execute(text(
+            "SELECT notes, contact_id, personal_line, personal_ps FROM opportunity WHERE id = 900"
+        )).one()
+        assert tuple(row) == ("Met at a conference", 900, "", "")  # kept, and blank lines rather than NULL
+
+    return check
+
+
 SEEDS = {"15f329872188": accounts, "reports_1": instance_admins, "audit_1": sites_before_search,
-         "fields_1": senders_before_mailboxes, "smtp_1": costs_before_ledger, "share_1": contacts_before_profiles}
+         "fields_1": senders_before_mailboxes, "smtp_1": costs_before_ledger, "share_1": contacts_before_profiles,
+         "contactinfo_1": cards_before_personal_lines}

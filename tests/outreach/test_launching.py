@@ -52,7 +52,9 @@ def test_every_reason_a_message_would_not_go_is_listed(ctx, team, recipient_sour
     assert "site is marked do not contact" in _reasons(checks[2])
     assert "is suppressed in this workspace (unsubscribed)" in _reasons(checks[3])
     assert "The domain" in _reasons(checks[4]) and "everywhere" in _reasons(checks[4])
-    assert "{{ page_title }} is empty for this contact and has no fallback" in _reasons(checks[5])
+    assert f"{{{{ page_title }}}} is empty for {contacts[5].email} and has no fallback" in _reasons(checks[5])
+    assert [c.codes for c in checks] == [(), ("contact_status",), ("site_status",), ("suppressed",),
+                                         ("suppressed",), ("missing_field",)]
 
 
 def test_unresolved_merge_fields_block_the_send(ctx, team, recipient_source):

@@ -80,6 +80,23 @@ def test_empty_field_without_fallback_blocks_with_the_field_named():
     assert problems[1].field == "custom.niche"
 
 
+@pytest.mark.parametrize("printed", ['{{ last_name | default("") }}', '{{ last_name | default("") | trim }}',
+                                     '{{ last_name or "" }}', '{{ "Dear " ~ last_name if last_name else "" }}'])
+def test_a_fallback_that_is_nothing_is_still_a_fallback(printed):
+    assert render("Hi", f"Hello{printed}.", CONTACT).body == "Hello."
+
+
+@pytest.mark.parametrize("printed", ["{{ last_name }}", "{{ last_name | upper }}", '{{ "x" if last_name }}'])
+def test_a_blank_printed_without_a_fallback_still_blocks(printed):
+    assert codes(check(EmailTemplate("Hi", f"Hello{printed}."), CONTACT)) == ["empty_field"]
+
+
+def test_the_personal_line_is_a_merge_field_every_template_may_use():
+    problems = check(EmailTemplate("Hi", "{{ personal_line }}\n{{ personal_ps | default('') }}"), CONTACT)
+    assert [(p.code, p.field) for p in problems] == [("empty_field", "personal_line")]
+    assert render("Hi", "{{ personal_line }}", {**CONTACT, "personal_line": "Loved it."}).body == "Loved it."
+
+
 def test_empty_field_inside_a_guard_is_fine():
     template = EmailTemplate("Hi", "{% if last_name %}Dear {{ last_name }}{% endif %}ok")
     assert check(template, CONTACT) == []

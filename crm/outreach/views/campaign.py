@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from crm.accounts.current import can, current_workspace, require_role, scoped
 from crm.accounts.forms import ActionForm
 from crm.extensions import db
-from crm.outreach import identities, library, queries
+from crm.outreach import identities, library, queries, skips
 from crm.outreach.forms import SequenceForm
 from crm.outreach.launching import LaunchError, checklist, launch
 from crm.outreach.models import SenderIdentity, Template
@@ -71,7 +71,7 @@ def launch_page(campaign_id: int):
     if current is None:
         flash("Write the sequence first: its steps and the sender identity.", "info")
         return redirect(url_for("outreach.sequence", campaign_id=campaign.id))
-    recipients = recipients_for(workspace.id, campaign.id)
+    recipients = recipients_for(workspace.id, campaign.id, with_contactless=True)  # listed, so their skip is seen
     if form.is_submitted():
         if not can("member"):
             abort(403)
@@ -96,5 +96,5 @@ def launch_page(campaign_id: int):
         enrollments=queries.enrollments(workspace.id, current.id),
         enrollment_counts=queries.enrollment_counts(workspace.id, current.id),
         has_source=has_recipient_source(), sender=sender,
-        window=identities.describe_window(sender) if sender else "",
+        window=identities.describe_window(sender) if sender else "", skip_labels=skips.LABELS,
     )
