@@ -12,7 +12,7 @@ from crm import timeline
 from crm.accounts.models import Workspace
 from crm.db import utcnow
 from crm.extensions import db
-from crm.outreach import identities, link_safety, mailboxes, suppression
+from crm.outreach import identities, link_safety, mailboxes, suppression, variants
 from crm.outreach.models import Enrollment, OutboundMessage, Sequence
 from crm.outreach.recipients import Recipient, basic_context, storable_context
 from crm.outreach.sequencing import CapPlanner, idempotency_key, queue_step, render_step, steps_of
@@ -116,9 +116,10 @@ def _recipient_problems(recipient, contact, suppressed, taken, seen, steps, send
     context = merged_context(contact, recipient)
     first_subject = ""
     for step in steps:
-        rendered, step_problems = render_step(step.template, step.position, context, sender_name, first_subject)
+        template = variants.choose(step, contact.id)[1]  # the variant this contact would get
+        rendered, step_problems = render_step(template, step.position, context, sender_name, first_subject)
         label = "First pitch" if step.position == 1 else f"Follow-up {step.position - 1}"
-        problems += [f"{label} ({step.template.name}), {p.part}: {p.message}." for p in step_problems]
+        problems += [f"{label} ({template.name}), {p.part}: {p.message}." for p in step_problems]
         if step.position == 1 and rendered is not None:
             first_subject = rendered.subject
     return problems

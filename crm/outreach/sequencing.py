@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from crm.accounts.models import Workspace
 from crm.extensions import db
-from crm.outreach import composing, identities, rendering
+from crm.outreach import composing, identities, rendering, variants
 from crm.outreach.models import Enrollment, OutboundMessage, SenderIdentity, Sequence, SequenceStep
 from crm.outreach.recipients import render_context
 from crm.outreach.scheduling import add_business_days, day_bounds, next_send_time
@@ -101,7 +101,8 @@ def queue_step(enrollment: Enrollment, step: SequenceStep, earliest: datetime, p
         return QueueResult(None)
     earlier = _previous_messages(enrollment, step.position) if step.position > 1 else []
     first_subject = earlier[0].subject if earlier else ""
-    rendered, problems = render_step(step.template, step.position, enrollment.context or {}, sender.from_name,
+    label, template = variants.choose(step, enrollment.contact_id)
+    rendered, problems = render_step(template, step.position, enrollment.context or {}, sender.from_name,
                                      first_subject)
     if rendered is None:
         return QueueResult(None, tuple(problems))
@@ -111,7 +112,7 @@ def queue_step(enrollment: Enrollment, step: SequenceStep, earliest: datetime, p
     at = planner.slot(earliest, identities.window_zone(sender, recipient_timezone))
     row = OutboundMessage(
         workspace_id=enrollment.workspace_id, idempotency_key=key, campaign_id=sequence.campaign_id,
-        sequence_id=sequence.id, step_id=step.id, step_position=step.position, template_id=step.template_id,
+        sequence_id=sequence.id, step_id=step.id, step_position=step.position, template_id=template.id, variant=label,
         enrollment_id=enrollment.id, opportunity_id=enrollment.opportunity_id, contact_id=enrollment.contact_id,
         site_id=enrollment.site_id, sender_id=sender.id, to_email=contact.email, to_name=contact.name,
         from_email=sender.from_email, from_name=sender.from_name, subject=rendered.subject,
