@@ -17,6 +17,7 @@ from tests.conftest import csrf_token, login
 from tests.outreach.factories import TemplateFactory
 from tests.outreach.world import build
 
+
 def _templates(workspace_id: int) -> dict[str, int]:
     made = {
         "pitch": TemplateFactory(workspace_id=workspace_id, name="Short", subject="Short idea for {{ site_domain }}"),
