@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from crm import timeline
 from crm.accounts.models import Workspace
@@ -15,7 +16,7 @@ from crm.extensions import db
 from crm.outreach import identities, link_safety, mailboxes, suppression, variants
 from crm.outreach.models import Enrollment, OutboundMessage, Sequence
 from crm.outreach.recipients import Recipient, basic_context, storable_context
-from crm.outreach.sequencing import CapPlanner, idempotency_key, queue_step, render_step, steps_of
+from crm.outreach.sequencing import CapPlanner, idempotency_key, queue_first_steps, render_step, steps_of
 from crm.prospects.models import Contact
 
 
@@ -137,6 +138,7 @@ def checklist(workspace_id: int, sequence_id: int, recipients: list[Recipient], 
     ids = {r.contact_id for r in recipients}
     contacts = {c.id: c for c in db.session.scalars(
         select(Contact).where(Contact.workspace_id == workspace_id, Contact.id.in_(ids or {0}))
+        .options(selectinload(Contact.site))  # every check reads the site: one query, not one per recipient
     )}
     suppressed = suppression.find_many(workspace_id, [c.email for c in contacts.values()])
     enrolled = db.session.scalars(select(Enrollment.contact_id).where(
@@ -191,17 +193,18 @@ def launch(workspace_id: int, sequence_id: int, recipients: list[Recipient], act
         sequence = db.session.get(Sequence, sequence_id)
         first = steps_of(sequence)[0]
         planner = CapPlanner(sequence.sender)
-        for check in result.ready:
-            contact = db.session.get(Contact, check.recipient.contact_id)
-            enrollment = Enrollment(
-                workspace_id=workspace_id, sequence=sequence, opportunity_id=check.recipient.opportunity_id,
-                contact_id=contact.id, site_id=contact.site_id, status="active", next_position=1,
-                context=check.context,
-            )
-            db.session.add(enrollment)
-            db.session.flush()
-            queued = queue_step(enrollment, first, now, planner, contact.timezone)
-            if queued.message is None:
+        found = {c.id: c for c in db.session.scalars(select(Contact).where(
+            Contact.workspace_id == workspace_id, Contact.id.in_([c.recipient.contact_id for c in result.ready])))}
+        contacts = [found[check.recipient.contact_id] for check in result.ready]
+        enrollments = [Enrollment(
+            workspace_id=workspace_id, sequence=sequence, opportunity_id=check.recipient.opportunity_id,
+            contact_id=contact.id, site_id=contact.site_id, status="active", next_position=1, context=check.context,
+        ) for check, contact in zip(result.ready, contacts, strict=True)]
+        db.session.add_all(enrollments)
+        db.session.flush()  # all at once: a launch of thousands is one batched INSERT, not one round trip each
+        queued = queue_first_steps(enrollments, contacts, first, now, planner)
+        for check, contact, outcome in zip(result.ready, contacts, queued, strict=True):
+            if outcome.message is None:
                 raise LaunchError(f"The first pitch to {contact.email} could not be queued; reload the checklist.")
             timeline.record(workspace_id, "outreach_queued", f"First pitch to {contact.email} queued",
                             site_id=contact.site_id, contact_id=contact.id,
