@@ -14,6 +14,7 @@ from crm.accounts.models import Workspace
 from crm.db import utcnow
 from crm.extensions import db
 from crm.outreach import identities, link_safety, mailboxes, suppression, variants
+from crm.outreach.collecting import collector_paused
 from crm.outreach.models import Enrollment, OutboundMessage, Sequence
 from crm.outreach.recipients import Recipient, basic_context, storable_context
 from crm.outreach.sequencing import CapPlanner, idempotency_key, queue_first_steps, render_step, steps_of
@@ -126,6 +127,7 @@ def _recipient_problems(recipient, contact, suppressed, taken, seen, steps, send
     return problems
 
 
+@collector_paused()
 def checklist(workspace_id: int, sequence_id: int, recipients: list[Recipient], now: datetime | None = None,
               _planner: CapPlanner | None = None) -> Checklist:
     """Every reason each recipient's messages would not go, and when the first one would, before anything is queued."""
@@ -180,6 +182,7 @@ class LaunchResult:
     skipped: tuple[RecipientCheck, ...]
 
 
+@collector_paused()
 def launch(workspace_id: int, sequence_id: int, recipients: list[Recipient], actor_id: int | None,
            now: datetime | None = None) -> LaunchResult:
     """Enrol every ready recipient and queue their first pitch in one transaction; commits."""
