@@ -9,6 +9,11 @@ REPLY_KINDS = ("human",)
 ANSWERED_STAGES = ("replied", "negotiating", "won", "live", "declined", "lost")
 # Won means a placement was agreed: the card is won or live, or it was won before it was lost.
 WON_STAGES = ("won", "live")
+# A positive reply is a reply (as above) the marketer marked as a good answer in the conversation.
+# Opened and clicked read the provider's events on the message; a click implies an open. Privacy proxies
+# (Apple Mail Privacy Protection and the like) fetch every image, so opens are a weak signal.
+OPENED_STATUSES = ("opened", "clicked")
+CLICKED_STATUSES = ("clicked",)
 # Live means the link's last confirmed check found it on an indexable page (followed or not).
 LIVE_STATUSES = ("live", "live_nofollow")
 
@@ -27,6 +32,9 @@ HOW_WE_COUNT = {
     "cost_per_live_link": "Spent ÷ live links.",
     "cost_per_point": "Spent ÷ quality points of the live links.",
     "template_replies": "Messages sent with each template or at each step, and those answered by a person.",
+    "variant_test": "Per variant of a step: messages sent, those answered by a person, those answers marked "
+                    "positive, and messages opened or clicked (each out of the messages sent). Opens are a weak "
+                    "signal: privacy proxies open mail on their own.",
 }
 
 

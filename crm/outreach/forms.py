@@ -112,6 +112,14 @@ class StepForm(Form):
     template_id = SelectField("Template", choices=[], validate_choice=False)
     delay = IntegerField("Business days after the previous message", default=0,
                          validators=[Optional(), NumberRange(min=0, max=MAX_DELAY_DAYS)])
+    # a subject and body test: other templates sent to an even share of the recipients each
+    variant_b = SelectField("Variant B", choices=[], validate_choice=False)
+    variant_c = SelectField("Variant C", choices=[], validate_choice=False)
+    variant_d = SelectField("Variant D", choices=[], validate_choice=False)
+
+    def variant_fields(self) -> list:
+        """The fields of variants B, C and D."""
+        return [self.variant_b, self.variant_c, self.variant_d]
 
 
 class SequenceForm(FlaskForm):
@@ -120,13 +128,14 @@ class SequenceForm(FlaskForm):
     sender_id = SelectField("Send from", choices=[], validate_choice=False)
     steps = FieldList(FormField(StepForm), min_entries=MAX_STEPS, max_entries=MAX_STEPS)
 
-    def chosen_steps(self) -> list[tuple[int, int]]:
-        """(template id, delay) for each filled step, in order."""
+    def chosen_steps(self) -> list[tuple[int, int, list[int]]]:
+        """(template id, delay, variant template ids) for each filled step, in order."""
         chosen = []
         for entry in self.steps:
             value = entry.form.template_id.data
             if value and str(value).isdigit():
-                chosen.append((int(value), int(entry.form.delay.data or 0)))
+                others = [int(f.data) for f in entry.form.variant_fields() if str(f.data or "").isdigit()]
+                chosen.append((int(value), int(entry.form.delay.data or 0), others))
         return chosen
 
 

@@ -7,15 +7,17 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from crm import timeline
 from crm.accounts.models import Workspace
 from crm.db import utcnow
 from crm.extensions import db
-from crm.outreach import identities, link_safety, mailboxes, skips, suppression
+from crm.outreach import identities, link_safety, mailboxes, skips, suppression, variants
+from crm.outreach.collecting import collector_paused
 from crm.outreach.models import Enrollment, OutboundMessage, Sequence
 from crm.outreach.recipients import Recipient, basic_context, storable_context
-from crm.outreach.sequencing import CapPlanner, idempotency_key, queue_step, render_step, steps_of
+from crm.outreach.sequencing import CapPlanner, idempotency_key, queue_first_steps, render_step, steps_of
 from crm.outreach.skips import SkipReason
 from crm.prospects.contactinfo import verification_check
 from crm.prospects.models import Contact
@@ -137,9 +139,10 @@ def _render_reasons(contact, recipient, steps, sender_name) -> list[SkipReason]:
     context = merged_context(contact, recipient)
     reasons, first_subject = [], ""
     for step in steps:
-        rendered, step_problems = render_step(step.template, step.position, context, sender_name, first_subject)
+        template = variants.choose(step, contact.id)[1]  # the variant this contact would get
+        rendered, step_problems = render_step(template, step.position, context, sender_name, first_subject)
         label = "First pitch" if step.position == 1 else f"Follow-up {step.position - 1}"
-        reasons += skips.render_reasons(label, step.template.name, step_problems, contact.email)
+        reasons += skips.render_reasons(label, template.name, step_problems, contact.email)
         if step.position == 1 and rendered is not None:
             first_subject = rendered.subject
     return reasons
@@ -153,6 +156,7 @@ def _recipient_reasons(recipient, contact, suppressed, taken, seen, steps, sende
     return _contact_reasons(contact, suppressed, taken, seen) + _render_reasons(contact, recipient, steps, sender_name)
 
 
+@collector_paused()
 def checklist(workspace_id: int, sequence_id: int, recipients: list[Recipient], now: datetime | None = None,
               _planner: CapPlanner | None = None) -> Checklist:
     """Every reason each recipient's messages would not go, and when the first one would, before anything is queued."""
@@ -165,6 +169,7 @@ def checklist(workspace_id: int, sequence_id: int, recipients: list[Recipient], 
     ids = {r.contact_id for r in recipients if r.contact_id is not None}
     contacts = {c.id: c for c in db.session.scalars(
         select(Contact).where(Contact.workspace_id == workspace_id, Contact.id.in_(ids or {0}))
+        .options(selectinload(Contact.site))  # every check reads the site: one query, not one per recipient
     )}
     suppressed = suppression.find_many(workspace_id, [c.email for c in contacts.values()])
     enrolled = db.session.scalars(select(Enrollment.contact_id).where(
@@ -209,6 +214,7 @@ class LaunchResult:
     skipped: tuple[RecipientCheck, ...]
 
 
+@collector_paused()
 def launch(workspace_id: int, sequence_id: int, recipients: list[Recipient], actor_id: int | None,
            now: datetime | None = None) -> LaunchResult:
     """Enrol every ready recipient and queue their first pitch in one transaction; commits."""
@@ -222,17 +228,18 @@ def launch(workspace_id: int, sequence_id: int, recipients: list[Recipient], act
         sequence = db.session.get(Sequence, sequence_id)
         first = steps_of(sequence)[0]
         planner = CapPlanner(sequence.sender)
-        for check in result.ready:
-            contact = db.session.get(Contact, check.recipient.contact_id)
-            enrollment = Enrollment(
-                workspace_id=workspace_id, sequence=sequence, opportunity_id=check.recipient.opportunity_id,
-                contact_id=contact.id, site_id=contact.site_id, status="active", next_position=1,
-                context=check.context,
-            )
-            db.session.add(enrollment)
-            db.session.flush()
-            queued = queue_step(enrollment, first, now, planner, contact.timezone)
-            if queued.message is None:
+        found = {c.id: c for c in db.session.scalars(select(Contact).where(
+            Contact.workspace_id == workspace_id, Contact.id.in_([c.recipient.contact_id for c in result.ready])))}
+        contacts = [found[check.recipient.contact_id] for check in result.ready]
+        enrollments = [Enrollment(
+            workspace_id=workspace_id, sequence=sequence, opportunity_id=check.recipient.opportunity_id,
+            contact_id=contact.id, site_id=contact.site_id, status="active", next_position=1, context=check.context,
+        ) for check, contact in zip(result.ready, contacts, strict=True)]
+        db.session.add_all(enrollments)
+        db.session.flush()  # all at once: a launch of thousands is one batched INSERT, not one round trip each
+        queued = queue_first_steps(enrollments, contacts, first, now, planner)
+        for check, contact, outcome in zip(result.ready, contacts, queued, strict=True):
+            if outcome.message is None:
                 raise LaunchError(f"The first pitch to {contact.email} could not be queued; reload the checklist.")
             timeline.record(workspace_id, "outreach_queued", f"First pitch to {contact.email} queued",
                             site_id=contact.site_id, contact_id=contact.id,

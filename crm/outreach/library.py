@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from crm.accounts import audit
 from crm.accounts.models import Workspace
 from crm.extensions import db
-from crm.outreach import composing, rendering, suppression
+from crm.outreach import composing, rendering, suppression, variants
 from crm.outreach.field_names import defined_keys
 from crm.outreach.merge_names import undefined_keys
-from crm.outreach.models import SenderIdentity, Sequence, SequenceStep, Suppression, Template
+from crm.outreach.models import SenderIdentity, Sequence, SequenceStep, StepVariant, Suppression, Template
 from crm.outreach.sequencing import render_step
 from crm.outreach.stopping import block_address
 
@@ -73,6 +73,7 @@ def save_template(workspace_id: int, template: Template | None, name: str, subje
 def delete_template(workspace_id: int, template: Template) -> None:
     """Delete a template no sequence uses; commits."""
     used = db.session.scalar(select(func.count(SequenceStep.id)).where(SequenceStep.template_id == template.id))
+    used += db.session.scalar(select(func.count(StepVariant.id)).where(StepVariant.template_id == template.id))
     if used:
         raise LibraryError(f"{template.name} is used by {used} sequence step(s); change those steps first.")
     db.session.delete(template)
@@ -115,27 +116,52 @@ def sequence_for(workspace_id: int, campaign_id: int) -> Sequence | None:
                                                     Sequence.campaign_id == campaign_id).order_by(Sequence.id))
 
 
-def save_sequence(workspace_id: int, campaign_id: int, sender_id: int | None, steps: list[tuple[int, int]]) -> Sequence:
-    """Create or change the campaign's sequence: sender and ordered (template id, business days) steps; commits."""
+def _check_steps(workspace_id: int, steps: list[tuple[int, int, list[int]]]) -> None:
     if not steps:
         raise LibraryError("Add at least a first pitch.")
     if len(steps) > MAX_STEPS:
         raise LibraryError(f"A sequence has at most {MAX_STEPS} steps.")
-    templates = {t.id for t in db.session.scalars(select(Template).where(
-        Template.workspace_id == workspace_id, Template.id.in_({t for t, _ in steps})))}
-    if any(template_id not in templates for template_id, _ in steps):
+    wanted = {t for template_id, _, others in steps for t in (template_id, *others)}
+    templates = set(db.session.scalars(select(Template.id).where(
+        Template.workspace_id == workspace_id, Template.id.in_(wanted))))
+    if wanted - templates:
         raise LibraryError("Choose templates from this workspace.")
-    if any(not 0 <= delay <= MAX_DELAY_DAYS for _, delay in steps):
+    if any(not 0 <= delay <= MAX_DELAY_DAYS for _, delay, _ in steps):
         raise LibraryError(f"Delays are 0 to {MAX_DELAY_DAYS} business days.")
+    for position, (template_id, _, others) in enumerate(steps, start=1):
+        if len({template_id, *others}) != 1 + len(others):
+            raise LibraryError(f"Step {position}: each variant needs a template of its own.")
+        if len(others) >= variants.MAX_VARIANTS:
+            raise LibraryError(f"Step {position}: at most {variants.MAX_VARIANTS} variants.")
+
+
+def _set_variants(step: SequenceStep, template_ids: list[int]) -> None:
+    """Make the step's variants B, C... the given templates, keeping rows whose template stays in place."""
+    current = {v.label: v for v in step.variants}
+    for label, template_id in zip(variants.LABELS[1:], template_ids, strict=False):
+        row = current.pop(label, None) or StepVariant(workspace_id=step.workspace_id, label=label)
+        row.template_id = template_id
+        if row not in step.variants:
+            step.variants.append(row)
+    for leftover in current.values():
+        step.variants.remove(leftover)
+
+
+def save_sequence(workspace_id: int, campaign_id: int, sender_id: int | None,
+                  steps: list[tuple[int, int, list[int]]]) -> Sequence:
+    """Create or change the campaign's sequence: sender and ordered (template id, business days, variant template
+    ids) steps; commits."""
+    _check_steps(workspace_id, steps)
     sender = db.session.get(SenderIdentity, sender_id) if sender_id else None
     if sender_id and (sender is None or sender.workspace_id != workspace_id):
         raise LibraryError("Choose a sender identity from this workspace.")
     sequence = sequence_for(workspace_id, campaign_id) or Sequence(workspace_id=workspace_id, campaign_id=campaign_id)
     sequence.sender_id = sender_id
     existing = {s.position: s for s in sequence.steps}
-    for position, (template_id, delay) in enumerate(steps, start=1):
+    for position, (template_id, delay, others) in enumerate(steps, start=1):
         step = existing.pop(position, None) or SequenceStep(workspace_id=workspace_id, position=position)
         step.template_id, step.delay_business_days = template_id, delay
+        _set_variants(step, others)
         if step not in sequence.steps:
             sequence.steps.append(step)
     for leftover in existing.values():

@@ -93,6 +93,25 @@ class SequenceStep(WorkspaceScoped, db.Model):
 
     sequence: Mapped[Sequence] = relationship(back_populates="steps")
     template: Mapped[Template] = relationship()
+    # the step's own template is variant A; these are B, C and D of a subject and body test
+    variants: Mapped[list[StepVariant]] = relationship(
+        back_populates="step", cascade="all, delete-orphan", order_by="StepVariant.label"
+    )
+
+
+class StepVariant(WorkspaceScoped, db.Model):
+    """Another template a step sends to its share of the recipients, so the step's versions can be compared."""
+
+    __tablename__ = "sequence_step_variant"
+    __table_args__ = (UniqueConstraint("step_id", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("sequence_step.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(1))  # B, C or D
+    template_id: Mapped[int] = mapped_column(ForeignKey("template.id", ondelete="RESTRICT"), index=True)
+
+    step: Mapped[SequenceStep] = relationship(back_populates="variants")
+    template: Mapped[Template] = relationship()
 
 
 class Enrollment(WorkspaceScoped, TimestampMixin, db.Model):
@@ -134,6 +153,7 @@ class OutboundMessage(WorkspaceScoped, TimestampMixin, db.Model):
     step_id: Mapped[int | None] = mapped_column(ForeignKey("sequence_step.id", ondelete="SET NULL"), index=True)
     step_position: Mapped[int] = mapped_column(default=1)
     template_id: Mapped[int | None] = mapped_column(ForeignKey("template.id", ondelete="SET NULL"), index=True)
+    variant: Mapped[str] = mapped_column(String(1), default="")  # A-D when its step tests variants, else empty
     enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollment.id", ondelete="SET NULL"), index=True)
     opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunity.id", ondelete="SET NULL"), index=True)
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"), index=True)
@@ -203,6 +223,7 @@ class Reply(WorkspaceScoped, db.Model):
     headers: Mapped[dict | None] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    positive: Mapped[bool] = mapped_column(default=False)  # the marketer marked it a good answer
 
 
 class Suppression(db.Model):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from crm.accounts.models import Workspace
 from crm.extensions import db
-from crm.outreach import composing, identities, rendering
+from crm.outreach import composing, identities, rendering, variants
 from crm.outreach.models import Enrollment, OutboundMessage, SenderIdentity, Sequence, SequenceStep
 from crm.outreach.recipients import render_context
 from crm.outreach.scheduling import add_business_days, day_bounds, next_send_time
@@ -91,42 +91,86 @@ def _previous_messages(enrollment: Enrollment, position: int) -> list[OutboundMe
     ))
 
 
-def queue_step(enrollment: Enrollment, step: SequenceStep, earliest: datetime, planner: CapPlanner,
-               recipient_timezone: str = "") -> QueueResult:
-    """Render and queue one step for an enrolled contact (not committed); nothing when its key already exists."""
+@dataclass(frozen=True)
+class _Shared:
+    """What every row of one sender and workspace shares: the footer's address and the link settings."""
+
+    postal_address: str
+    settings: composing.Settings
+
+    @classmethod
+    def of(cls, workspace_id: int, sender: SenderIdentity) -> _Shared:
+        workspace = db.session.get(Workspace, workspace_id)
+        return cls(workspace.postal_address, composing.Settings.from_config(current_app.config, sender.reply_domain))
+
+
+def _row(enrollment: Enrollment, step: SequenceStep, contact, earliest: datetime, planner: CapPlanner,
+         recipient_timezone: str, earlier: list[OutboundMessage], shared: _Shared) -> QueueResult:
+    """The rendered, scheduled outbox row for one enrollment (not added), or the problems that stop it."""
     sequence: Sequence = enrollment.sequence
     sender = planner.sender
     key = idempotency_key(sequence.campaign_id, step.position, enrollment.contact_id)
-    if db.session.scalar(select(OutboundMessage.id).where(OutboundMessage.idempotency_key == key)) is not None:
-        return QueueResult(None)
-    earlier = _previous_messages(enrollment, step.position) if step.position > 1 else []
-    first_subject = earlier[0].subject if earlier else ""
-    rendered, problems = render_step(step.template, step.position, enrollment.context or {}, sender.from_name,
-                                     first_subject)
+    label, template = variants.choose(step, enrollment.contact_id)
+    rendered, problems = render_step(template, step.position, enrollment.context or {}, sender.from_name,
+                                     earlier[0].subject if earlier else "")
     if rendered is None:
         return QueueResult(None, tuple(problems))
-    workspace = db.session.get(Workspace, enrollment.workspace_id)
-    settings = composing.Settings.from_config(current_app.config, sender.reply_domain)
-    contact = enrollment.contact
     at = planner.slot(earliest, identities.window_zone(sender, recipient_timezone))
-    row = OutboundMessage(
+    unsubscribe = composing.unsubscribe_url(shared.settings, enrollment.workspace_id, enrollment.contact_id)
+    return QueueResult(OutboundMessage(
         workspace_id=enrollment.workspace_id, idempotency_key=key, campaign_id=sequence.campaign_id,
-        sequence_id=sequence.id, step_id=step.id, step_position=step.position, template_id=step.template_id,
-        enrollment_id=enrollment.id, opportunity_id=enrollment.opportunity_id, contact_id=enrollment.contact_id,
-        site_id=enrollment.site_id, sender_id=sender.id, to_email=contact.email, to_name=contact.name,
-        from_email=sender.from_email, from_name=sender.from_name, subject=rendered.subject,
-        body_text=composing.with_footer(
-            rendered.body, workspace.postal_address,
-            composing.unsubscribe_url(settings, enrollment.workspace_id, enrollment.contact_id),
-        ),
+        sequence_id=sequence.id, step_id=step.id, step_position=step.position, template_id=template.id,
+        variant=label, enrollment_id=enrollment.id, opportunity_id=enrollment.opportunity_id,
+        contact_id=enrollment.contact_id, site_id=enrollment.site_id, sender_id=sender.id, to_email=contact.email,
+        to_name=contact.name, from_email=sender.from_email, from_name=sender.from_name, subject=rendered.subject,
+        body_text=composing.with_footer(rendered.body, shared.postal_address, unsubscribe),
         message_id_header=composing.message_id_for(key, sender.from_email),
         in_reply_to=earlier[-1].message_id_header if earlier else "",
         status="queued", due_at=at, next_attempt_at=at,
-    )
-    db.session.add(row)
-    db.session.flush()  # the row id goes into the signed Reply-To token
-    row.reply_to = composing.reply_to_for(settings, row.id)
-    return QueueResult(row)
+    ))
+
+
+def queue_step(enrollment: Enrollment, step: SequenceStep, earliest: datetime, planner: CapPlanner,
+               recipient_timezone: str = "") -> QueueResult:
+    """Render and queue one step for an enrolled contact (not committed); nothing when its key already exists."""
+    key = idempotency_key(enrollment.sequence.campaign_id, step.position, enrollment.contact_id)
+    if db.session.scalar(select(OutboundMessage.id).where(OutboundMessage.idempotency_key == key)) is not None:
+        return QueueResult(None)
+    earlier = _previous_messages(enrollment, step.position) if step.position > 1 else []
+    shared = _Shared.of(enrollment.workspace_id, planner.sender)
+    result = _row(enrollment, step, enrollment.contact, earliest, planner, recipient_timezone, earlier, shared)
+    if result.message is not None:
+        db.session.add(result.message)
+        db.session.flush()  # the row id goes into the signed Reply-To token
+        result.message.reply_to = composing.reply_to_for(shared.settings, result.message.id)
+    return result
+
+
+def queue_first_steps(enrollments: list[Enrollment], contacts: list, step: SequenceStep, earliest: datetime,
+                      planner: CapPlanner) -> list[QueueResult]:
+    """Queue the first step for many new enrollments of one sequence at once (not committed).
+
+    The same rows queue_step would write, with one flush for all of them rather than one each: a launch of
+    thousands would otherwise spend its time on round trips. A key already in the outbox gives an empty result.
+    """
+    if not enrollments:
+        return []
+    campaign_id = enrollments[0].sequence.campaign_id
+    keys = [idempotency_key(campaign_id, step.position, e.contact_id) for e in enrollments]
+    taken = set(db.session.scalars(select(OutboundMessage.idempotency_key).where(
+        OutboundMessage.idempotency_key.in_(keys))))
+    shared = _Shared.of(enrollments[0].workspace_id, planner.sender)
+    results = [
+        QueueResult(None) if key in taken else _row(enrollment, step, contact, earliest, planner,
+                                                    contact.timezone, [], shared)
+        for enrollment, contact, key in zip(enrollments, contacts, keys, strict=True)
+    ]
+    rows = [r.message for r in results if r.message is not None]
+    db.session.add_all(rows)
+    db.session.flush()  # one batched INSERT; the ids go into the signed Reply-To tokens
+    for row in rows:
+        row.reply_to = composing.reply_to_for(shared.settings, row.id)
+    return results
 
 
 def steps_of(sequence: Sequence) -> list[SequenceStep]:

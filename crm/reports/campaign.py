@@ -17,6 +17,7 @@ from crm.reports import figures
 from crm.reports.anchors import AnchorMix, anchor_mix, anchor_rules, brand_terms
 from crm.reports.figures import COUNTED_REPLY_KINDS, LIVE_STATUSES, Bucket, MonthPoint
 from crm.reports.headlines import Headline, campaign_headline
+from crm.reports.variants import VariantTest, variant_tests
 
 _NEVER = datetime.min.replace(tzinfo=UTC)
 
@@ -70,6 +71,7 @@ class CampaignReport:
     anchors: AnchorMix
     wanted_anchors: list[str]
     links: list[LinkRow]
+    variants: list[VariantTest] = field(default_factory=list)
     generated_at: datetime = field(default_factory=utcnow)
 
     @property
@@ -241,4 +243,5 @@ def build_report(workspace, campaign: Campaign, today: date | None = None) -> Ca
         anchors=anchor_mix(link.anchor_class for link in live),
         wanted_anchors=wanted,
         links=links,
+        variants=variant_tests(workspace.id, campaign.id),
     )

@@ -181,6 +181,31 @@ def cards_before_personal_lines(conn):
     return check
 
 
+def messages_before_variants(conn):
+    """A sent message and its reply, written before steps could test variants and replies be marked positive."""
+    conn.execute(text(
+        "INSERT INTO outbound_message (id, workspace_id, idempotency_key, step_position, to_email, to_name, "
+        "from_email, from_name, reply_to, subject, body_text, message_id_header, in_reply_to, status, attempts, "
+        "due_at, next_attempt_at, last_error, created_at, updated_at) VALUES (900, 900, 'seed/900', 1, "
+        "'ed@site.example', '', 'ana@agency.example', 'Ana', '', 'Hello', 'Body', '', '', 'sent', 1, "
+        "'2026-01-01 10:00:00', '2026-01-01 10:00:00', '', '2026-01-01 10:00:00', '2026-01-01 10:00:00')"
+    ))
+    conn.execute(text(
+        "INSERT INTO reply (id, workspace_id, dedupe_key, message_id, from_email, from_name, subject, text, "
+        "html_sanitized, kind, matched_by, received_at) VALUES (900, 900, 'seed-reply', 900, 'ed@site.example', "
+        "'', 'Re: Hello', 'Yes', '', 'human', 'token', '2026-01-02 10:00:00')"
+    ))
+
+    def check(conn):
+        assert tuple(conn.execute(text("SELECT subject, variant FROM outbound_message WHERE id = 900")).one()) == (
+            "Hello", "")  # no test: no variant
+        assert tuple(conn.execute(text("SELECT text, positive FROM reply WHERE id = 900")).one()) in (
+            ("Yes", False), ("Yes", 0))  # not marked until the marketer says so
+
+    return check
+
+
 SEEDS = {"15f329872188": accounts, "reports_1": instance_admins, "audit_1": sites_before_search,
          "fields_1": senders_before_mailboxes, "smtp_1": costs_before_ledger, "share_1": contacts_before_profiles,
-         "contactinfo_1": cards_before_personal_lines}
+         "contactinfo_1": cards_before_personal_lines,
+         "personal_1": messages_before_variants}

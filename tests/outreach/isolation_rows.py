@@ -1,5 +1,7 @@
 """Rows of another workspace for the outreach routes that take an id."""
 
+from crm.extensions import db
+from crm.outreach.models import Reply
 from tests.outreach.factories import (
     CampaignFactory,
     ContactFactory,
@@ -53,3 +55,13 @@ def message(workspace_id):
 def contact(workspace_id):
     row = ContactFactory(workspace_id=workspace_id, site=SiteFactory(workspace_id=workspace_id))
     return {"contact_id": row.id}, row
+
+
+@covers("outreach.mark_reply_positive")
+def reply(workspace_id):
+    message = MessageFactory(workspace_id=workspace_id, status="sent")
+    row = Reply(workspace_id=workspace_id, dedupe_key=f"isolation-{message.id}", message_id=message.id,
+                contact_id=message.contact_id, site_id=message.site_id, from_email=message.to_email, kind="human")
+    db.session.add(row)
+    db.session.commit()
+    return {"reply_id": row.id}, row

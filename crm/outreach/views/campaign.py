@@ -37,9 +37,11 @@ def sequence(campaign_id: int):
     senders = db.session.scalars(scoped(SenderIdentity).order_by(SenderIdentity.from_email)).all()
     form.sender_id.choices = [SelectChoice("", "Choose a sender")] + [
         SelectChoice(str(s.id), f"{s.from_name} <{s.from_email}>{'' if s.active else ' (off)'}") for s in senders]
+    names = [SelectChoice(str(t.id), t.name) for t in templates]
     for entry in form.steps:
-        entry.form.template_id.choices = [SelectChoice("", "No step")] + [SelectChoice(str(t.id), t.name)
-                                                                          for t in templates]
+        entry.form.template_id.choices = [SelectChoice("", "No step"), *names]
+        for variant in entry.form.variant_fields():
+            variant.choices = [SelectChoice("", "No variant"), *names]
     if form.is_submitted():
         if not can("member"):
             abort(403)
@@ -56,6 +58,8 @@ def sequence(campaign_id: int):
         form.sender_id.data = str(current.sender_id or "")
         for entry, step in zip(form.steps, sorted(current.steps, key=lambda s: s.position), strict=False):
             entry.form.template_id.data, entry.form.delay.data = str(step.template_id), step.delay_business_days
+            for variant, row in zip(entry.form.variant_fields(), step.variants, strict=False):
+                variant.data = str(row.template_id)
     return render_template("outreach/sequence.html", form=form, campaign=campaign, sequence=current,
                            templates=templates, senders=senders)
 
