@@ -104,5 +104,60 @@ def senders_before_mailboxes(conn):
     return check
 
 
+_T = "'2026-01-01 10:00:00'"
+
+
+def conversations_before_threads(conn):
+    """Pitches and replies written before the inbox had threads: one conversation waiting for our answer (its
+    replies unread), one we answered after a read reply, and a reply whose contact is gone."""
+    conn.execute(text(
+        "INSERT INTO contact (id, workspace_id, site_id, email, first_name, last_name, position, is_role_address, "
+        f"found_on, source, status, timezone, created_at, updated_at) VALUES (901, 900, 900, 'bo@oldspokes.com', "
+        f"'', '', '', false, '', 'manual', 'ok', '', {_T}, {_T})"
+    ))
+    conn.execute(text(
+        "INSERT INTO campaign (id, workspace_id, name, kind, status, currency, description, created_at, updated_at) "
+        f"VALUES (900, 900, 'Spring guest posts', 'guest_post', 'active', 'USD', '', {_T}, {_T})"
+    ))
+    conn.execute(text(
+        "INSERT INTO opportunity (id, workspace_id, campaign_id, site_id, contact_id, owner_id, stage, "
+        f"stage_changed_at, position, notes, currency, created_at, updated_at) VALUES (900, 900, 900, 900, 900, 900, "
+        f"'replied', {_T}, 0, '', 'USD', {_T}, {_T})"
+    ))
+    for mid, contact, step, sent_at in ((900, 900, 1, "2026-01-02 09:00:00"), (901, 901, 1, "2026-01-02 09:00:00"),
+                                        (902, 901, 0, "2026-01-05 09:00:00")):
+        conn.execute(text(
+            "INSERT INTO outbound_message (id, workspace_id, idempotency_key, step_position, opportunity_id, "
+            "contact_id, site_id, to_email, to_name, from_email, from_name, reply_to, subject, body_text, "
+            "message_id_header, in_reply_to, status, attempts, due_at, next_attempt_at, sent_at, last_error, "
+            f"created_at, updated_at) VALUES ({mid}, 900, 'seed-{mid}', {step}, :opp, {contact}, 900, 'x@oldspokes.com', "
+            f"'', 'ana@agency.example', 'Ana', '', 'Hello', 'Hi', '<seed-{mid}@agency.example>', '', 'sent', 1, "
+            f"{_T}, {_T}, '{sent_at}', '', {_T}, {_T})"
+        ), {"opp": 900 if contact == 900 else None})
+    for rid, contact, opp, kind, received, read in (
+            (900, 900, 900, "out_of_office", "2026-01-02 12:00:00", "'2026-01-02 13:00:00'"),
+            (901, 900, 900, "human", "2026-01-03 12:00:00", "NULL"),
+            (902, 901, None, "human", "2026-01-04 12:00:00", "'2026-01-04 13:00:00'"),
+            (903, None, None, "human", "2026-01-04 12:00:00", "NULL")):
+        conn.execute(text(
+            "INSERT INTO reply (id, workspace_id, dedupe_key, message_id, opportunity_id, contact_id, site_id, "
+            "from_email, from_name, subject, text, html_sanitized, kind, matched_by, received_at, read_at) VALUES "
+            f"({rid}, 900, '<r{rid}@mail.example>', NULL, :opp, :contact, 900, 'x@oldspokes.com', '', 'Re: Hello', "
+            f"'Yes', '', '{kind}', 'sender', '{received}', {read})"
+        ), {"opp": opp, "contact": contact})
+
+    def check(conn):
+        rows = conn.execute(text(
+            "SELECT contact_id, opportunity_id, campaign_id, owner_id, state, thread_key, id FROM thread "
+            "WHERE workspace_id = 900 ORDER BY contact_id"
+        )).all()
+        assert [tuple(r[:6]) for r in rows] == [(900, 900, 900, 900, "needs_reply", "900:900"),
+                                                (901, None, None, None, "waiting", "901:-")]
+        readers = conn.execute(text("SELECT thread_id, user_id FROM thread_read ORDER BY thread_id")).all()
+        assert [tuple(r) for r in readers] == [(rows[1][6], 900)]  # read before: still read; the unread one is new
+
+    return check
+
+
 SEEDS = {"15f329872188": accounts, "reports_1": instance_admins, "audit_1": sites_before_search,
-         "fields_1": senders_before_mailboxes}
+         "fields_1": senders_before_mailboxes, "share_1": conversations_before_threads}
