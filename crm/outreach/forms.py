@@ -148,7 +148,8 @@ class AnswerForm(FlaskForm):
 class ThreadStateForm(FlaskForm):
     """Move a thread by hand: done, back to needs reply, or waiting."""
 
-    state = SelectField("State", choices=[("needs_reply", "Needs reply"), ("waiting", "Waiting"), ("done", "Done")])
+    state = SelectField("State", choices=[SelectChoice("needs_reply", "Needs reply"),
+                                          SelectChoice("waiting", "Waiting"), SelectChoice("done", "Done")])
 
 
 class ThreadOwnerForm(FlaskForm):

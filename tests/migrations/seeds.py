@@ -104,7 +104,7 @@ def senders_before_mailboxes(conn):
     return check
 
 
-_T = "'2026-01-01 10:00:00'"
+T = "2026-01-01 10:00:00"
 
 
 def conversations_before_threads(conn):
@@ -112,39 +112,40 @@ def conversations_before_threads(conn):
     replies unread), one we answered after a read reply, and a reply whose contact is gone."""
     conn.execute(text(
         "INSERT INTO contact (id, workspace_id, site_id, email, first_name, last_name, position, is_role_address, "
-        f"found_on, source, status, timezone, created_at, updated_at) VALUES (901, 900, 900, 'bo@oldspokes.com', "
-        f"'', '', '', false, '', 'manual', 'ok', '', {_T}, {_T})"
-    ))
+        "found_on, source, status, timezone, created_at, updated_at) VALUES (901, 900, 900, 'bo@oldspokes.com', "
+        "'', '', '', false, '', 'manual', 'ok', '', :t, :t)"
+    ), {"t": T})
     conn.execute(text(
         "INSERT INTO campaign (id, workspace_id, name, kind, status, currency, description, created_at, updated_at) "
-        f"VALUES (900, 900, 'Spring guest posts', 'guest_post', 'active', 'USD', '', {_T}, {_T})"
-    ))
+        "VALUES (900, 900, 'Spring guest posts', 'guest_post', 'active', 'USD', '', :t, :t)"
+    ), {"t": T})
     conn.execute(text(
         "INSERT INTO opportunity (id, workspace_id, campaign_id, site_id, contact_id, owner_id, stage, "
-        f"stage_changed_at, position, notes, currency, created_at, updated_at) VALUES (900, 900, 900, 900, 900, 900, "
-        f"'replied', {_T}, 0, '', 'USD', {_T}, {_T})"
-    ))
+        "stage_changed_at, position, notes, currency, created_at, updated_at) VALUES (900, 900, 900, 900, 900, 900, "
+        "'replied', :t, 0, '', 'USD', :t, :t)"
+    ), {"t": T})
     for mid, contact, step, sent_at in ((900, 900, 1, "2026-01-02 09:00:00"), (901, 901, 1, "2026-01-02 09:00:00"),
                                         (902, 901, 0, "2026-01-05 09:00:00")):
         conn.execute(text(
             "INSERT INTO outbound_message (id, workspace_id, idempotency_key, step_position, opportunity_id, "
             "contact_id, site_id, to_email, to_name, from_email, from_name, reply_to, subject, body_text, "
             "message_id_header, in_reply_to, status, attempts, due_at, next_attempt_at, sent_at, last_error, "
-            f"created_at, updated_at) VALUES ({mid}, 900, 'seed-{mid}', {step}, :opp, {contact}, 900, 'x@oldspokes.com', "
-            f"'', 'ana@agency.example', 'Ana', '', 'Hello', 'Hi', '<seed-{mid}@agency.example>', '', 'sent', 1, "
-            f"{_T}, {_T}, '{sent_at}', '', {_T}, {_T})"
-        ), {"opp": 900 if contact == 900 else None})
+            "created_at, updated_at) VALUES (:id, 900, :key, :step, :opp, :contact, 900, 'x@oldspokes.com', "
+            "'', 'ana@agency.example', 'Ana', '', 'Hello', 'Hi', :mid, '', 'sent', 1, :t, :t, :sent, '', :t, :t)"
+        ), {"id": mid, "key": f"seed-{mid}", "step": step, "opp": 900 if contact == 900 else None, "contact": contact,
+            "mid": f"<seed-{mid}@agency.example>", "t": T, "sent": sent_at})
     for rid, contact, opp, kind, received, read in (
-            (900, 900, 900, "out_of_office", "2026-01-02 12:00:00", "'2026-01-02 13:00:00'"),
-            (901, 900, 900, "human", "2026-01-03 12:00:00", "NULL"),
-            (902, 901, None, "human", "2026-01-04 12:00:00", "'2026-01-04 13:00:00'"),
-            (903, None, None, "human", "2026-01-04 12:00:00", "NULL")):
+            (900, 900, 900, "out_of_office", "2026-01-02 12:00:00", "2026-01-02 13:00:00"),
+            (901, 900, 900, "human", "2026-01-03 12:00:00", None),
+            (902, 901, None, "human", "2026-01-04 12:00:00", "2026-01-04 13:00:00"),
+            (903, None, None, "human", "2026-01-04 12:00:00", None)):
         conn.execute(text(
             "INSERT INTO reply (id, workspace_id, dedupe_key, message_id, opportunity_id, contact_id, site_id, "
             "from_email, from_name, subject, text, html_sanitized, kind, matched_by, received_at, read_at) VALUES "
-            f"({rid}, 900, '<r{rid}@mail.example>', NULL, :opp, :contact, 900, 'x@oldspokes.com', '', 'Re: Hello', "
-            f"'Yes', '', '{kind}', 'sender', '{received}', {read})"
-        ), {"opp": opp, "contact": contact})
+            "(:id, 900, :key, NULL, :opp, :contact, 900, 'x@oldspokes.com', '', 'Re: Hello', 'Yes', '', :kind, "
+            "'sender', :received, :read)"
+        ), {"id": rid, "key": f"<r{rid}@mail.example>", "opp": opp, "contact": contact, "kind": kind,
+            "received": received, "read": read})
 
     def check(conn):
         rows = conn.execute(text(

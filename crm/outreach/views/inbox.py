@@ -6,6 +6,7 @@ import uuid
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from crm.accounts.current import current_workspace, get_scoped_or_404, require_role
 from crm.accounts.forms import ActionForm
@@ -75,9 +76,9 @@ def _starting_text(items) -> str:
     return quote_for_reply(text, row.from_name or row.from_email, f"{when:%d %b %Y %H:%M}")
 
 
-def _owner_form(workspace_id: int, row: Thread | None) -> ThreadOwnerForm:
+def _owner_form(members: list[tuple[int, str]], row: Thread | None) -> ThreadOwnerForm:
     form = ThreadOwnerForm()
-    form.owner.choices = [("", "Nobody")] + [(str(uid), name) for uid, name in thread_queries.members(workspace_id)]
+    form.owner.choices = [SelectChoice("", "Nobody")] + [SelectChoice(str(uid), name) for uid, name in members]
     if request.method == "GET" and row is not None:
         form.owner.data = str(row.owner_id or "")
     return form
@@ -98,11 +99,12 @@ def _thread_page(row: Thread | None, form: AnswerForm, status: int = 200, contac
             threads.mark_read(row, current_user.id)
     if last is not None and not form.body.data and request.method == "GET":
         form.body.data = _starting_text(items)
-    state_form = ThreadStateForm()
+    members = thread_queries.members(workspace_id)
     return render_template(
         "outreach/inbox_thread.html", ctx=ctx, thread=row, items=items, labels=KIND_LABELS, readable=split_quoted,
-        form=form, last=last, stage_label=stages.label, state_labels=threads.STATE_LABELS, state_form=state_form,
-        owner_form=_owner_form(workspace_id, row), neighbours=neighbours, list_args=request.args.to_dict(),
+        form=form, last=last, stage_label=stages.label, state_labels=threads.STATE_LABELS, state_form=ThreadStateForm(),
+        owner_form=_owner_form(members, row), owner_name=dict(members).get(row.owner_id) if row else None,
+        neighbours=neighbours, list_args=request.args.to_dict(),
         snippets=snippets.of_workspace(workspace_id), refusal=answering.refusal(workspace_id, ctx.contact),
     ), status
 
@@ -186,7 +188,7 @@ def set_thread_state(thread_id: int):
 def set_thread_owner(thread_id: int):
     """Give a thread to a member of the workspace, or to nobody."""
     row = get_scoped_or_404(Thread, thread_id)
-    form = _owner_form(row.workspace_id, row)
+    form = _owner_form(thread_queries.members(row.workspace_id), row)
     if form.validate_on_submit():
         threads.assign(row, int(form.owner.data) if form.owner.data else None)
         flash("Owner saved.", "success")
