@@ -9,6 +9,8 @@ from tests.outreach.factories import (
     SuppressionFactory,
     TemplateFactory,
 )
+from crm.extensions import db
+from crm.outreach.models import Snippet, Thread
 from tests.support.isolation import covers
 
 
@@ -53,3 +55,21 @@ def message(workspace_id):
 def contact(workspace_id):
     row = ContactFactory(workspace_id=workspace_id, site=SiteFactory(workspace_id=workspace_id))
     return {"contact_id": row.id}, row
+
+
+@covers("outreach.show_thread", "outreach.answer_thread", "outreach.set_thread_state", "outreach.set_thread_owner")
+def thread(workspace_id):
+    contact = ContactFactory(workspace_id=workspace_id, site=SiteFactory(workspace_id=workspace_id))
+    row = Thread(workspace_id=workspace_id, thread_key=f"{contact.id}:-", contact_id=contact.id, site_id=contact.site_id,
+                 state="needs_reply")
+    db.session.add(row)
+    db.session.commit()
+    return {"thread_id": row.id}, row
+
+
+@covers("outreach.edit_snippet", "outreach.update_snippet", "outreach.delete_snippet")
+def snippet(workspace_id):
+    row = Snippet(workspace_id=workspace_id, name="Rates", body="Our rates are on the sheet.")
+    db.session.add(row)
+    db.session.commit()
+    return {"snippet_id": row.id}, row
