@@ -276,14 +276,17 @@ class Thread(WorkspaceScoped, TimestampMixin, db.Model):
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ThreadRead(db.Model):
-    """When a user last opened a thread: newer inbound mail makes it unread for them."""
+class ThreadUnread(db.Model):
+    """A thread with inbound mail a user has not opened since: made for every member when mail arrives, removed
+    when that user opens the thread, so the navigation's count reads only these rows."""
 
-    __tablename__ = "thread_read"
+    __tablename__ = "thread_unread"
+    __table_args__ = (Index("ix_thread_unread_user_id_workspace_id", "user_id", "workspace_id"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id", ondelete="CASCADE"), primary_key=True, index=True)
-    read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Snippet(WorkspaceScoped, TimestampMixin, db.Model):

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from crm.accounts.models import Membership, User
 from crm.extensions import db
-from crm.outreach.models import THREAD_STATES, Thread
-from crm.outreach.threads import read_join, unread_condition
+from crm.outreach.models import THREAD_STATES, Thread, ThreadUnread
+from crm.outreach.threads import unread_join
 from crm.prospects.models import Contact, Site
 
 LIMIT = 200
@@ -58,10 +58,10 @@ class Row:
 
 def _query(workspace_id: int, user_id: int, filters: Filters):
     opportunity, campaign = db.metadata.tables["opportunity"], db.metadata.tables["campaign"]
-    query = read_join(select(
+    query = unread_join(select(
         Thread.id, Contact.email, Contact.first_name, Contact.last_name, Site.domain, Thread.state, User.name,
         User.email, campaign.c.name, opportunity.c.stage, Thread.last_activity_at,
-        unread_condition(user_id).label("unread"),
+        ThreadUnread.thread_id.is_not(None).label("unread"),
     ), user_id).join(Contact, Contact.id == Thread.contact_id).outerjoin(Site, Site.id == Thread.site_id) \
         .outerjoin(User, User.id == Thread.owner_id) \
         .outerjoin(opportunity, opportunity.c.id == Thread.opportunity_id) \

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from crm import events
 from crm.db import utcnow
 from crm.extensions import db
 from crm.outreach.classify import BOUNCE, HUMAN, UNSUBSCRIBE
-from crm.outreach.models import THREAD_STATES, OutboundMessage, Reply, Thread, ThreadRead
+from crm.outreach.models import THREAD_STATES, OutboundMessage, Reply, Thread, ThreadUnread
 
 STATE_LABELS = {"needs_reply": "Needs reply", "waiting": "Waiting", "done": "Done"}
 
@@ -70,6 +70,8 @@ def note_inbound(reply: Reply) -> Thread | None:
         thread.last_inbound_at = reply.received_at
     thread.last_activity_at = max(thread.last_activity_at or reply.received_at, reply.received_at)
     db.session.flush()
+    _note_unread(thread, reply.received_at)
+    db.session.flush()
     return thread
 
 
@@ -113,36 +115,36 @@ def assign(thread: Thread, owner_id: int | None) -> None:
     db.session.commit()
 
 
-def mark_read(thread: Thread, user_id: int, now: datetime | None = None) -> None:
-    """The user has seen everything in the thread up to now. Commits."""
-    now = now or utcnow()
-    marker = db.session.get(ThreadRead, (user_id, thread.id))
-    if marker is None:
-        db.session.add(ThreadRead(user_id=user_id, thread_id=thread.id, read_at=now))
-    else:
-        marker.read_at = now
-    try:
+def _note_unread(thread: Thread, when: datetime) -> None:
+    """Every member of the thread's workspace has new mail to read in it (not committed)."""
+    membership = db.metadata.tables["membership"]
+    members = set(db.session.scalars(select(membership.c.user_id).where(
+        membership.c.workspace_id == thread.workspace_id)))
+    already = set(db.session.scalars(select(ThreadUnread.user_id).where(ThreadUnread.thread_id == thread.id)))
+    for user_id in sorted(members - already):
+        db.session.add(ThreadUnread(user_id=user_id, thread_id=thread.id, workspace_id=thread.workspace_id,
+                                    since=when))
+
+
+def mark_read(thread: Thread, user_id: int) -> None:
+    """The user has seen everything in the thread. Commits (only when it was unread for them)."""
+    done = db.session.execute(delete(ThreadUnread).where(ThreadUnread.thread_id == thread.id,
+                                                         ThreadUnread.user_id == user_id),
+                              execution_options={"synchronize_session": False}).rowcount
+    if done:
         db.session.commit()
-    except IntegrityError:  # the same user opened it twice at once: either marker will do
-        db.session.rollback()
 
 
-def unread_condition(user_id: int):
-    """Threads with inbound mail the user has not opened since (needs the outer join of ThreadRead)."""
-    return and_(Thread.last_inbound_at.is_not(None),
-                or_(ThreadRead.read_at.is_(None), ThreadRead.read_at < Thread.last_inbound_at))
-
-
-def read_join(query, user_id: int):
-    """Join each thread's read marker of this user (none when they never opened it)."""
-    return query.outerjoin(ThreadRead, and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == user_id))
+def unread_join(query, user_id: int):
+    """Join each thread's unread marker of this user (none when they have read it)."""
+    return query.outerjoin(ThreadUnread, and_(ThreadUnread.thread_id == Thread.id, ThreadUnread.user_id == user_id))
 
 
 def unread_count(workspace_id: int, user_id: int) -> int:
-    """How many of the workspace's threads have inbound mail the user has not opened since: one indexed count."""
-    query = read_join(select(db.func.count(Thread.id)), user_id).where(Thread.workspace_id == workspace_id,
-                                                                       unread_condition(user_id))
-    return db.session.scalar(query) or 0
+    """How many of the workspace's threads have inbound mail the user has not opened since: one count over the
+    user's unread markers in that workspace, read from the (user, workspace) index alone."""
+    return db.session.scalar(select(func.count()).select_from(ThreadUnread).where(
+        ThreadUnread.user_id == user_id, ThreadUnread.workspace_id == workspace_id)) or 0
 
 
 def items(thread: Thread) -> list[tuple[datetime, str, object]]:

@@ -1,4 +1,4 @@
-"""outreach: inbox threads (one per contact and opportunity, with state, owner and per-user read markers) and
+"""outreach: inbox threads (one per contact and opportunity, with state, owner and per-user unread markers) and
 saved snippets; every existing conversation with a reply becomes a thread
 
 Revision ID: threads_1
@@ -33,8 +33,9 @@ def _tables():
                       sa.column("last_inbound_at", _WHEN), sa.column("last_outbound_at", _WHEN),
                       sa.column("last_activity_at", _WHEN), sa.column("created_at", _WHEN),
                       sa.column("updated_at", _WHEN))
-    thread_read = sa.table("thread_read", sa.column("user_id"), sa.column("thread_id"), sa.column("read_at", _WHEN))
-    return reply, message, opportunity, membership, thread, thread_read
+    unread = sa.table("thread_unread", sa.column("user_id"), sa.column("thread_id"), sa.column("workspace_id"),
+                      sa.column("since", _WHEN))
+    return reply, message, opportunity, membership, thread, unread
 
 
 def _state(kind: str, last_in, last_out) -> str:
@@ -47,7 +48,7 @@ def _state(kind: str, last_in, last_out) -> str:
 
 
 def _backfill(conn) -> None:
-    reply, message, opportunity, membership, thread, thread_read = _tables()
+    reply, message, opportunity, membership, thread, unread = _tables()
     groups: dict[tuple, list] = {}
     for row in conn.execute(sa.select(reply).where(reply.c.contact_id.is_not(None))
                             .order_by(reply.c.received_at, reply.c.id)):
@@ -73,10 +74,11 @@ def _backfill(conn) -> None:
             last_outbound_at=last_out, last_activity_at=max(filter(None, (last.received_at, last_out))),
             created_at=now, updated_at=now,
         ).returning(thread.c.id)).scalar_one()
-        if all(r.read_at is not None for r in replies):  # read before threads existed: read for everyone now
-            read_at = max(max(r.read_at for r in replies), last.received_at)
+        waiting = [r for r in replies if r.read_at is None]
+        if waiting:  # a reply nobody marked read: unread for every member; read ones stay read
             for user_id in members.get(workspace_id, ()):
-                conn.execute(thread_read.insert().values(user_id=user_id, thread_id=thread_id, read_at=read_at))
+                conn.execute(unread.insert().values(user_id=user_id, thread_id=thread_id, workspace_id=workspace_id,
+                                                    since=waiting[0].received_at))
 
 
 def upgrade():
@@ -135,26 +137,31 @@ def upgrade():
                               unique=False)
 
     op.create_table(
-        "thread_read",
+        "thread_unread",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("thread_id", sa.Integer(), nullable=False),
-        sa.Column("read_at", _WHEN, nullable=False),
-        sa.ForeignKeyConstraint(["thread_id"], ["thread.id"], name=op.f("fk_thread_read_thread_id_thread"),
+        sa.Column("workspace_id", sa.Integer(), nullable=False),
+        sa.Column("since", _WHEN, nullable=False),
+        sa.ForeignKeyConstraint(["thread_id"], ["thread.id"], name=op.f("fk_thread_unread_thread_id_thread"),
                                 ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["user_id"], ["user_account.id"], name=op.f("fk_thread_read_user_id_user_account"),
+        sa.ForeignKeyConstraint(["user_id"], ["user_account.id"], name=op.f("fk_thread_unread_user_id_user_account"),
                                 ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("user_id", "thread_id", name=op.f("pk_thread_read")),
+        sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"],
+                                name=op.f("fk_thread_unread_workspace_id_workspace"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("user_id", "thread_id", name=op.f("pk_thread_unread")),
     )
-    with op.batch_alter_table("thread_read", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_thread_read_thread_id"), ["thread_id"], unique=False)
+    with op.batch_alter_table("thread_unread", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_thread_unread_thread_id"), ["thread_id"], unique=False)
+        batch_op.create_index("ix_thread_unread_user_id_workspace_id", ["user_id", "workspace_id"], unique=False)
 
     _backfill(op.get_bind())
 
 
 def downgrade():
-    with op.batch_alter_table("thread_read", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_thread_read_thread_id"))
-    op.drop_table("thread_read")
+    with op.batch_alter_table("thread_unread", schema=None) as batch_op:
+        batch_op.drop_index("ix_thread_unread_user_id_workspace_id")
+        batch_op.drop_index(batch_op.f("ix_thread_unread_thread_id"))
+    op.drop_table("thread_unread")
     with op.batch_alter_table("thread", schema=None) as batch_op:
         batch_op.drop_index("ix_thread_workspace_id_last_inbound_at")
         batch_op.drop_index(batch_op.f("ix_thread_workspace_id"))

@@ -154,8 +154,8 @@ def conversations_before_threads(conn):
         )).all()
         assert [tuple(r[:6]) for r in rows] == [(900, 900, 900, 900, "needs_reply", "900:900"),
                                                 (901, None, None, None, "waiting", "901:-")]
-        readers = conn.execute(text("SELECT thread_id, user_id FROM thread_read ORDER BY thread_id")).all()
-        assert [tuple(r) for r in readers] == [(rows[1][6], 900)]  # read before: still read; the unread one is new
+        unread = conn.execute(text("SELECT thread_id, user_id, workspace_id FROM thread_unread")).all()
+        assert [tuple(r) for r in unread] == [(rows[0][6], 900, 900)]  # unread stays unread, read stays read
 
     return check
 
