@@ -84,7 +84,7 @@ def timed(fn, reps: int) -> tuple[list[float], object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--threads", type=int, default=20_000)
+    parser.add_argument("--threads", type=int, default=10_000)
     parser.add_argument("--reps", type=int, default=30)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()

@@ -4,7 +4,7 @@ unread counts per user in the navigation; the inbox filters by state, owner and 
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from crm.accounts.models import User
 from crm.campaigns.numbers import campaign_numbers
@@ -177,3 +177,18 @@ def test_an_unknown_state_or_a_stranger_as_owner_is_refused(app, client, as_role
     after = _thread(app, sent[0])
     assert (after.state, after.owner_id) == ("needs_reply", thread.owner_id)
     assert _post(as_role("viewer"), f"/inbox/threads/{thread.id}/state", state="done").status_code == 403
+
+
+def test_the_navigation_count_is_one_query_over_the_users_unread_markers(app, team):
+    statements = []
+
+    def remember(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", remember)
+        try:
+            assert threads.unread_count(team.workspace_id, team.user_ids["member"]) == 0
+        finally:
+            event.remove(db.engine, "before_cursor_execute", remember)
+    assert len(statements) == 1 and "FROM thread_unread" in statements[0] and "JOIN" not in statements[0].upper()

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from crm.accounts.current import current_workspace, get_scoped_or_404, require_role
+from crm.accounts.current import current_membership, current_workspace, get_scoped_or_404, require_role
 from crm.accounts.forms import ActionForm
 from crm.campaigns import stages
 from crm.outreach import answering, queries, snippets, thread_queries, threads
@@ -23,7 +23,6 @@ from crm.prospects.models import Contact, Site
 @bp.app_context_processor
 def _inbox_badge():
     """The navigation's unread count, computed only when a template asks for it."""
-    from crm.accounts.current import current_membership
 
     def unread() -> int:
         membership = current_membership()
