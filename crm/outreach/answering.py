@@ -19,8 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from crm.campaigns.models import Campaign, Opportunity
 from crm.db import utcnow
 from crm.extensions import db
-from crm.outreach import composing, outbox, sending, suppression
-from crm.outreach.models import OutboundMessage, Reply, SenderIdentity
+from crm.outreach import composing, outbox, sending, suppression, threads
+from crm.outreach.models import OutboundMessage, Reply, SenderIdentity, Thread
 from crm.prospects.models import Contact, Site
 
 ANSWER_STEP = 0  # the step position of an answer written in the inbox: not a sequence step
@@ -34,26 +34,24 @@ class AnswerError(ValueError):
 
 @dataclass(frozen=True)
 class ThreadContext:
-    """What a contact's thread links to: the site, and the contact's latest opportunity and its campaign."""
+    """What a thread links to: its contact, site, opportunity and the opportunity's campaign."""
 
+    thread: Thread
     contact: Contact
     site: Site | None
     opportunity: Opportunity | None
     campaign: Campaign | None
 
 
-def context(workspace_id: int, contact: Contact) -> ThreadContext:
-    """The thread's site, latest opportunity and campaign (all of this workspace)."""
-    opportunity = db.session.scalar(select(Opportunity).where(
-        Opportunity.workspace_id == workspace_id, Opportunity.contact_id == contact.id).order_by(Opportunity.id.desc()))
+def context(thread: Thread) -> ThreadContext:
+    """The thread's contact, site, opportunity and campaign (all of the thread's workspace)."""
+    opportunity = db.session.get(Opportunity, thread.opportunity_id) if thread.opportunity_id else None
+    if opportunity is not None and opportunity.workspace_id != thread.workspace_id:
+        opportunity = None
     campaign = db.session.get(Campaign, opportunity.campaign_id) if opportunity is not None else None
-    return ThreadContext(contact, db.session.get(Site, contact.site_id), opportunity, campaign)
-
-
-def last_reply(workspace_id: int, contact_id: int) -> Reply | None:
-    """The contact's most recent inbound message: what an answer answers."""
-    return db.session.scalar(select(Reply).where(Reply.workspace_id == workspace_id, Reply.contact_id == contact_id)
-                             .order_by(Reply.received_at.desc(), Reply.id.desc()))
+    contact = db.session.get(Contact, thread.contact_id)
+    site = db.session.get(Site, thread.site_id or contact.site_id)
+    return ThreadContext(thread, contact, site, opportunity, campaign)
 
 
 def _header_ids(reply: Reply, name: str) -> list[str]:
@@ -96,11 +94,13 @@ def _already(workspace_id: int, key: str) -> OutboundMessage | None:
         OutboundMessage.workspace_id == workspace_id, OutboundMessage.idempotency_key == key))
 
 
-def send_answer(workspace_id: int, contact: Contact, body: str, draft: str = "") -> OutboundMessage:
-    """Answer the contact's last message now through the sender's path; returns the row (sent, or failed/retry).
+def send_answer(thread: Thread, body: str, draft: str = "") -> OutboundMessage:
+    """Answer the thread's last inbound message now through the sender's path; returns the row (sent, or
+    failed/retry). The thread then waits for the contact.
 
     `draft` names one composer: the same draft posted again returns the answer it already made, unsent twice.
     """
+    workspace_id, contact = thread.workspace_id, db.session.get(Contact, thread.contact_id)
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
         raise AnswerError("Write something before sending.")
@@ -109,7 +109,7 @@ def send_answer(workspace_id: int, contact: Contact, body: str, draft: str = "")
     why = refusal(workspace_id, contact)
     if why:
         raise AnswerError(why)
-    reply = last_reply(workspace_id, contact.id)
+    reply = threads.last_reply(thread)
     if reply is None:
         raise AnswerError("There is no message from this contact to answer.")
     ours, parent_id = _answered_message(reply)
@@ -150,4 +150,7 @@ def send_answer(workspace_id: int, contact: Contact, body: str, draft: str = "")
         return existing
     sending.send_rows([row], worker, backend)
     db.session.expire_all()
-    return db.session.get(OutboundMessage, row.id)
+    row = db.session.get(OutboundMessage, row.id)
+    if row.status not in ("failed", "cancelled"):
+        threads.note_answer(row)
+    return row

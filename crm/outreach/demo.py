@@ -16,7 +16,7 @@ from crm.accounts.models import Workspace
 from crm.db import utcnow
 from crm.demo import demo_step
 from crm.extensions import db
-from crm.outreach import recipients, stopping
+from crm.outreach import recipients, stopping, threads
 from crm.outreach.launching import merged_context
 from crm.outreach.models import Enrollment, Reply, SenderIdentity, Sequence, SequenceStep, Template
 from crm.outreach.recording import mark_sent
@@ -153,13 +153,16 @@ def _sequence(workspace: Workspace, campaign_id: int, sender: SenderIdentity, te
 
 
 def _reply(enrollment: Enrollment, message, kind: str, subject: str, text: str, when, return_on=None) -> None:
-    db.session.add(Reply(
+    reply = Reply(
         workspace_id=enrollment.workspace_id, dedupe_key=f"<demo-{kind}-{message.id}@demo.example>",
         message_id=message.id, enrollment_id=enrollment.id, opportunity_id=enrollment.opportunity_id,
         contact_id=enrollment.contact_id, site_id=enrollment.site_id, from_email=message.to_email,
         from_name=message.to_name, subject=subject, text=text, kind=kind, return_on=return_on,
         matched_by="token", received_at=when,
-    ))
+    )
+    db.session.add(reply)
+    db.session.flush()
+    threads.note_inbound(reply)
 
 
 # (days ago the first pitch went out, what happened since): the rest of the people are due now

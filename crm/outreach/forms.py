@@ -152,3 +152,23 @@ class AnswerForm(FlaskForm):
                                                       Length(max=50_000)])
     # Made when the composer is shown: pressing Send twice (or resending the form) sends one answer.
     draft = HiddenField(validators=[Optional(), Regexp(r"^[0-9a-f]{32}$", message="The form is out of date.")])
+
+
+class ThreadStateForm(FlaskForm):
+    """Move a thread by hand: done, back to needs reply, or waiting."""
+
+    state = SelectField("State", choices=[SelectChoice("needs_reply", "Needs reply"),
+                                          SelectChoice("waiting", "Waiting"), SelectChoice("done", "Done")])
+
+
+class ThreadOwnerForm(FlaskForm):
+    """Give a thread to a member of the workspace (choices set by the view), or to nobody."""
+
+    owner = SelectField("Owner", choices=[], validate_choice=True)
+
+
+class SnippetForm(FlaskForm):
+    """A saved snippet for answers."""
+
+    name = StringField("Name", validators=[DataRequired(message="Give the snippet a name."), Length(max=80)])
+    body = TextAreaField("Text", validators=[DataRequired(message="Write the snippet's text."), Length(max=10_000)])

@@ -268,3 +268,54 @@ class MailboxFolder(WorkspaceScoped, db.Model):
     last_uid: Mapped[int] = mapped_column(db.BigInteger, default=0)
     last_polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+THREAD_STATES = ("needs_reply", "waiting", "done")
+
+
+class Thread(WorkspaceScoped, TimestampMixin, db.Model):
+    """The conversation with one contact about one opportunity: its messages and replies are the rows that share
+    the contact and opportunity. Kept by outreach's services: a reply makes it need a reply, an answer makes it wait.
+    """
+
+    __tablename__ = "thread"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "thread_key"),
+        Index("ix_thread_workspace_id_last_inbound_at", "workspace_id", "last_inbound_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_key: Mapped[str] = mapped_column(String(40))  # "contact:opportunity" ("-" for none): one thread each
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunity.id", ondelete="SET NULL"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id", ondelete="SET NULL"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(20), default="needs_reply")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_outbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ThreadUnread(db.Model):
+    """A thread with inbound mail a user has not opened since: made for every member when mail arrives, removed
+    when that user opens the thread, so the navigation's count reads only these rows."""
+
+    __tablename__ = "thread_unread"
+    __table_args__ = (Index("ix_thread_unread_user_id_workspace_id", "user_id", "workspace_id"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("thread.id", ondelete="CASCADE"), primary_key=True, index=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Snippet(WorkspaceScoped, TimestampMixin, db.Model):
+    """A saved piece of text the workspace inserts into answers."""
+
+    __tablename__ = "snippet"
+    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    body: Mapped[str] = mapped_column(Text)

@@ -205,7 +205,77 @@ def messages_before_variants(conn):
     return check
 
 
+def conversations_before_threads(conn):
+    """Pitches and replies written before the inbox had threads, in a workspace of their own: one conversation
+    waiting for our answer (its replies unread), one we answered after a read reply, and a reply whose contact
+    is gone."""
+    t = {"t": "2026-01-01 10:00:00"}
+    conn.execute(text(
+        "INSERT INTO workspace (id, name, postal_address, recontact_days, created_at, updated_at) "
+        "VALUES (920, 'Before threads', '', 90, :t, :t)"
+    ), t)
+    conn.execute(text(
+        "INSERT INTO membership (id, user_id, workspace_id, role, created_at, updated_at) "
+        "VALUES (920, 900, 920, 'owner', :t, :t)"
+    ), t)
+    conn.execute(text(
+        "INSERT INTO site (id, workspace_id, domain, homepage, status, notes, created_at, updated_at) "
+        "VALUES (920, 920, 'oldspokes.com', 'https://oldspokes.com/', 'active', '', :t, :t)"
+    ), t)
+    for contact_id, address in ((920, "ann@oldspokes.com"), (921, "bo@oldspokes.com")):
+        conn.execute(text(
+            "INSERT INTO contact (id, workspace_id, site_id, email, first_name, last_name, position, "
+            "is_role_address, found_on, source, status, timezone, created_at, updated_at) VALUES (:id, 920, 920, "
+            ":email, '', '', '', false, '', 'manual', 'ok', '', :t, :t)"
+        ), {"id": contact_id, "email": address, **t})
+    conn.execute(text(
+        "INSERT INTO campaign (id, workspace_id, name, kind, status, currency, description, created_at, updated_at) "
+        "VALUES (920, 920, 'Spring guest posts', 'guest_post', 'active', 'USD', '', :t, :t)"
+    ), t)
+    conn.execute(text(
+        "INSERT INTO opportunity (id, workspace_id, campaign_id, site_id, contact_id, owner_id, stage, "
+        "stage_changed_at, position, notes, currency, created_at, updated_at) VALUES (920, 920, 920, 920, 920, 900, "
+        "'replied', :t, 0, '', 'USD', :t, :t)"
+    ), t)
+    for mid, contact, step, sent_at in ((920, 920, 1, "2026-01-02 09:00:00"), (921, 921, 1, "2026-01-02 09:00:00"),
+                                        (922, 921, 0, "2026-01-05 09:00:00")):
+        conn.execute(text(
+            "INSERT INTO outbound_message (id, workspace_id, idempotency_key, step_position, opportunity_id, "
+            "contact_id, site_id, to_email, to_name, from_email, from_name, reply_to, subject, body_text, "
+            "message_id_header, in_reply_to, status, attempts, due_at, next_attempt_at, sent_at, last_error, "
+            "created_at, updated_at) VALUES (:id, 920, :key, :step, :opp, :contact, 920, 'x@oldspokes.com', "
+            "'', 'ana@agency.example', 'Ana', '', 'Hello', 'Hi', :mid, '', 'sent', 1, :t, :t, :sent, '', :t, :t)"
+        ), {"id": mid, "key": f"seed-{mid}", "step": step, "opp": 920 if contact == 920 else None, "contact": contact,
+            "mid": f"<seed-{mid}@agency.example>", "sent": sent_at, **t})
+    for rid, contact, opp, kind, received, read in (
+            (920, 920, 920, "out_of_office", "2026-01-02 12:00:00", "2026-01-02 13:00:00"),
+            (921, 920, 920, "human", "2026-01-03 12:00:00", None),
+            (922, 921, None, "human", "2026-01-04 12:00:00", "2026-01-04 13:00:00"),
+            (923, None, None, "human", "2026-01-04 12:00:00", None)):
+        conn.execute(text(
+            "INSERT INTO reply (id, workspace_id, dedupe_key, message_id, opportunity_id, contact_id, site_id, "
+            "from_email, from_name, subject, text, html_sanitized, kind, matched_by, received_at, read_at) VALUES "
+            "(:id, 920, :key, NULL, :opp, :contact, 920, 'x@oldspokes.com', '', 'Re: Hello', 'Yes', '', :kind, "
+            "'sender', :received, :read)"
+        ), {"id": rid, "key": f"<r{rid}@mail.example>", "opp": opp, "contact": contact, "kind": kind,
+            "received": received, "read": read})
+
+    def check(conn):
+        rows = conn.execute(text(
+            "SELECT contact_id, opportunity_id, campaign_id, owner_id, state, thread_key, id FROM thread "
+            "WHERE workspace_id = 920 ORDER BY contact_id"
+        )).all()
+        assert [tuple(r[:6]) for r in rows] == [(920, 920, 920, 900, "needs_reply", "920:920"),
+                                                (921, None, None, None, "waiting", "921:-")]
+        unread = conn.execute(text("SELECT thread_id, user_id, workspace_id FROM thread_unread "
+                                   "WHERE workspace_id = 920")).all()
+        assert [tuple(r) for r in unread] == [(rows[0][6], 900, 920)]  # unread stays unread, read stays read
+
+    return check
+
+
 SEEDS = {"15f329872188": accounts, "reports_1": instance_admins, "audit_1": sites_before_search,
          "fields_1": senders_before_mailboxes, "smtp_1": costs_before_ledger, "share_1": contacts_before_profiles,
          "contactinfo_1": cards_before_personal_lines,
-         "personal_1": messages_before_variants}
+         "personal_1": messages_before_variants,
+         "variants_1": conversations_before_threads}

@@ -1,7 +1,9 @@
 """Rows of another workspace for the outreach routes that take an id."""
 
+import uuid
+
 from crm.extensions import db
-from crm.outreach.models import Reply
+from crm.outreach.models import Reply, Snippet, Thread
 from tests.outreach.factories import (
     CampaignFactory,
     ContactFactory,
@@ -65,3 +67,21 @@ def reply(workspace_id):
     db.session.add(row)
     db.session.commit()
     return {"reply_id": row.id}, row
+
+
+@covers("outreach.show_thread", "outreach.answer_thread", "outreach.set_thread_state", "outreach.set_thread_owner")
+def thread(workspace_id):
+    contact = ContactFactory(workspace_id=workspace_id, site=SiteFactory(workspace_id=workspace_id))
+    row = Thread(workspace_id=workspace_id, thread_key=f"{contact.id}:-", contact_id=contact.id,
+                 site_id=contact.site_id, state="needs_reply")
+    db.session.add(row)
+    db.session.commit()
+    return {"thread_id": row.id}, row
+
+
+@covers("outreach.edit_snippet", "outreach.update_snippet", "outreach.delete_snippet")
+def snippet(workspace_id):
+    row = Snippet(workspace_id=workspace_id, name=f"Rates {uuid.uuid4().hex[:8]}", body="Our rates are on the sheet.")
+    db.session.add(row)
+    db.session.commit()
+    return {"snippet_id": row.id}, row

@@ -4,4 +4,12 @@ from flask import Blueprint
 
 bp = Blueprint("outreach", __name__)
 
-from crm.outreach.views import campaign, inbox, library, outbox, public, reply_marks  # noqa: E402, F401 - routes register on bp
+from crm.outreach.views import (  # noqa: E402, F401 - routes register on bp
+    campaign,
+    inbox,
+    inbox_snippets,
+    library,
+    outbox,
+    public,
+    reply_marks,
+)

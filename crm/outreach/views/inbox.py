@@ -1,30 +1,48 @@
-"""The unified inbox: replies threaded per site, sanitised before display."""
+"""The inbox: threads per contact and opportunity, filtered, read, answered, moved and assigned."""
 
 from __future__ import annotations
 
 import uuid
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
-from crm.accounts.current import current_workspace, get_scoped_or_404, require_role
+from crm.accounts.current import current_membership, current_workspace, get_scoped_or_404, require_role
 from crm.accounts.forms import ActionForm
 from crm.campaigns import stages
-from crm.outreach import answering, queries
-from crm.outreach.forms import AnswerForm
+from crm.outreach import answering, queries, snippets, thread_queries, threads
+from crm.outreach.forms import AnswerForm, ThreadOwnerForm, ThreadStateForm
 from crm.outreach.inbound import KIND_LABELS, mark_read
-from crm.outreach.models import REPLY_KINDS
+from crm.outreach.models import Thread
 from crm.outreach.reading import quote_for_reply, split_quoted
 from crm.outreach.views import bp
 from crm.prospects.models import Contact, Site
 
 
+@bp.app_context_processor
+def _inbox_badge():
+    """The navigation's unread count, computed only when a template asks for it."""
+
+    def unread() -> int:
+        membership = current_membership()
+        if membership is None or not current_user.is_authenticated:
+            return 0
+        return threads.unread_count(membership.workspace_id, current_user.id)
+
+    return {"inbox_unread": unread}
+
+
 @bp.get("/inbox")
 @require_role("viewer")
 def inbox():
-    """Every site that replied, newest first."""
-    kind = request.args.get("kind") if request.args.get("kind") in REPLY_KINDS else None
-    threads = queries.inbox_threads(current_workspace().id, kind)
-    return render_template("outreach/inbox.html", threads=threads, kind=kind, kinds=REPLY_KINDS, labels=KIND_LABELS)
+    """The workspace's threads, most recently active first, filtered by state, owner and campaign."""
+    workspace_id = current_workspace().id
+    filters = thread_queries.Filters.from_args(request.args)
+    rows = thread_queries.listing(workspace_id, current_user.id, filters)
+    return render_template("outreach/inbox.html", rows=rows, filters=filters, labels=threads.STATE_LABELS,
+                           campaigns=thread_queries.campaigns_with_threads(workspace_id),
+                           stage_label=stages.label)
 
 
 @bp.get("/inbox/sites/<int:site_id>")
@@ -48,43 +66,131 @@ def mark_thread_read(site_id: int):
     return redirect(url_for("outreach.thread", site_id=site.id))
 
 
-def _contact_thread_page(contact: Contact, form: AnswerForm, status: int = 200):
+def _starting_text(items) -> str:
+    """The composer's first text: the thread's last message, quoted."""
+    if not items:
+        return ""
+    when, what, row = items[-1]
+    text = row.text if what == "reply" else row.body_text
+    return quote_for_reply(text, row.from_name or row.from_email, f"{when:%d %b %Y %H:%M}")
+
+
+def _owner_form(members: list[tuple[int, str]], row: Thread | None) -> ThreadOwnerForm:
+    form = ThreadOwnerForm()
+    form.owner.choices = [SelectChoice("", "Nobody")] + [SelectChoice(str(uid), name) for uid, name in members]
+    if request.method == "GET" and row is not None:
+        form.owner.data = str(row.owner_id or "")
+    return form
+
+
+def _thread_page(row: Thread | None, form: AnswerForm, status: int = 200, contact: Contact | None = None):
     workspace_id = current_workspace().id
-    ctx = answering.context(workspace_id, contact)
-    items = queries.conversation(workspace_id, contact.site_id, contact.id)
-    last = answering.last_reply(workspace_id, contact.id)
+    if row is None:  # a contact who never wrote to us: their page says so, with nothing to answer
+        ctx = answering.ThreadContext(None, contact, _site_of(contact), None, None)
+        items, last, neighbours = [], None, (None, None)
+    else:
+        ctx = answering.context(row)
+        items = threads.items(row)
+        last = threads.last_reply(row)
+        neighbours = thread_queries.neighbours(workspace_id, current_user.id,
+                                               thread_queries.Filters.from_args(request.args), row.id)
+        if request.method == "GET":
+            threads.mark_read(row, current_user.id)
     if last is not None and not form.body.data and request.method == "GET":
-        when = f"{last.received_at:%d %b %Y %H:%M}"
-        form.body.data = quote_for_reply(last.text, last.from_name or last.from_email, when)
-    return render_template("outreach/contact_thread.html", ctx=ctx, items=items, labels=KIND_LABELS,
-                           readable=split_quoted, form=form, last=last, stage_label=stages.label,
-                           refusal=answering.refusal(workspace_id, contact)), status
+        form.body.data = _starting_text(items)
+    members = thread_queries.members(workspace_id)
+    return render_template(
+        "outreach/inbox_thread.html", ctx=ctx, thread=row, items=items, labels=KIND_LABELS, readable=split_quoted,
+        form=form, last=last, stage_label=stages.label, state_labels=threads.STATE_LABELS, state_form=ThreadStateForm(),
+        owner_form=_owner_form(members, row), owner_name=dict(members).get(row.owner_id) if row else None,
+        neighbours=neighbours, list_args=request.args.to_dict(),
+        snippets=snippets.of_workspace(workspace_id), refusal=answering.refusal(workspace_id, ctx.contact),
+    ), status
+
+
+def _site_of(contact: Contact) -> Site | None:
+    return get_scoped_or_404(Site, contact.site_id) if contact.site_id else None
+
+
+def _new_composer() -> AnswerForm:
+    form = AnswerForm()
+    form.draft.data = uuid.uuid4().hex
+    return form
+
+
+@bp.get("/inbox/threads/<int:thread_id>")
+@require_role("viewer")
+def show_thread(thread_id: int):
+    """One thread (a bookmarkable page): ours and theirs in order, its links and state, and a composer."""
+    return _thread_page(get_scoped_or_404(Thread, thread_id), _new_composer())
 
 
 @bp.get("/inbox/contacts/<int:contact_id>")
 @require_role("viewer")
 def contact_thread(contact_id: int):
-    """One contact's conversation (a bookmarkable page): ours and theirs in order, with a composer."""
+    """A contact's most recent thread (the address older links use)."""
+    contact = get_scoped_or_404(Contact, contact_id)
+    row = threads.latest_for_contact(contact.workspace_id, contact.id)
+    return _thread_page(row, _new_composer(), contact=contact)
+
+
+def _answer(row: Thread):
     form = AnswerForm()
-    form.draft.data = uuid.uuid4().hex
-    return _contact_thread_page(get_scoped_or_404(Contact, contact_id), form)
+    if not form.validate_on_submit():
+        return _thread_page(row, form, 400)
+    try:
+        sent = answering.send_answer(row, form.body.data, form.draft.data or "")
+    except answering.AnswerError as exc:
+        flash(str(exc), "danger")
+        return _thread_page(row, form, 400)
+    if sent.status == "sent":
+        flash(f"Answer sent to {sent.to_email}.", "success")
+    else:
+        flash(f"The answer to {sent.to_email} is not sent yet ({sent.status}): {sent.last_error}", "warning")
+    return redirect(url_for("outreach.show_thread", thread_id=row.id))
+
+
+@bp.post("/inbox/threads/<int:thread_id>/answer")
+@require_role("member")
+def answer_thread(thread_id: int):
+    """Send the composer's answer to the thread's last inbound message."""
+    return _answer(get_scoped_or_404(Thread, thread_id))
 
 
 @bp.post("/inbox/contacts/<int:contact_id>/answer")
 @require_role("member")
 def answer_contact(contact_id: int):
-    """Send the composer's answer to the contact's last message."""
+    """Answer the contact's most recent thread (the address older composers post to)."""
     contact = get_scoped_or_404(Contact, contact_id)
-    form = AnswerForm()
-    if not form.validate_on_submit():
-        return _contact_thread_page(contact, form, 400)
-    try:
-        row = answering.send_answer(contact.workspace_id, contact, form.body.data, form.draft.data or "")
-    except answering.AnswerError as exc:
-        flash(str(exc), "danger")
-        return _contact_thread_page(contact, form, 400)
-    if row.status == "sent":
-        flash(f"Answer sent to {row.to_email}.", "success")
+    row = threads.latest_for_contact(contact.workspace_id, contact.id)
+    if row is None:
+        abort(404)
+    return _answer(row)
+
+
+@bp.post("/inbox/threads/<int:thread_id>/state")
+@require_role("member")
+def set_thread_state(thread_id: int):
+    """Mark a thread done, back to needs reply, or waiting."""
+    row = get_scoped_or_404(Thread, thread_id)
+    form = ThreadStateForm()
+    if form.validate_on_submit():
+        threads.set_state(row, form.state.data)
+        flash(f"Thread marked {threads.STATE_LABELS[form.state.data].lower()}.", "success")
     else:
-        flash(f"The answer to {row.to_email} is not sent yet ({row.status}): {row.last_error}", "warning")
-    return redirect(url_for("outreach.contact_thread", contact_id=contact.id))
+        flash("That state is unknown.", "danger")
+    return redirect(url_for("outreach.show_thread", thread_id=row.id, **request.args.to_dict()))
+
+
+@bp.post("/inbox/threads/<int:thread_id>/owner")
+@require_role("member")
+def set_thread_owner(thread_id: int):
+    """Give a thread to a member of the workspace, or to nobody."""
+    row = get_scoped_or_404(Thread, thread_id)
+    form = _owner_form(thread_queries.members(row.workspace_id), row)
+    if form.validate_on_submit():
+        threads.assign(row, int(form.owner.data) if form.owner.data else None)
+        flash("Owner saved.", "success")
+    else:
+        flash("Choose a member of this workspace.", "danger")
+    return redirect(url_for("outreach.show_thread", thread_id=row.id, **request.args.to_dict()))
