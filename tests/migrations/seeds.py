@@ -220,9 +220,9 @@ def conversations_before_threads(conn):
     ), t)
     conn.execute(text(
         "INSERT INTO site (id, workspace_id, domain, homepage, status, notes, created_at, updated_at) "
-        "VALUES (920, 920, 'oldspokes.com', 'https://oldspokes.com/', 'active', '', :t, :t)"
+        "VALUES (920, 920, 'thread-seed.example', 'https://thread-seed.example/', 'active', '', :t, :t)"
     ), t)
-    for contact_id, address in ((920, "ann@oldspokes.com"), (921, "bo@oldspokes.com")):
+    for contact_id, address in ((920, "ann@thread-seed.example"), (921, "bo@thread-seed.example")):
         conn.execute(text(
             "INSERT INTO contact (id, workspace_id, site_id, email, first_name, last_name, position, "
             "is_role_address, found_on, source, status, timezone, created_at, updated_at) VALUES (:id, 920, 920, "
@@ -243,7 +243,7 @@ def conversations_before_threads(conn):
             "INSERT INTO outbound_message (id, workspace_id, idempotency_key, step_position, opportunity_id, "
             "contact_id, site_id, to_email, to_name, from_email, from_name, reply_to, subject, body_text, "
             "message_id_header, in_reply_to, status, attempts, due_at, next_attempt_at, sent_at, last_error, "
-            "created_at, updated_at) VALUES (:id, 920, :key, :step, :opp, :contact, 920, 'x@oldspokes.com', "
+            "created_at, updated_at) VALUES (:id, 920, :key, :step, :opp, :contact, 920, 'x@thread-seed.example', "
             "'', 'ana@agency.example', 'Ana', '', 'Hello', 'Hi', :mid, '', 'sent', 1, :t, :t, :sent, '', :t, :t)"
         ), {"id": mid, "key": f"seed-{mid}", "step": step, "opp": 920 if contact == 920 else None, "contact": contact,
             "mid": f"<seed-{mid}@agency.example>", "sent": sent_at, **t})
@@ -255,7 +255,7 @@ def conversations_before_threads(conn):
         conn.execute(text(
             "INSERT INTO reply (id, workspace_id, dedupe_key, message_id, opportunity_id, contact_id, site_id, "
             "from_email, from_name, subject, text, html_sanitized, kind, matched_by, received_at, read_at) VALUES "
-            "(:id, 920, :key, NULL, :opp, :contact, 920, 'x@oldspokes.com', '', 'Re: Hello', 'Yes', '', :kind, "
+            "(:id, 920, :key, NULL, :opp, :contact, 920, 'x@thread-seed.example', '', 'Re: Hello', 'Yes', '', :kind, "
             "'sender', :received, :read)"
         ), {"id": rid, "key": f"<r{rid}@mail.example>", "opp": opp, "contact": contact, "kind": kind,
             "received": received, "read": read})
