@@ -64,6 +64,13 @@ def _header_text(value) -> str:
         return ""
 
 
+def _content(part: Message):
+    if hasattr(part, "get_content"):
+        return part.get_content()
+    payload = part.get_payload(decode=True)  # the lenient parser's message: decode by hand
+    return payload.decode(part.get_content_charset() or "utf-8", "replace") if isinstance(payload, bytes) else None
+
+
 def _from_raw(raw: str | Message) -> tuple[dict[str, str], str, str]:
     message = message_from_string(raw, policy=email.policy.default) if isinstance(raw, str) else raw
     headers = {}
@@ -74,8 +81,8 @@ def _from_raw(raw: str | Message) -> tuple[dict[str, str], str, str]:
         if part.get_content_maintype() in ("multipart", "message") or part.get_content_disposition() == "attachment":
             continue
         try:
-            content = part.get_content()
-        except (LookupError, ValueError, TypeError, AssertionError, KeyError):
+            content = _content(part)
+        except (LookupError, ValueError, TypeError, AssertionError, KeyError, AttributeError):
             continue
         if not isinstance(content, str):
             continue
@@ -107,8 +114,12 @@ def parse_form(form: Mapping[str, str]) -> InboundMail:
 
 def parse_bytes(raw: bytes) -> tuple[InboundMail, Message]:
     """A raw message as read from a mailbox (broken MIME and 8-bit headers included), and its parsed form."""
-    message = message_from_bytes(raw, policy=email.policy.default)
-    headers, text, html = _from_raw(message)
+    try:
+        message = message_from_bytes(raw, policy=email.policy.default)
+        headers, text, html = _from_raw(message)
+    except Exception:  # noqa: BLE001 - a header the modern parser chokes on: read it the lenient old way
+        message = message_from_bytes(raw, policy=email.policy.compat32)
+        headers, text, html = _from_raw(message)
     name, sender = parseaddr(headers.get("from", ""))
     recipients = [addr for _, addr in getaddresses([headers.get(h, "") for h in ("to", "cc", "delivered-to")]) if addr]
     return _assemble(headers, text, html, name=name, sender=sender, recipients=recipients,
