@@ -21,7 +21,7 @@ from crm.mail import imap
 from crm.mail.dsn import parse_dsn
 from crm.outreach import inbound
 from crm.outreach.classify import BOUNCE, OUT_OF_OFFICE, UNSUBSCRIBE
-from crm.outreach.inbound_mail import parse_bytes
+from crm.outreach.inbound_mail import parse_bytes, parse_headers
 from crm.outreach.mailboxes import imap_account_for
 from crm.outreach.models import MailboxFolder, SenderIdentity
 
@@ -79,8 +79,8 @@ def _handle(folder: MailboxFolder, uid: int, raw: bytes, now: datetime) -> dict:
 
 def _batch(conn, folder: MailboxFolder, batch: list[imap.Headers], counts: dict, now: datetime) -> None:
     """Handle one batch of headers: read and store the messages that may be ours, then move past the batch."""
-    parsed = [parse_bytes(header.raw) for header in batch]
-    reports = {i for i, (_, message) in enumerate(parsed) if message.get_content_type() == "multipart/report"}
+    parsed = [parse_headers(header.raw) for header in batch]
+    reports = {i for i, (_, kind) in enumerate(parsed) if kind == "multipart/report"}
     picked = sorted(inbound.might_be_ours(folder.workspace_id, [mail for mail, _ in parsed], reports))
     wanted = [batch[i].uid for i in picked]
     bodies = imap.fetch_bodies(conn, wanted, current_app.config.get("IMAP_MAX_MESSAGE_BYTES",
