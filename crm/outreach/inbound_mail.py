@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email import message_from_bytes, message_from_string
 from email.message import Message
-from email.parser import BytesHeaderParser, HeaderParser
+from email.parser import HeaderParser
 from email.utils import getaddresses, parseaddr
 
 import nh3
@@ -126,20 +126,39 @@ def parse_bytes(raw: bytes) -> tuple[InboundMail, Message]:
                      subject=headers.get("subject", "")), message
 
 
+_ADDRESS = re.compile(r"[^\s<>,;:\"()\[\]@]+@[^\s<>,;:\"()\[\]@]+")
+_ANGLED = re.compile(r"<([^<>@\s]+@[^<>\s]+)>")
+_WANTED = {"from", "to", "cc", "delivered-to", "message-id", "in-reply-to", "references", "content-type"}
+
+
 def parse_headers(raw: bytes) -> tuple[InboundMail, str]:
     """A message's headers alone (as IMAP sends them before the body), cheaply: enough to match it; and its type.
 
-    Uses the lenient parser without header objects, about twenty times faster than a full parse: most of a
-    mailbox is judged on this alone and never read further.
+    A plain scan, no email package: most of a mailbox is judged on this alone and never read further, so it
+    must be fast; it errs towards finding more addresses and thread ids than a full parse, never fewer.
     """
-    message = BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
-    headers = {}
-    for name, value in message.items():
-        headers.setdefault(name.lower(), " ".join(str(value).split()))
-    _, sender = parseaddr(headers.get("from", ""))
-    recipients = [addr for _, addr in getaddresses([headers.get(h, "") for h in ("to", "cc", "delivered-to")]) if addr]
-    mail = _assemble(headers, "", "", name="", sender=sender, recipients=recipients, subject="")
-    return mail, message.get_content_type()
+    fields: dict[str, str] = {}
+    name = ""
+    for line in raw.decode("utf-8", "replace").splitlines():
+        if line[:1] in (" ", "\t") and name:
+            fields[name] += " " + line.strip()
+            continue
+        key, colon, value = line.partition(":")
+        name = key.strip().lower() if colon and key.strip().lower() in _WANTED else ""
+        if name and name not in fields:
+            fields[name] = value.strip()
+        elif name:
+            name = ""  # a repeated header: the first one counts, as for a full parse
+    sender = fields.get("from", "")
+    angled = _ANGLED.findall(sender)
+    recipients = [addr for h in ("to", "cc", "delivered-to") for addr in _ADDRESS.findall(fields.get(h, ""))]
+    mail = InboundMail(
+        from_email=(angled or _ADDRESS.findall(sender) or [""])[0].strip().lower(), from_name="",
+        recipients=tuple(dict.fromkeys(r.lower() for r in recipients)), subject="", text="", html="",
+        message_id=(_ids(fields.get("message-id", "")) or ("",))[0], in_reply_to=_ids(fields.get("in-reply-to", "")),
+        references=_ids(fields.get("references", "")))
+    kind = fields.get("content-type", "text/plain").partition(";")[0].strip().lower() or "text/plain"
+    return mail, kind
 
 
 def _assemble(headers: dict, text: str | None, html: str | None, *, name: str, sender: str, recipients: list[str],
