@@ -21,9 +21,15 @@ from crm.mail.accounts import is_loopback
 
 SECURITY = ("tls", "starttls", "plain")
 DEFAULT_MAX_BYTES = 256 * 1024  # headers and the first part of the body; a huge attachment is never loaded whole
-DEFAULT_BATCH = 50
+DEFAULT_BATCH = 500  # headers per UID FETCH
+BODY_BATCH = 20  # whole messages per UID FETCH: at most 20 x max_bytes held at once
 _UID = re.compile(rb"\bUID (\d+)")
 _SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
+# spam folders of servers that do not mark one SPECIAL-USE \Junk (older Exchange, cPanel, Yahoo, Zimbra, ...)
+SPAM_NAMES = {"junk", "spam", "junk e-mail", "junk email", "junk mail", "bulk mail", "bulk", "spam mail"}
+# what deciding whether a message is about our outreach needs: its thread, sender, recipients and kind
+HEADER_FIELDS = ("FROM", "TO", "CC", "DELIVERED-TO", "MESSAGE-ID", "IN-REPLY-TO", "REFERENCES", "CONTENT-TYPE",
+                 "SUBJECT", "DATE")
 _LIST = re.compile(rb'^\((?P<flags>[^)]*)\) (?:"[^"]*"|NIL) (?P<name>.+)$')
 
 
@@ -48,17 +54,6 @@ class ImapAccount:
 
     def __repr__(self) -> str:  # never show the password in logs or tracebacks
         return f"ImapAccount({self.security}://{self.user}@{self.host}:{self.port})"
-
-
-@dataclass(frozen=True)
-class FetchedMessage:
-    """One message as read: its folder's UIDVALIDITY, its UID, its size and up to max_bytes of it."""
-
-    folder: str
-    uidvalidity: int
-    uid: int
-    size: int
-    raw: bytes
 
 
 def connect(account: ImapAccount, timeout: float = 30) -> imaplib.IMAP4:
@@ -99,20 +94,28 @@ def _quoted(name: str) -> str:
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _folder_name(raw: bytes) -> str:
+    name = raw.decode("utf-8", "replace")
+    return name[1:-1].replace('\\"', '"').replace("\\\\", "\\") if name.startswith('"') else name
+
+
 def folders_to_poll(conn: imaplib.IMAP4) -> list[str]:
-    """INBOX, then the provider's spam folder where one is marked SPECIAL-USE \\Junk."""
-    found = ["INBOX"]
+    """INBOX, then the provider's spam folder: the one marked SPECIAL-USE \\Junk, else one with a usual spam name."""
     status, lines = conn.list()
     if status != "OK":
-        return found
+        return ["INBOX"]
+    marked, named = [], []
     for line in lines or ():
         match = _LIST.match(line if isinstance(line, bytes) else b"")
-        if match and b"\\junk" in match.group("flags").lower():
-            name = match.group("name").decode("utf-8", "replace")
-            name = name[1:-1].replace('\\"', '"').replace("\\\\", "\\") if name.startswith('"') else name
-            if name not in found:
-                found.append(name)
-    return found
+        if not match or b"\\noselect" in match.group("flags").lower():
+            continue
+        name = _folder_name(match.group("name"))
+        if b"\\junk" in match.group("flags").lower():
+            marked.append(name)
+        elif name.rsplit("/", 1)[-1].rsplit(".", 1)[-1].strip().lower() in SPAM_NAMES:
+            named.append(name)
+    spam = (marked or named)[:1]
+    return ["INBOX"] + [name for name in spam if name.upper() != "INBOX"]
 
 
 def _check(status: str, data, what: str):
@@ -141,6 +144,31 @@ def new_uids(conn: imaplib.IMAP4, last_uid: int, since: date | None) -> list[int
     return sorted(uid for uid in uids if uid > last_uid)  # "n:*" also matches the newest message when n > max
 
 
+@dataclass(frozen=True)
+class Headers:
+    """One message's deciding headers as read (no body), with its UID and full size."""
+
+    uid: int
+    size: int
+    raw: bytes
+
+
+def uid_ranges(uids: list[int]) -> str:
+    """An IMAP sequence set for ascending UIDs: runs collapse to "a:b", so a batch fits in a short command."""
+    parts, start, prev = [], None, None
+    for uid in uids:
+        if start is None:
+            start = prev = uid
+        elif uid == prev + 1:
+            prev = uid
+        else:
+            parts.append(f"{start}:{prev}" if prev != start else str(start))
+            start = prev = uid
+    if start is not None:
+        parts.append(f"{start}:{prev}" if prev != start else str(start))
+    return ",".join(parts)
+
+
 def _parse_fetch(data) -> Iterator[tuple[int, int, bytes]]:
     for item in data or ():
         if isinstance(item, tuple) and len(item) >= 2:
@@ -151,16 +179,27 @@ def _parse_fetch(data) -> Iterator[tuple[int, int, bytes]]:
                 yield int(uid.group(1)), int(size.group(1)) if size else len(item[1]), item[1]
 
 
-def fetch(conn: imaplib.IMAP4, folder: str, uidvalidity: int, uids: list[int],
-          batch: int = DEFAULT_BATCH, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[FetchedMessage]:
-    """The given UIDs in batches, ascending, each cut at max_bytes; a UID the server no longer has is skipped."""
+def fetch_headers(conn: imaplib.IMAP4, uids: list[int], batch: int = DEFAULT_BATCH) -> Iterator[list[Headers]]:
+    """The deciding headers of the given UIDs, one list per batch in ascending order; bodies are not read.
+
+    A UID the server no longer has (expunged meanwhile) is left out of its batch.
+    """
+    fields = " ".join(HEADER_FIELDS)
     for start in range(0, len(uids), batch):
         chunk = uids[start:start + batch]
-        data = _check(*conn.uid("FETCH", ",".join(map(str, chunk)),
-                                f"(UID RFC822.SIZE BODY.PEEK[]<0.{max_bytes}>)"), "fetch")
-        got = {uid: (size, raw) for uid, size, raw in _parse_fetch(data)}
-        for uid in chunk:
-            if uid in got:
-                yield FetchedMessage(folder, uidvalidity, uid, got[uid][0], got[uid][1])
+        data = _check(*conn.uid("FETCH", uid_ranges(chunk), f"(UID RFC822.SIZE BODY.PEEK[HEADER.FIELDS ({fields})])"),
+                      "fetch headers")
+        wanted = set(chunk)
+        got = {uid: Headers(uid, size, raw) for uid, size, raw in _parse_fetch(data) if uid in wanted}
+        yield [got[uid] for uid in chunk if uid in got]
 
 
+def fetch_bodies(conn: imaplib.IMAP4, uids: list[int], max_bytes: int = DEFAULT_MAX_BYTES,
+                 batch: int = BODY_BATCH) -> dict[int, bytes]:
+    """Up to max_bytes of each given message (headers and the start of the body): a huge attachment stays unread."""
+    found: dict[int, bytes] = {}
+    for start in range(0, len(uids), batch):
+        chunk = uids[start:start + batch]
+        data = _check(*conn.uid("FETCH", uid_ranges(chunk), f"(UID BODY.PEEK[]<0.{max_bytes}>)"), "fetch")
+        found.update((uid, raw) for uid, _, raw in _parse_fetch(data) if uid in set(chunk))
+    return found

@@ -37,7 +37,18 @@ def _by_token(mail: InboundMail, prefix: str):
 
 
 def match(workspace_id: int, mail: InboundMail) -> tuple[OutboundMessage | None, str]:
-    """The workspace's outbound message a reply answers and how it was found: token, in_reply_to, references, sender."""
+    """The workspace's outbound message a reply answers and how it was found: in_reply_to, references, token, sender.
+
+    Thread headers come first: they name the exact message answered, where a reply token (one per message) may
+    be quoted from an older one; the sender's address is the last resort.
+    """
+    mine = OutboundMessage.workspace_id == workspace_id
+    for ids, how in ((mail.in_reply_to, "in_reply_to"), (mail.references, "references")):
+        if ids:
+            row = db.session.scalar(select(OutboundMessage).where(mine, OutboundMessage.message_id_header.in_(ids))
+                                    .order_by(OutboundMessage.step_position.desc(), OutboundMessage.id.desc()))
+            if row is not None:
+                return row, how
     secret = current_app.config["SECRET_KEY"]
     for token in _by_token(mail, REPLY_PREFIX):
         try:
@@ -46,13 +57,6 @@ def match(workspace_id: int, mail: InboundMail) -> tuple[OutboundMessage | None,
             continue
         if row is not None and row.workspace_id == workspace_id:
             return row, "token"
-    mine = OutboundMessage.workspace_id == workspace_id
-    for ids, how in ((mail.in_reply_to, "in_reply_to"), (mail.references, "references")):
-        if ids:
-            row = db.session.scalar(select(OutboundMessage).where(mine, OutboundMessage.message_id_header.in_(ids))
-                                    .order_by(OutboundMessage.step_position.desc(), OutboundMessage.id.desc()))
-            if row is not None:
-                return row, how
     if mail.from_email:
         row = db.session.scalar(select(OutboundMessage).where(
             mine, OutboundMessage.to_email == mail.from_email, OutboundMessage.sent_at.is_not(None),
@@ -60,6 +64,35 @@ def match(workspace_id: int, mail: InboundMail) -> tuple[OutboundMessage | None,
         if row is not None:
             return row, "sender"
     return None, ""
+
+
+def _chunks(values: list[str], size: int = 500):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def might_be_ours(workspace_id: int, mails: list[InboundMail], reports: set[int] = frozenset()) -> set[int]:
+    """Which of these messages (by index; headers are enough) match() could tie to the workspace's mail.
+
+    A message passes when it threads onto one of the workspace's messages, carries a reply or unsubscribe
+    token, comes from an address the workspace mailed, or is a delivery report (index in `reports`), whose
+    body names the bounced address. The rest need not be read further: match() would find nothing.
+    """
+    ids = sorted({i for mail in mails for i in (*mail.in_reply_to, *mail.references)})
+    senders = sorted({mail.from_email for mail in mails if mail.from_email})
+    mine = OutboundMessage.workspace_id == workspace_id
+    known_ids = {found for chunk in _chunks(ids) for found in db.session.scalars(
+        select(OutboundMessage.message_id_header).where(mine, OutboundMessage.message_id_header.in_(chunk)))}
+    known_senders = {found for chunk in _chunks(senders) for found in db.session.scalars(
+        select(OutboundMessage.to_email).where(mine, OutboundMessage.to_email.in_(chunk),
+                                               OutboundMessage.sent_at.is_not(None)).distinct())}
+    picked = set(reports)
+    for index, mail in enumerate(mails):
+        locals_ = [address.rpartition("@")[0] for address in mail.recipients]
+        if (known_ids.intersection(mail.in_reply_to + mail.references) or mail.from_email in known_senders
+                or any(local.startswith((REPLY_PREFIX, UNSUBSCRIBE_PREFIX)) for local in locals_)):
+            picked.add(index)
+    return picked
 
 
 def _resume_at(row: OutboundMessage, return_on, now: datetime) -> datetime:

@@ -64,6 +64,13 @@ def _header_text(value) -> str:
         return ""
 
 
+def _content(part: Message):
+    if hasattr(part, "get_content"):
+        return part.get_content()
+    payload = part.get_payload(decode=True)  # the lenient parser's message: decode by hand
+    return payload.decode(part.get_content_charset() or "utf-8", "replace") if isinstance(payload, bytes) else None
+
+
 def _from_raw(raw: str | Message) -> tuple[dict[str, str], str, str]:
     message = message_from_string(raw, policy=email.policy.default) if isinstance(raw, str) else raw
     headers = {}
@@ -74,8 +81,8 @@ def _from_raw(raw: str | Message) -> tuple[dict[str, str], str, str]:
         if part.get_content_maintype() in ("multipart", "message") or part.get_content_disposition() == "attachment":
             continue
         try:
-            content = part.get_content()
-        except (LookupError, ValueError, TypeError, AssertionError, KeyError):
+            content = _content(part)
+        except (LookupError, ValueError, TypeError, AssertionError, KeyError, AttributeError):
             continue
         if not isinstance(content, str):
             continue
@@ -107,12 +114,51 @@ def parse_form(form: Mapping[str, str]) -> InboundMail:
 
 def parse_bytes(raw: bytes) -> tuple[InboundMail, Message]:
     """A raw message as read from a mailbox (broken MIME and 8-bit headers included), and its parsed form."""
-    message = message_from_bytes(raw, policy=email.policy.default)
-    headers, text, html = _from_raw(message)
+    try:
+        message = message_from_bytes(raw, policy=email.policy.default)
+        headers, text, html = _from_raw(message)
+    except Exception:  # noqa: BLE001 - a header the modern parser chokes on: read it the lenient old way
+        message = message_from_bytes(raw, policy=email.policy.compat32)
+        headers, text, html = _from_raw(message)
     name, sender = parseaddr(headers.get("from", ""))
     recipients = [addr for _, addr in getaddresses([headers.get(h, "") for h in ("to", "cc", "delivered-to")]) if addr]
     return _assemble(headers, text, html, name=name, sender=sender, recipients=recipients,
                      subject=headers.get("subject", "")), message
+
+
+_ADDRESS = re.compile(r"[^\s<>,;:\"()\[\]@]+@[^\s<>,;:\"()\[\]@]+")
+_ANGLED = re.compile(r"<([^<>@\s]+@[^<>\s]+)>")
+_WANTED = {"from", "to", "cc", "delivered-to", "message-id", "in-reply-to", "references", "content-type"}
+
+
+def parse_headers(raw: bytes) -> tuple[InboundMail, str]:
+    """A message's headers alone (as IMAP sends them before the body), cheaply: enough to match it; and its type.
+
+    A plain scan, no email package: most of a mailbox is judged on this alone and never read further, so it
+    must be fast; it errs towards finding more addresses and thread ids than a full parse, never fewer.
+    """
+    fields: dict[str, str] = {}
+    name = ""
+    for line in raw.decode("utf-8", "replace").splitlines():
+        if line[:1] in (" ", "\t") and name:
+            fields[name] += " " + line.strip()
+            continue
+        key, colon, value = line.partition(":")
+        name = key.strip().lower() if colon and key.strip().lower() in _WANTED else ""
+        if name and name not in fields:
+            fields[name] = value.strip()
+        elif name:
+            name = ""  # a repeated header: the first one counts, as for a full parse
+    sender = fields.get("from", "")
+    angled = _ANGLED.findall(sender)
+    recipients = [addr for h in ("to", "cc", "delivered-to") for addr in _ADDRESS.findall(fields.get(h, ""))]
+    mail = InboundMail(
+        from_email=(angled or _ADDRESS.findall(sender) or [""])[0].strip().lower(), from_name="",
+        recipients=tuple(dict.fromkeys(r.lower() for r in recipients)), subject="", text="", html="",
+        message_id=(_ids(fields.get("message-id", "")) or ("",))[0], in_reply_to=_ids(fields.get("in-reply-to", "")),
+        references=_ids(fields.get("references", "")))
+    kind = fields.get("content-type", "text/plain").partition(";")[0].strip().lower() or "text/plain"
+    return mail, kind
 
 
 def _assemble(headers: dict, text: str | None, html: str | None, *, name: str, sender: str, recipients: list[str],

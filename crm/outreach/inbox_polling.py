@@ -1,8 +1,9 @@
 """Polling senders' IMAP mailboxes: new mail is matched, classified and acted on exactly as Inbound Parse mail.
 
-Each folder's last UID advances in the same commit that stores the message (or, for mail that is not ours,
-right after it is judged), so a dropped connection or a killed worker resumes after the last message handled:
-none is read twice, none skipped. Mail not about our outreach is only counted, never stored.
+A batch of new messages is first read as headers only; just those that could be about our outreach are read
+further (bounded), the rest are counted and never stored. Each folder's last UID advances in the same commit
+that stores a message, and past a batch's other mail once the batch is handled, so a dropped connection or a
+killed worker resumes after the last message handled: none is read twice, none skipped.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from crm.mail import imap
 from crm.mail.dsn import parse_dsn
 from crm.outreach import inbound
 from crm.outreach.classify import BOUNCE, OUT_OF_OFFICE, UNSUBSCRIBE
-from crm.outreach.inbound_mail import parse_bytes
+from crm.outreach.inbound_mail import parse_bytes, parse_headers
 from crm.outreach.mailboxes import imap_account_for
 from crm.outreach.models import MailboxFolder, SenderIdentity
 
@@ -52,17 +53,48 @@ def _bounce(workspace_id: int, mail, message, now: datetime) -> dict:
     return {"result": "unmatched"}
 
 
-def _handle(folder: MailboxFolder, fetched: imap.FetchedMessage, now: datetime) -> dict:
-    """Judge and store one message; the folder's last UID advances with it."""
-    mail, message = parse_bytes(fetched.raw)
-    folder.last_uid = fetched.uid  # committed by receive() together with the reply it stores
-    if message.get_content_type() == "multipart/report" and parse_dsn(message):
-        result = _bounce(folder.workspace_id, mail, message, now)
-    else:
-        result = inbound.receive(folder.workspace_id, mail, now)
-    folder.last_uid = max(folder.last_uid or 0, fetched.uid)  # after a rollback, or when nothing was stored
-    db.session.commit()
+class MessageError(Exception):
+    """One message could not be handled; the folder stops before it, to be tried again at the next poll."""
+
+
+def _handle(folder: MailboxFolder, uid: int, raw: bytes, now: datetime) -> dict:
+    """Judge and store one message; the folder's last UID advances in the same commit."""
+    try:
+        mail, message = parse_bytes(raw)
+        folder.last_uid = uid  # committed by receive() together with the reply it stores
+        if message.get_content_type() == "multipart/report" and parse_dsn(message):
+            result = _bounce(folder.workspace_id, mail, message, now)
+        else:
+            result = inbound.receive(folder.workspace_id, mail, now)
+        folder.last_uid = max(folder.last_uid or 0, uid)  # after a rollback, or when nothing was stored
+        db.session.commit()
+    except _DROPPED:
+        raise
+    except Exception as exc:  # never skip it silently: the person sees the error and the poll retries it
+        db.session.rollback()
+        raise MessageError(f"message UID {uid} in {folder.name} could not be handled "
+                            f"({type(exc).__name__}: {exc})"[:500]) from exc
     return result
+
+
+def _batch(conn, folder: MailboxFolder, batch: list[imap.Headers], counts: dict, now: datetime) -> None:
+    """Handle one batch of headers: read and store the messages that may be ours, then move past the batch."""
+    parsed = [parse_headers(header.raw) for header in batch]
+    reports = {i for i, (_, kind) in enumerate(parsed) if kind == "multipart/report"}
+    picked = sorted(inbound.might_be_ours(folder.workspace_id, [mail for mail, _ in parsed], reports))
+    wanted = [batch[i].uid for i in picked]
+    bodies = imap.fetch_bodies(conn, wanted, current_app.config.get("IMAP_MAX_MESSAGE_BYTES",
+                                                                    imap.DEFAULT_MAX_BYTES)) if wanted else {}
+    counts["fetched"] += len(batch)
+    counts["ignored"] += len(batch) - len(wanted)
+    for uid in wanted:
+        if uid in bodies:  # expunged between the two fetches: gone, nothing to store
+            _count(counts, _handle(folder, uid, bodies[uid], now))
+        else:
+            counts["ignored"] += 1
+    if batch:
+        folder.last_uid = max(folder.last_uid or 0, batch[-1].uid)
+        db.session.commit()
 
 
 def _count(counts: dict, result: dict) -> None:
@@ -86,44 +118,57 @@ def _sync_folder(conn, folder: MailboxFolder, counts: dict, now: datetime) -> No
         folder.uidvalidity, folder.last_uid = uidvalidity, 0
         db.session.commit()
     uids = imap.new_uids(conn, folder.last_uid or 0, since)
-    for fetched in imap.fetch(conn, folder.name, uidvalidity, uids, batch=config.get("IMAP_FETCH_BATCH", 50),
-                              max_bytes=config.get("IMAP_MAX_MESSAGE_BYTES", imap.DEFAULT_MAX_BYTES)):
-        counts["fetched"] += 1
-        _count(counts, _handle(folder, fetched, now))
+    for batch in imap.fetch_headers(conn, uids, batch=config.get("IMAP_FETCH_BATCH", imap.DEFAULT_BATCH)):
+        _batch(conn, folder, batch, counts, now)
     folder.last_polled_at, folder.last_error = now, ""
     db.session.commit()
 
 
-def _record_error(sender: SenderIdentity, name: str, error: str, now: datetime) -> None:
+def _record_error(sender: SenderIdentity, name: str, error: str, now: datetime, counts: dict) -> None:
+    """Keep the error on the folder (the sender page shows it) and in the poll's result."""
     db.session.rollback()
     folder = _folder(sender, name)
     folder.last_error, folder.last_polled_at = error[:1000], now
     db.session.commit()
+    counts["errors"] += 1
+    counts["problems"].append({"sender": sender.from_email, "folder": name, "error": error[:1000]})
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc)
+    if isinstance(exc, (EOFError, imaplib.IMAP4.abort, OSError)) and not isinstance(exc, imap.ImapError):
+        detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+        return f"the connection to the IMAP server was lost while reading ({detail})"
+    return text or type(exc).__name__
 
 
 def poll_sender(sender: SenderIdentity, account: imap.ImapAccount, counts: dict, now: datetime) -> None:
     """Read every polled folder of one sender's mailbox; a failure is recorded on the folder and counted."""
-    name = "INBOX"
     try:
         conn = imap.connect(account, timeout=current_app.config.get("IMAP_TIMEOUT", 30))
     except imap.ImapError as exc:
-        counts["errors"] += 1
-        _record_error(sender, name, str(exc), now)
+        _record_error(sender, "INBOX", str(exc), now, counts)
         return
+    name = "INBOX"
     try:
         for name in imap.folders_to_poll(conn):
-            _sync_folder(conn, _folder(sender, name), counts, now)
+            try:
+                _sync_folder(conn, _folder(sender, name), counts, now)
+            except MessageError as exc:  # the connection is fine: the other folders are still read
+                _record_error(sender, name, str(exc), now, counts)
     except _DROPPED as exc:
-        counts["errors"] += 1
-        _record_error(sender, name, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__, now)
+        _record_error(sender, name, _describe(exc), now, counts)
     finally:
         imap.close(conn)
 
 
 def poll_inbox(workspace_id: int | None = None, now: datetime | None = None) -> dict:
-    """Poll every active sender with an IMAP account (in one workspace, or all); returns the counts."""
+    """Poll every active sender with an IMAP account (in one workspace, or all).
+
+    Returns the counts, and `problems`: one {sender, folder, error} per failure, as also kept on the folder.
+    """
     now = now or utcnow()
-    counts = dict.fromkeys(COUNTS, 0)
+    counts: dict = {**dict.fromkeys(COUNTS, 0), "problems": []}
     query = select(SenderIdentity).where(SenderIdentity.active.is_(True)).order_by(SenderIdentity.id)
     if workspace_id is not None:
         query = query.where(SenderIdentity.workspace_id == workspace_id)
@@ -131,8 +176,7 @@ def poll_inbox(workspace_id: int | None = None, now: datetime | None = None) -> 
         try:
             account = imap_account_for(sender)
         except ValueError as exc:  # a stored account that can no longer be used, e.g. its password unopenable
-            counts["errors"] += 1
-            _record_error(sender, "INBOX", str(exc), now)
+            _record_error(sender, "INBOX", str(exc), now, counts)
             continue
         if account is not None:
             poll_sender(sender, account, counts, now)

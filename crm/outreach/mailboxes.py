@@ -14,7 +14,7 @@ from crm.mail.accounts import MailAccount, MailAccountError, make_account, parse
 from crm.mail.imap import ImapAccount
 from crm.outreach import identities
 from crm.outreach.mail import MailBackend
-from crm.outreach.models import SenderIdentity
+from crm.outreach.models import MailboxFolder, SenderIdentity
 from crm.sealing import SealError, seal, unseal
 
 PURPOSE = "sender-mailbox-password"
@@ -187,6 +187,15 @@ def set_sender(workspace_id: int, email: str, name: str | None = None, smtp_url:
     except Exception:
         db.session.rollback()
         raise
+
+
+def folder_status(sender: SenderIdentity | None) -> list[MailboxFolder]:
+    """The identity's polled folders, INBOX first, with when each was last read and its last error."""
+    if sender is None or sender.id is None:
+        return []
+    return list(db.session.scalars(select(MailboxFolder).where(
+        MailboxFolder.workspace_id == sender.workspace_id, MailboxFolder.sender_identity_id == sender.id)
+        .order_by((MailboxFolder.name != "INBOX"), MailboxFolder.name)))
 
 
 def test_connection(sender: SenderIdentity) -> list:

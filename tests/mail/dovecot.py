@@ -128,6 +128,26 @@ class Dovecot:
         with self.client() as conn:
             self.append_with(conn, raw, folder, when)
 
+    def append_many(self, messages: list[bytes], folder: str = "INBOX", when: float | None = None) -> None:
+        """Deliver many messages in one IMAP MULTIAPPEND with non-synchronising literals (RFC 3502, 7888).
+
+        One command and one round trip for thousands of messages, where APPENDs one by one take ~20 ms each.
+        """
+        stamp = imaplib.Time2Internaldate(when if when is not None else time.time()).encode()
+        with self.client() as conn:
+            parts = [b"M1 APPEND " + folder.encode()]
+            for raw in messages:
+                parts.append(b" () " + stamp + b" {%d+}\r\n" % len(raw) + raw)
+            conn.send(b"".join(parts) + b"\r\n")
+            while True:
+                line = conn.readline()
+                if line.startswith(b"M1 "):
+                    break
+                if not line:
+                    raise RuntimeError("the server closed the connection during APPEND")
+            if not line.startswith(b"M1 OK"):
+                raise RuntimeError(f"MULTIAPPEND failed: {line!r}")
+
     @staticmethod
     def append_with(conn: imaplib.IMAP4, raw: bytes, folder: str = "INBOX", when: float | None = None) -> None:
         """APPEND on an open connection (for delivering many messages quickly)."""
@@ -152,6 +172,7 @@ default_login_user = {login_user}
 default_internal_user = {internal_user}
 first_valid_uid = 1
 mail_location = maildir:{base}/mail/%u
+mail_fsync = never
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {base}/users
@@ -177,10 +198,7 @@ service anvil {{
 namespace inbox {{
   inbox = yes
   separator = /
-  mailbox Junk {{
-    special_use = \\Junk
-    auto = create
-  }}
+{spam_box}
   mailbox Sent {{
     special_use = \\Sent
     auto = create
@@ -189,8 +207,24 @@ namespace inbox {{
 """
 
 
-def start_dovecot() -> Dovecot:
-    """Configure and start a fresh server; skip (or fail under CRM_REQUIRE_SERVICES=1) without Dovecot."""
+_MARKED_JUNK = """  mailbox Junk {
+    special_use = \\Junk
+    auto = create
+  }"""
+_NAMED_SPAM = """  mailbox Spam {
+    auto = create
+  }
+  mailbox Archive {
+    auto = create
+  }"""
+
+
+def start_dovecot(marked_junk: bool = True) -> Dovecot:
+    """Configure and start a fresh server; skip (or fail under CRM_REQUIRE_SERVICES=1) without Dovecot.
+
+    The spam folder is "Junk" marked SPECIAL-USE \\Junk, or with marked_junk=False an unmarked "Spam" (as older
+    servers have) beside an "Archive".
+    """
     if not os.access(DOVECOT, os.X_OK):
         services.unavailable("Dovecot (Debian package dovecot-imapd, `make install-test`)", f"{DOVECOT} missing")
     base = Path(tempfile.mkdtemp(prefix="crm-dovecot-"))
@@ -204,7 +238,8 @@ def start_dovecot() -> Dovecot:
     server = Dovecot(base, _free_port(), _free_port(), cert)
     (base / "dovecot.conf").write_text(_CONF.format(base=base, cert=cert, key=key, login_user=login_user,
                                                     internal_user=internal_user, uid=uid, gid=gid,
-                                                    port=server.port, tls_port=server.tls_port))
+                                                    port=server.port, tls_port=server.tls_port,
+                                                    spam_box=_MARKED_JUNK if marked_junk else _NAMED_SPAM))
     server.start()
     return server
 

@@ -145,7 +145,7 @@ def _edit_sender(sender: SenderIdentity | None):
             flash(f"Sender {row.from_email} saved.", "success")
             return redirect(url_for("outreach.senders"))
     return render_template("outreach/sender_form.html", form=form, sender=sender, action_form=ActionForm(),
-                           mailbox_form=_mailbox_form(sender))
+                           mailbox_form=_mailbox_form(sender), folders=mailboxes.folder_status(sender))
 
 
 def _mailbox_form(sender: SenderIdentity | None, form: MailboxForm | None = None) -> MailboxForm | None:
@@ -187,7 +187,8 @@ def test_sender_connection(sender_id: int):
     form = SenderForm(obj=sender)
     form.window_days.data = list(sender.window_days)
     return render_template("outreach/sender_form.html", form=form, sender=sender, results=results,
-                           action_form=ActionForm(), mailbox_form=_mailbox_form(sender))
+                           action_form=ActionForm(), mailbox_form=_mailbox_form(sender),
+                           folders=mailboxes.folder_status(sender))
 
 
 @bp.post("/outreach/senders/<int:sender_id>/mailbox")
@@ -212,8 +213,9 @@ def sender_mailbox(sender_id: int):
         flash("Mailbox not saved: see the errors below.", "danger")
     sender_form = SenderForm(obj=sender, formdata=None)
     sender_form.window_days.data = list(sender.window_days)
-    return render_template("outreach/sender_form.html", form=sender_form, sender=sender, action_form=ActionForm(),
-                           mailbox_form=_mailbox_form(sender, form)), 422 if form.is_submitted() else 200
+    page = render_template("outreach/sender_form.html", form=sender_form, sender=sender, action_form=ActionForm(),
+                           mailbox_form=_mailbox_form(sender, form), folders=mailboxes.folder_status(sender))
+    return page, 422 if form.is_submitted() else 200
 
 
 def _suppression_page(form: SuppressionForm):
