@@ -91,7 +91,7 @@ class Config:
             "WEBHOOK_PAUSE_AFTER": _int("WEBHOOK_PAUSE_AFTER", 10),
             # IMAP polling of senders' mailboxes: the first sync looks back this many days, not the whole mailbox.
             "IMAP_LOOKBACK_DAYS": _int("IMAP_LOOKBACK_DAYS", 30),
-            "IMAP_FETCH_BATCH": _int("IMAP_FETCH_BATCH", 50),
+            "IMAP_FETCH_BATCH": _int("IMAP_FETCH_BATCH", 500),  # headers per UID FETCH; bodies go 20 at a time
             "IMAP_MAX_MESSAGE_BYTES": _int("IMAP_MAX_MESSAGE_BYTES", 256 * 1024),
             "IMAP_TIMEOUT": _int("IMAP_TIMEOUT", 30),
             "IMAP_CA_FILE": _env("IMAP_CA_FILE"),  # empty: the system's trusted certificates

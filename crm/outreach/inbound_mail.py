@@ -112,6 +112,14 @@ def parse_form(form: Mapping[str, str]) -> InboundMail:
     return _assemble(headers, text, html, name=name, sender=sender, recipients=recipients, subject=subject)
 
 
+def _parsed_sender(message: Message) -> tuple[str, str] | None:
+    try:
+        addresses = message["from"].addresses
+        return (addresses[0].addr_spec, addresses[0].display_name) if addresses else None
+    except (AttributeError, IndexError, TypeError, ValueError, LookupError):
+        return None
+
+
 def parse_bytes(raw: bytes) -> tuple[InboundMail, Message]:
     """A raw message as read from a mailbox (broken MIME and 8-bit headers included), and its parsed form."""
     try:
@@ -121,6 +129,8 @@ def parse_bytes(raw: bytes) -> tuple[InboundMail, Message]:
         message = message_from_bytes(raw, policy=email.policy.compat32)
         headers, text, html = _from_raw(message)
     name, sender = parseaddr(headers.get("from", ""))
+    if not sender:  # a display name parseaddr gives up on (quotes, commas, encoded words): the parsed header knows
+        sender, name = _parsed_sender(message) or (sender, name)
     recipients = [addr for _, addr in getaddresses([headers.get(h, "") for h in ("to", "cc", "delivered-to")]) if addr]
     return _assemble(headers, text, html, name=name, sender=sender, recipients=recipients,
                      subject=headers.get("subject", "")), message

@@ -57,12 +57,13 @@ class MessageError(Exception):
     """One message could not be handled; the folder stops before it, to be tried again at the next poll."""
 
 
-def _handle(folder: MailboxFolder, uid: int, raw: bytes, now: datetime) -> dict:
-    """Judge and store one message; the folder's last UID advances in the same commit."""
+def _handle(folder: MailboxFolder, uid: int, raw: bytes, kind: str, now: datetime) -> dict:
+    """Judge and store one message (`kind`: its content type, as the header scan read it); the folder's last UID
+    advances in the same commit."""
     try:
         mail, message = parse_bytes(raw)
         folder.last_uid = uid  # committed by receive() together with the reply it stores
-        if message.get_content_type() == "multipart/report" and parse_dsn(message):
+        if kind == "multipart/report" and parse_dsn(message):
             result = _bounce(folder.workspace_id, mail, message, now)
         else:
             result = inbound.receive(folder.workspace_id, mail, now)
@@ -87,9 +88,10 @@ def _batch(conn, folder: MailboxFolder, batch: list[imap.Headers], counts: dict,
                                                                     imap.DEFAULT_MAX_BYTES)) if wanted else {}
     counts["fetched"] += len(batch)
     counts["ignored"] += len(batch) - len(wanted)
-    for uid in wanted:
+    for index in picked:
+        uid = batch[index].uid
         if uid in bodies:  # expunged between the two fetches: gone, nothing to store
-            _count(counts, _handle(folder, uid, bodies[uid], now))
+            _count(counts, _handle(folder, uid, bodies[uid], parsed[index][1], now))
         else:
             counts["ignored"] += 1
     if batch:
