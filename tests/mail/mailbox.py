@@ -78,3 +78,19 @@ def huge_attachment(row: OutboundMessage, megabytes: int = 8) -> bytes:
     mail.add_attachment(b"\0" * (megabytes * 1024 * 1024), maintype="application", subtype="pdf",
                         filename="kit.pdf")
     return mail.as_bytes()
+
+
+def rival_pitch(workspace_id: int) -> OutboundMessage:
+    """Launch a one-person campaign in another workspace and send its pitch; the sent row, detached."""
+    from sqlalchemy import select
+
+    from crm.extensions import db
+    from crm.outreach import launching, sending
+    from tests.outreach.world import build
+
+    rival = build(workspace_id, people=1)
+    launching.launch(rival.workspace_id, rival.sequence_id, rival.recipients(), None)
+    sending.send_due(workers=1)
+    theirs = db.session.scalar(select(OutboundMessage).where(OutboundMessage.workspace_id == rival.workspace_id))
+    db.session.expunge(theirs)
+    return theirs

@@ -105,17 +105,11 @@ def test_broken_mail_of_ours_is_stored_readably_and_shown_without_scripts(app, d
 
 
 def test_a_reply_forged_with_another_workspaces_token_and_thread_lands_nowhere(app, team, dovecot, pitched):
-    from crm.outreach import launching, sending
     from crm.outreach.tokens import reply_address
-    from tests.outreach.world import build
 
     with app.app_context():
-        rival = build(team.rival_workspace_id, people=1)
-        launching.launch(rival.workspace_id, rival.sequence_id, rival.recipients(), None)
-        sending.send_due(workers=1)
-        theirs = db.session.scalar(select(OutboundMessage).where(OutboundMessage.workspace_id == rival.workspace_id))
+        theirs = mailbox.rival_pitch(team.rival_workspace_id)
         token_to = reply_address(app.config["SECRET_KEY"], theirs.id, "replies.agency.example")
-        db.session.expunge(theirs)
     forged = mailbox.reply(theirs, headers={"Cc": token_to})
     dovecot.append(forged)
     dovecot.append(forged, folder="Junk")

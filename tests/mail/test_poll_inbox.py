@@ -76,15 +76,8 @@ def test_bounce_reports_suppress_hard_record_soft_and_ignore_strangers(app, dove
 
 
 def test_a_reply_forged_onto_another_workspaces_thread_is_not_shown_anywhere(app, team, dovecot, pitched):
-    from crm.outreach import launching, sending
-    from tests.outreach.world import build
-
     with app.app_context():
-        rival = build(team.rival_workspace_id, people=1)
-        launching.launch(rival.workspace_id, rival.sequence_id, rival.recipients(), None)
-        sending.send_due(workers=1)
-        theirs = db.session.scalar(select(OutboundMessage).where(OutboundMessage.workspace_id == rival.workspace_id))
-        db.session.expunge(theirs)
+        theirs = mailbox.rival_pitch(team.rival_workspace_id)
     dovecot.append(mailbox.reply(theirs))  # threaded onto Rival's pitch, from Rival's contact, in Acme's mailbox
 
     counts = _poll(app)
