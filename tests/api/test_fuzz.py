@@ -1,8 +1,8 @@
 """Property-based fuzzing of every API operation with Schemathesis, against the app's own served document.
 
 Acme's write token calls every operation with generated queries, bodies and path values (random ones, and the
-ids of real rows in Acme and in Rival). Every answer must be documented and match its schema, never a 5xx, and
-never carry one of Rival's ids or domains.
+ids of real rows in Acme and in Rival), on SQLite and on PostgreSQL. Every answer must be documented and match
+its schema, never a 5xx, and never carry one of Rival's ids or domains.
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ PLAUSIBLE = {"domain": DOMAINS.map(lambda d: f"www.{d}"),
              "after_id": st.none()}
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize("operation_id", OPERATIONS)
 def test_fuzzed_calls_stay_documented_and_inside_the_workspace(app, team, bearer, operation_id):
     queue_jobs(app)  # a recheck stays queued instead of fetching a page
