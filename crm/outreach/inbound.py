@@ -16,10 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from crm import events, timeline
 from crm.db import utcnow
 from crm.extensions import db
+from crm.mail.classify import BOUNCE, HUMAN, OUT_OF_OFFICE, UNSUBSCRIBE, classify_reply
+from crm.mail.incoming import InboundMail, sanitise_html, text_of_html
 from crm.outreach import identities, stopping
-from crm.outreach.classify import BOUNCE, HUMAN, OUT_OF_OFFICE, UNSUBSCRIBE, classify_reply
 from crm.outreach.composing import UNSUBSCRIBE_PREFIX
-from crm.outreach.inbound_mail import InboundMail, sanitise_html, text_of_html
 from crm.outreach.models import OutboundMessage, Reply, SenderIdentity
 from crm.outreach.scheduling import add_business_days
 from crm.outreach.tokens import REPLY_PREFIX, TokenError, read_reply_token, read_unsubscribe_token

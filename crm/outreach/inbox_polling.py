@@ -18,10 +18,10 @@ from sqlalchemy import select
 from crm.db import utcnow
 from crm.extensions import db
 from crm.mail import imap
+from crm.mail.classify import BOUNCE, OUT_OF_OFFICE, UNSUBSCRIBE
 from crm.mail.dsn import parse_dsn
+from crm.mail.incoming import parse_bytes, parse_headers
 from crm.outreach import inbound
-from crm.outreach.classify import BOUNCE, OUT_OF_OFFICE, UNSUBSCRIBE
-from crm.outreach.inbound_mail import parse_bytes, parse_headers
 from crm.outreach.mailboxes import imap_account_for
 from crm.outreach.models import MailboxFolder, SenderIdentity
 
