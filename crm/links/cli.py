@@ -113,5 +113,5 @@ def recheck_due_command(limit):
 
 @links_cli.command("send-digests")
 def send_digests_command():
-    """Write today's alert digests (instance/digests/*.eml) and print the counts as JSON."""
+    """Mail today's alert digests through the mail backend and print the counts as JSON."""
     click.echo(json.dumps(digest.send_digests()))

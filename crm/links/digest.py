@@ -1,17 +1,12 @@
 """The daily email digest of link alerts, per workspace, for its owners and admins.
 
-`build_digest(workspace_id, since)` gives (subject, text) for any mail backend. Links may not import
-outreach's mail backends (DESIGN section 2), so `send_digests` writes each digest as an .eml file under
-instance/digests/ with the standard library; a deployment can hand the same text to another backend.
+`build_digest(workspace_id, since)` gives the subject and text; `send_digests` mails them through the core mail
+path (crm.mail), so they go wherever MAIL_BACKEND says: the file backend's outbox, or SendGrid.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
-from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -21,13 +16,10 @@ from crm.db import utcnow
 from crm.extensions import db
 from crm.links.models import LinkAlert
 from crm.links.wording import alert_title
+from crm.mail import delivery
 
-DEFAULT_SENDER = "Outreach CRM <links@outreach-crm.invalid>"
+DEFAULT_SENDER = "links@outreach-crm.invalid"  # when LINKS_DIGEST_FROM is unset
 MAX_LINES = 200
-
-
-# app.extensions key for a callable (subject, text, recipients, key) that mails a digest.
-DELIVERER = "links.digest_deliverer"
 
 
 def _alerts(workspace_id: int, since: datetime) -> list[LinkAlert]:
@@ -77,27 +69,10 @@ def recipients(workspace_id: int) -> list[str]:
     ))
 
 
-def write_eml(subject: str, text: str, to: list[str], folder: str, name: str) -> str:
-    """Save one message as an .eml file (RFC 5322); returns its path."""
-    message = EmailMessage()
-    sender = current_app.config.get("LINKS_DIGEST_FROM") or DEFAULT_SENDER
-    message["From"] = sender
-    message["To"] = ", ".join(to)
-    message["Subject"] = subject
-    message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = make_msgid(domain=urlsplit("//" + sender.rsplit("@", 1)[-1].rstrip(">")).hostname)
-    message.set_content(text)
-    os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, name)
-    with open(path, "wb") as handle:
-        handle.write(bytes(message))
-    return path
-
-
 def send_digests(now: datetime | None = None) -> dict:
-    """Write one digest per workspace with undigested alerts, then mark those alerts digested. Commits."""
+    """Mail one digest per workspace with undigested alerts, then mark those alerts digested. Commits."""
     now = now or utcnow()
-    folder = os.path.join(current_app.instance_path, "digests")
+    sender = delivery.address_setting("LINKS_DIGEST_FROM", DEFAULT_SENDER)
     rows = db.session.execute(
         select(LinkAlert.workspace_id, func.min(LinkAlert.created_at))
         .where(LinkAlert.digested_at.is_(None)).group_by(LinkAlert.workspace_id)
@@ -108,12 +83,7 @@ def send_digests(now: datetime | None = None) -> dict:
         to = recipients(workspace_id)
         if built is not None and to:
             key = f"links-digest-{workspace_id}-{now:%Y%m%dT%H%M%S}"
-            # A feature above links may register the product's mail backend; otherwise keep an .eml file.
-            deliver = current_app.extensions.get(DELIVERER)
-            if deliver is not None:
-                deliver(*built, to, key)
-            else:
-                write_eml(*built, to, folder, key + ".eml")
+            delivery.send_notice(*built, to, key, "link-digest", sender=sender)
             sent += 1
         else:
             skipped += 1

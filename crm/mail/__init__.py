@@ -1,1 +1,1 @@
-"""The one mail path: the message we build, backends, and inbound readers (IMAP polling)."""
+"""The one mail path: the message we build, its MIME writer, backends, delivery, and inbound readers and parsing."""

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from crm.campaigns.models import Campaign, Opportunity
 from crm.db import utcnow
 from crm.extensions import db
+from crm.mail import delivery
 from crm.outreach import composing, outbox, sending, suppression, threads
 from crm.outreach.models import OutboundMessage, Reply, SenderIdentity, Thread
 from crm.prospects.models import Contact, Site
@@ -120,7 +121,7 @@ def send_answer(thread: Thread, body: str, draft: str = "") -> OutboundMessage:
     if refused:
         raise AnswerError(refused)
     app = current_app._get_current_object()
-    backend = sending.backend_for(app)
+    backend = delivery.backend_for(app)
     worker = f"inbox:{uuid.uuid4().hex[:12]}"
     key = f"answer:{reply.id}:{draft or uuid.uuid4().hex}"
     existing = _already(workspace_id, key)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from crm.outreach.mail import Address, OutgoingMessage, make_message_id, text_to_html, thread_headers
-from crm.outreach.mail import unsubscribe_headers as list_unsubscribe_headers
+from crm.mail.message import Address, OutgoingMessage, make_message_id, text_to_html, thread_headers
+from crm.mail.message import unsubscribe_headers as list_unsubscribe_headers
 from crm.outreach.tokens import reply_address, unsubscribe_token
 
 UNSUBSCRIBE_PREFIX = "unsubscribe+"

@@ -16,10 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from crm import events, timeline
 from crm.db import utcnow
 from crm.extensions import db
+from crm.mail.classify import BOUNCE, HUMAN, OUT_OF_OFFICE, UNSUBSCRIBE, classify_reply
+from crm.mail.incoming import InboundMail, sanitise_html, text_of_html
 from crm.outreach import identities, stopping
-from crm.outreach.classify import BOUNCE, HUMAN, OUT_OF_OFFICE, UNSUBSCRIBE, classify_reply
 from crm.outreach.composing import UNSUBSCRIBE_PREFIX
-from crm.outreach.inbound_mail import InboundMail, sanitise_html, text_of_html
 from crm.outreach.models import OutboundMessage, Reply, SenderIdentity
 from crm.outreach.scheduling import add_business_days
 from crm.outreach.tokens import REPLY_PREFIX, TokenError, read_reply_token, read_unsubscribe_token
@@ -143,10 +143,12 @@ def _unsubscribe_by_mail(workspace_id: int, mail: InboundMail) -> bool:
     return False
 
 
-def receive(workspace_id: int, mail: InboundMail, now: datetime | None = None, permanent: bool = True) -> dict:
-    """Store and act on one email that came to the workspace's address; repeats change nothing. Commits.
+def store(workspace_id: int, mail: InboundMail, now: datetime | None = None, permanent: bool = True) -> dict:
+    """Store and act on one email in the caller's transaction; repeats change nothing. Does not commit.
 
-    `permanent=False` marks a bounce as soft: recorded and announced, the address not suppressed.
+    Its announcements wait for the caller's commit. `permanent=False` marks a bounce as soft: recorded and
+    announced, the address not suppressed. A reply stored at the same moment by another delivery comes back as
+    a duplicate, with only this message's work undone (a savepoint).
     """
     now = now or utcnow()
     if _unsubscribe_by_mail(workspace_id, mail):
@@ -171,23 +173,33 @@ def receive(workspace_id: int, mail: InboundMail, now: datetime | None = None, p
         headers={**mail.headers, "x-crm-classified-by": verdict.evidence}, received_at=now,
     )
     try:
-        db.session.add(reply)
-        db.session.flush()
-        after = _act(row, reply, now, permanent)
-        timeline.record(row.workspace_id, "reply", f"{KIND_LABELS[reply.kind]} from {reply.from_email}: "
-                        f"{reply.subject or '(no subject)'}", site_id=row.site_id, contact_id=reply.contact_id,
-                        opportunity_id=row.opportunity_id, data={"reply_id": reply.id, "kind": reply.kind}, when=now)
-        db.session.flush()
-        result = {"result": "stored", "reply_id": reply.id, "kind": reply.kind}
-        # announced once the reply is saved; subscribers then commit their own changes
-        events.send_after_commit(events.reply_received, row.workspace_id, reply_id=reply.id, kind=reply.kind,
-                                 campaign_id=row.campaign_id, opportunity_id=row.opportunity_id,
-                                 contact_id=reply.contact_id)
-        for announce in after:
-            events.after_commit(announce)
+        with db.session.begin_nested():
+            db.session.add(reply)
+            db.session.flush()
+            after = _act(row, reply, now, permanent)
+            timeline.record(row.workspace_id, "reply", f"{KIND_LABELS[reply.kind]} from {reply.from_email}: "
+                            f"{reply.subject or '(no subject)'}", site_id=row.site_id, contact_id=reply.contact_id,
+                            opportunity_id=row.opportunity_id, data={"reply_id": reply.id, "kind": reply.kind},
+                            when=now)
+            db.session.flush()
+            # announced once the caller's transaction saves the reply
+            events.send_after_commit(events.reply_received, row.workspace_id, reply_id=reply.id, kind=reply.kind,
+                                     campaign_id=row.campaign_id, opportunity_id=row.opportunity_id,
+                                     contact_id=reply.contact_id)
+            for announce in after:
+                events.after_commit(announce)
+    except IntegrityError:  # the same reply delivered twice at once: the other delivery stored it
+        return {"result": "duplicate"}
+    return {"result": "stored", "reply_id": reply.id, "kind": reply.kind}
+
+
+def receive(workspace_id: int, mail: InboundMail, now: datetime | None = None, permanent: bool = True) -> dict:
+    """Store and act on one email that came to the workspace's address (see `store`). Commits."""
+    try:
+        result = store(workspace_id, mail, now, permanent)
         db.session.commit()
     except IntegrityError:
-        db.session.rollback()  # the same reply delivered twice at once: the other delivery stored it
+        db.session.rollback()  # the other delivery's reply was committed first
         return {"result": "duplicate"}
     except Exception:
         db.session.rollback()

@@ -1,9 +1,11 @@
 """Polling senders' IMAP mailboxes: new mail is matched, classified and acted on exactly as Inbound Parse mail.
 
 A batch of new messages is first read as headers only; just those that could be about our outreach are read
-further (bounded), the rest are counted and never stored. Each folder's last UID advances in the same commit
-that stores a message, and past a batch's other mail once the batch is handled, so a dropped connection or a
-killed worker resumes after the last message handled: none is read twice, none skipped.
+further (bounded), the rest are counted and never stored. A batch's replies are stored in one transaction, and
+the folder's last UID advances in that same commit, past the batch's other mail too; so a dropped connection or
+a killed worker resumes after the last batch saved: none is read twice, none skipped. A message that cannot be
+handled is undone alone (a savepoint): the ones before it are saved with the UID just before it, and the folder
+stops there until the next poll.
 """
 
 from __future__ import annotations
@@ -13,15 +15,15 @@ import imaplib
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from crm.db import utcnow
 from crm.extensions import db
 from crm.mail import imap
+from crm.mail.classify import BOUNCE, OUT_OF_OFFICE, UNSUBSCRIBE
 from crm.mail.dsn import parse_dsn
+from crm.mail.incoming import parse_bytes, parse_headers
 from crm.outreach import inbound
-from crm.outreach.classify import BOUNCE, OUT_OF_OFFICE, UNSUBSCRIBE
-from crm.outreach.inbound_mail import parse_bytes, parse_headers
 from crm.outreach.mailboxes import imap_account_for
 from crm.outreach.models import MailboxFolder, SenderIdentity
 
@@ -49,7 +51,7 @@ def _bounce(workspace_id: int, mail, message, now: datetime) -> dict:
                                     in_reply_to=(status.original_message_id,) if status.original_message_id else ())
         row, _ = inbound.match(workspace_id, about)
         if row is not None and row.to_email.lower() == status.recipient:  # never a report naming someone else
-            return inbound.receive(workspace_id, about, now, permanent=status.permanent)
+            return inbound.store(workspace_id, about, now, permanent=status.permanent)
     return {"result": "unmatched"}
 
 
@@ -58,28 +60,24 @@ class MessageError(Exception):
 
 
 def _handle(folder: MailboxFolder, uid: int, raw: bytes, kind: str, now: datetime) -> dict:
-    """Judge and store one message (`kind`: its content type, as the header scan read it); the folder's last UID
-    advances in the same commit."""
+    """Judge and store one message (`kind`: its content type, as the header scan read it) in the batch's
+    transaction; on failure only its own work is undone."""
     try:
         mail, message = parse_bytes(raw)
-        folder.last_uid = uid  # committed by receive() together with the reply it stores
-        if kind == "multipart/report" and parse_dsn(message):
-            result = _bounce(folder.workspace_id, mail, message, now)
-        else:
-            result = inbound.receive(folder.workspace_id, mail, now)
-        folder.last_uid = max(folder.last_uid or 0, uid)  # after a rollback, or when nothing was stored
-        db.session.commit()
+        with db.session.begin_nested():
+            if kind == "multipart/report" and parse_dsn(message):
+                return _bounce(folder.workspace_id, mail, message, now)
+            return inbound.store(folder.workspace_id, mail, now)
     except _DROPPED:
         raise
     except Exception as exc:  # never skip it silently: the person sees the error and the poll retries it
-        db.session.rollback()
         raise MessageError(f"message UID {uid} in {folder.name} could not be handled "
-                            f"({type(exc).__name__}: {exc})"[:500]) from exc
-    return result
+                           f"({type(exc).__name__}: {exc})"[:500]) from exc
 
 
 def _batch(conn, folder: MailboxFolder, batch: list[imap.Headers], counts: dict, now: datetime) -> None:
-    """Handle one batch of headers: read and store the messages that may be ours, then move past the batch."""
+    """Handle one batch of headers: read the messages that may be ours, store them and move past the batch, all
+    in one commit."""
     parsed = [parse_headers(header.raw) for header in batch]
     reports = {i for i, (_, kind) in enumerate(parsed) if kind == "multipart/report"}
     picked = sorted(inbound.might_be_ours(folder.workspace_id, [mail for mail, _ in parsed], reports))
@@ -88,10 +86,21 @@ def _batch(conn, folder: MailboxFolder, batch: list[imap.Headers], counts: dict,
                                                                     imap.DEFAULT_MAX_BYTES)) if wanted else {}
     counts["fetched"] += len(batch)
     counts["ignored"] += len(batch) - len(wanted)
+    if bodies:
+        # Open the batch's transaction with a write: SQLite's driver begins one only before a write, so a savepoint
+        # taken first would be a transaction of its own, and its release would commit that message alone.
+        db.session.execute(update(MailboxFolder).where(MailboxFolder.id == folder.id).values(last_polled_at=now),
+                           execution_options={"synchronize_session": False})
     for index in picked:
         uid = batch[index].uid
         if uid in bodies:  # expunged between the two fetches: gone, nothing to store
-            _count(counts, _handle(folder, uid, bodies[uid], parsed[index][1], now))
+            try:
+                result = _handle(folder, uid, bodies[uid], parsed[index][1], now)
+            except MessageError:
+                folder.last_uid = max(folder.last_uid or 0, uid - 1)  # what came before is saved; it is read again
+                db.session.commit()
+                raise
+            _count(counts, result)
         else:
             counts["ignored"] += 1
     if batch:

@@ -13,7 +13,8 @@ from crm import timeline
 from crm.accounts.models import Workspace
 from crm.db import utcnow
 from crm.extensions import db
-from crm.outreach import identities, link_safety, mailboxes, skips, suppression, variants
+from crm.mail import link_safety
+from crm.outreach import identities, mailboxes, skips, suppression, variants
 from crm.outreach.collecting import collector_paused
 from crm.outreach.models import Enrollment, OutboundMessage, Sequence
 from crm.outreach.recipients import Recipient, basic_context, storable_context

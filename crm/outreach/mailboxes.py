@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from crm.extensions import db
 from crm.mail.accounts import MailAccount, MailAccountError, make_account, parse_mail_url
 from crm.mail.imap import ImapAccount
+from crm.mail.message import MailBackend
 from crm.outreach import identities
-from crm.outreach.mail import MailBackend
 from crm.outreach.models import MailboxFolder, SenderIdentity
 from crm.sealing import SealError, seal, unseal
 
@@ -133,7 +133,7 @@ def backend_name(sender: SenderIdentity | None, config=None) -> str:
 
 def smtp_backend_for(sender: SenderIdentity, config=None) -> MailBackend | None:
     """The backend sending through the identity's own SMTP account, or None to use the workspace default."""
-    from crm.outreach.backends.smtp import SmtpBackend
+    from crm.mail.backends.smtp import SmtpBackend
 
     config = config if config is not None else current_app.config
     account = account_of(sender, "smtp", config)

@@ -10,7 +10,7 @@ from sqlalchemy import String, bindparam, case, func, or_, select, update
 from crm import events, timeline
 from crm.db import utcnow
 from crm.extensions import db
-from crm.outreach.mail import SendOutcome
+from crm.mail.message import SendOutcome
 from crm.outreach.models import EmailEvent, Enrollment, OutboundMessage
 from crm.outreach.sequencing import after_sent
 from crm.prospects.models import Site

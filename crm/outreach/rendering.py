@@ -17,7 +17,7 @@ Limits are enforced in three layers:
 
 Underneath it all, templates run in Jinja's ``ImmutableSandboxedEnvironment`` with ``StrictUndefined``
 and no loader, over a plain dict of strings. The HTML part is never written by users:
-``crm.outreach.mail.text_to_html`` derives it from the rendered text, escaping every character.
+``crm.mail.message.text_to_html`` derives it from the rendered text, escaping every character.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ from jinja2.exceptions import TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
+from crm.mail.message import text_to_html
 from crm.outreach import template_errors
 from crm.outreach.leftovers import unresolved_fields
-from crm.outreach.mail import text_to_html
 from crm.outreach.merge_names import CUSTOM_KEY as _CUSTOM_KEY
 from crm.outreach.merge_names import CUSTOM_PREFIX, SCOPES, custom_field, flat_name, names_custom
 

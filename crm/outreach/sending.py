@@ -22,10 +22,11 @@ from sqlalchemy import select
 
 from crm.db import utcnow
 from crm.extensions import db
-from crm.outreach import composing, link_safety, mailboxes, outbox, recording
+from crm.mail import link_safety
+from crm.mail.delivery import backend_for
+from crm.mail.message import FAILED, RETRY, MailBackend, SendOutcome, retry_later
+from crm.outreach import composing, mailboxes, outbox, recording
 from crm.outreach.advancing import advance_due
-from crm.outreach.backends import create_backend
-from crm.outreach.mail import FAILED, RETRY, MailBackend, SendOutcome, retry_later
 from crm.outreach.models import OutboundMessage, SenderIdentity
 
 COUNT_KEYS = ("claimed", "sent", "failed", "retry", "skipped_suppressed", "unknown")
@@ -37,23 +38,6 @@ CHECKPOINT: Callable[[str, int], None] | None = None
 def _checkpoint(point: str, message_id: int) -> None:
     if CHECKPOINT is not None:
         CHECKPOINT(point, message_id)
-
-
-def outbox_directory(app: Flask) -> str:
-    """Where the file backend keeps its .eml files."""
-    return os.path.join(app.instance_path, "outbox")
-
-
-def backend_for(app: Flask) -> MailBackend:
-    """The mail backend MAIL_BACKEND names, configured from the app's settings."""
-    config = app.config
-    return create_backend(
-        config.get("MAIL_BACKEND") or "file",
-        directory=outbox_directory(app),
-        api_key=config.get("SENDGRID_API_KEY"),
-        host=config.get("SENDGRID_API_HOST"),
-        timeout=float(config.get("SENDGRID_TIMEOUT", 10)),
-    )
 
 
 class SendRefusedError(ValueError):

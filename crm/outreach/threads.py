@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from crm import events
 from crm.db import utcnow
 from crm.extensions import db
-from crm.outreach.classify import BOUNCE, HUMAN, UNSUBSCRIBE
+from crm.mail.classify import BOUNCE, HUMAN, UNSUBSCRIBE
 from crm.outreach.models import THREAD_STATES, OutboundMessage, Reply, Thread, ThreadUnread
 
 STATE_LABELS = {"needs_reply": "Needs reply", "waiting": "Waiting", "done": "Done"}

@@ -14,9 +14,10 @@ from crm.accounts.models import User, Workspace
 from crm.campaigns.models import Campaign
 from crm.db import utcnow
 from crm.extensions import db
-from crm.outreach.link_safety import REAL_BACKENDS, unsafe_base_url_reason
-from crm.outreach.mail import Address
-from crm.reports import headlines, notices, sharing
+from crm.mail import delivery
+from crm.mail.link_safety import REAL_BACKENDS, unsafe_base_url_reason
+from crm.mail.message import Address
+from crm.reports import headlines, sharing
 from crm.reports.models import ReportSchedule
 
 log = logging.getLogger(__name__)
@@ -134,8 +135,8 @@ def _send_one(row: ReportSchedule, now: datetime, refused: str | None) -> str:
     else:
         sender, reply_to = _sender(row)
         subject, text, html = compose(row, now)
-        accepted = notices.deliver(subject, text, [row.recipient], f"report-{row.id}-{period}", "campaign-report",
-                                   sender=sender, reply_to=reply_to, html=html)
+        accepted = delivery.send_notice(subject, text, [row.recipient], f"report-{row.id}-{period}", "campaign-report",
+                                         sender=sender, reply_to=reply_to, html=html)
         outcome, error = ("sent", "") if accepted else ("failed", "The mail service did not accept the message.")
     if outcome == "sent":
         row.last_sent_at, row.last_error, row.failures = now, "", 0

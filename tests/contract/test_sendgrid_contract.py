@@ -11,9 +11,9 @@ import pytest
 import sendgrid
 from python_http_client.exceptions import HTTPError
 
-from crm.outreach.backends.sendgrid_api import SendGridBackend, build_request_body
-from crm.outreach.mail import Address, OutgoingMessage, make_message_id, text_to_html, thread_headers
-from crm.outreach.mail import unsubscribe_headers as list_unsubscribe
+from crm.mail.backends.sendgrid_api import SendGridBackend, build_request_body
+from crm.mail.message import Address, OutgoingMessage, make_message_id, text_to_html, thread_headers
+from crm.mail.message import unsubscribe_headers as list_unsubscribe
 
 pytestmark = pytest.mark.contract
 

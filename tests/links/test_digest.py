@@ -1,4 +1,4 @@
-"""The daily digest of link alerts: text per workspace, sent to owners and admins as .eml, each alert once."""
+"""The daily digest of link alerts: text per workspace, mailed to owners and admins, each alert once."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from crm.db import utcnow
 from crm.extensions import db
-from crm.links.digest import DELIVERER, build_digest, send_digests
+from crm.links.digest import build_digest, send_digests
 from crm.links.models import LinkAlert
 from tests.links.factories import BacklinkFactory, LinkAlertFactory
 
@@ -42,15 +42,14 @@ def test_the_digest_lists_each_alert_with_a_link_to_its_evidence(app, team, aler
         assert build_digest(team.workspace_id, utcnow() + timedelta(minutes=1)) is None
 
 
-def test_digests_are_written_for_owners_and_admins_once(app, team, alerts):
-    app.extensions.pop(DELIVERER)  # links on its own keeps the digest as an .eml file
+def test_digests_are_mailed_to_owners_and_admins_once(app, team, alerts):
     with app.app_context():
         assert send_digests() == {"digests": 2, "skipped": 0}
-        folder = os.path.join(app.instance_path, "digests")
+        folder = os.path.join(app.instance_path, "outbox")
         messages = [email.message_from_bytes(Path(folder, name).read_bytes()) for name in sorted(os.listdir(folder))]
-        acme = next(m for m in messages if m["Subject"].startswith("Acme"))
-        assert acme["To"] == "admin@acme.example, owner@acme.example"
-        assert "no longer there" in acme.get_payload(decode=True).decode()
+        acme = [m for m in messages if m["Subject"].startswith("Acme")]
+        assert sorted(m["To"] for m in acme) == ["admin@acme.example", "owner@acme.example"]
+        assert all("no longer there" in m.get_payload(decode=True).decode() for m in acme)
         assert all(a.digested_at is not None for a in db.session.scalars(select(LinkAlert)))
         assert send_digests() == {"digests": 0, "skipped": 0}
-        assert len(os.listdir(folder)) == 2
+        assert len(os.listdir(folder)) == len(messages)

@@ -1,4 +1,4 @@
-"""Fixtures for the mail tests: a real Dovecot on loopback per test, and pitches already sent to reply to."""
+"""Fixtures for the mail tests: a realistic pitch message, a real Dovecot on loopback, pitches sent to reply to."""
 
 from urllib.parse import quote
 
@@ -6,11 +6,15 @@ import pytest
 from sqlalchemy import select
 
 from crm.extensions import db
+from crm.mail.message import Address, OutgoingMessage, make_message_id, unsubscribe_headers
 from crm.outreach import launching, mailboxes, sending
 from crm.outreach.models import OutboundMessage, SenderIdentity
+from crm.outreach.tokens import reply_address, unsubscribe_token
 from tests.mail.dovecot import remove, start_dovecot
 from tests.outreach.conftest import recipient_source  # noqa: F401 - campaigns' recipients, as outreach tests use
 from tests.outreach.world import build
+
+SECRET = "outreach-tests-secret"
 
 
 @pytest.fixture
@@ -53,3 +57,27 @@ def smtpd():
     server = start_smtpd()
     yield server
     server.controller.stop()
+
+
+@pytest.fixture
+def make_message():
+    """Build a first pitch to one contact; keyword arguments replace any field."""
+
+    def build(**changes) -> OutgoingMessage:
+        key = changes.pop("idempotency_key", "campaign:4/step:0/contact:17")
+        token = unsubscribe_token(SECRET, 3, 17)
+        values = {
+            "sender": Address("sam@agency.example", "Sam Rivera"),
+            "recipient": Address("ana@gardenblog.example", "Ana Müller"),
+            "subject": "Quick idea for gardenblog.example",
+            "text": "Hi Ana,\n\nI loved your raised beds article.\n\nSam",
+            "idempotency_key": key,
+            "reply_to": Address(reply_address(SECRET, 17, "replies.example"), "Sam Rivera"),
+            "headers": unsubscribe_headers(f"https://crm.example/u/{token}", f"unsubscribe+{token}@replies.example"),
+            "custom_args": {"outbound_id": "17", "workspace_id": "3"},
+            "categories": ("outreach", "campaign-4"),
+            "message_id": make_message_id(key, "agency.example"),
+        }
+        return OutgoingMessage(**{**values, **changes})
+
+    return build

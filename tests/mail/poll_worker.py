@@ -1,7 +1,8 @@
-"""A poll-inbox worker in its own process, killed with SIGKILL by itself once it has stored the Nth reply.
+"""A poll-inbox worker in its own process, killed with SIGKILL by itself at the Nth stored reply.
 
-Run as `python -m tests.mail.poll_worker SETTINGS_JSON N`; the kill comes right after that reply's commit,
-before the poll moves its folder past the rest of the batch, as a crash or an OOM kill would.
+Run as `python -m tests.mail.poll_worker SETTINGS_JSON N [MODE]`. MODE "flushed" (the default) kills the worker
+once the Nth reply is written to the database but before its batch commits, as a crash or an OOM kill in the middle
+of a batch would; "announced" kills it while the Nth reply's subscribers are told, after its batch committed.
 """
 
 import json
@@ -9,21 +10,35 @@ import os
 import signal
 import sys
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
 from crm import create_app, events
 from crm.outreach.inbox_polling import poll_inbox
+from crm.outreach.models import Reply
 
 
 def main() -> None:
-    """Poll once, dying after the Nth stored reply."""
+    """Poll once, dying at the Nth stored reply."""
     settings, after = json.loads(sys.argv[1]), int(sys.argv[2])
+    mode = sys.argv[3] if len(sys.argv) > 3 else "flushed"
     stored = []
 
-    def die(sender, **kw):
-        stored.append(kw["reply_id"])
+    def count(n: int) -> None:
+        stored.extend(range(n))
         if len(stored) >= after:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    events.reply_received.connect(die)
+    def flushed(session, _context):
+        count(sum(isinstance(obj, Reply) for obj in session.new))
+
+    def announced(sender, **kw):
+        count(1)
+
+    if mode == "flushed":
+        event.listen(Session, "after_flush", flushed)
+    else:
+        events.reply_received.connect(announced)
     app = create_app(settings)
     with app.app_context():
         print(json.dumps(poll_inbox()))

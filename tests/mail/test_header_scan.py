@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crm.mail.imap import uid_ranges
-from crm.outreach.inbound_mail import parse_bytes, parse_headers
+from crm.mail.incoming import parse_bytes, parse_headers
 
 
 def test_uid_ranges_collapse_runs_and_keep_singles():

@@ -3,7 +3,7 @@
 import pytest
 
 from crm.mail.accounts import MailAccountError, parse_mail_url
-from crm.outreach.link_safety import unsafe_base_url_reason
+from crm.mail.link_safety import unsafe_base_url_reason
 
 
 @pytest.mark.parametrize(("url", "expected"), [

@@ -144,8 +144,9 @@ def test_the_stream_cut_mid_fetch_resumes_with_nothing_lost_or_read_twice(app, d
         assert db.session.scalar(select(MailboxFolder.last_error).where(MailboxFolder.name == "INBOX")) == ""
 
 
-def test_a_worker_killed_after_storing_a_reply_resumes_without_doubles_or_gaps(app, team, recipient_source,
-                                                                               dovecot):
+def _killed_worker(app, team, dovecot, mode: str) -> list:
+    """Twelve pitches, each with a reply after one unrelated message (24 UIDs), polled 10 UIDs a batch by a
+    worker that is killed at the 7th reply (`mode` as tests.mail.poll_worker takes it); returns the pitches."""
     import json
     import signal
     import subprocess
@@ -170,16 +171,33 @@ def test_a_worker_killed_after_storing_a_reply_resumes_without_doubles_or_gaps(a
     dovecot.append_many(batch)
     settings = app_settings(app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"],
                             IMAP_CA_FILE=app.config["IMAP_CA_FILE"], IMAP_FETCH_BATCH=10)
-    worker = subprocess.run([sys.executable, "-m", "tests.mail.poll_worker", json.dumps(settings), "7"],
+    worker = subprocess.run([sys.executable, "-m", "tests.mail.poll_worker", json.dumps(settings), "7", mode],
                             cwd=Path(__file__).resolve().parents[2], capture_output=True, timeout=120)
     assert worker.returncode == -signal.SIGKILL, worker.stderr.decode()[-2000:]
-    with app.app_context():
-        assert db.session.scalar(select(func.count(Reply.id))) == 7
-        inbox = db.session.scalar(select(MailboxFolder).where(MailboxFolder.name == "INBOX"))
-        assert inbox.last_uid == 14  # the 7th reply's UID: committed with it, not the end of its batch
+    return rows
 
+
+def _saved(app) -> tuple[int, int]:
+    with app.app_context():
+        inbox = db.session.scalar(select(MailboxFolder).where(MailboxFolder.name == "INBOX"))
+        return db.session.scalar(select(func.count(Reply.id))), inbox.last_uid
+
+
+def test_a_worker_killed_in_the_middle_of_a_batch_resumes_without_doubles_or_gaps(app, team, recipient_source,
+                                                                                   dovecot):
+    rows = _killed_worker(app, team, dovecot, "flushed")
+    # the 7th reply was written but its batch (UIDs 11-20) never committed: the first batch alone is saved
+    assert _saved(app) == (5, 10)
     resumed = _poll(app)
-    assert (resumed["fetched"], resumed["replies"], resumed["duplicates"], resumed["errors"]) == (10, 5, 0, 0)
+    assert (resumed["fetched"], resumed["replies"], resumed["duplicates"], resumed["errors"]) == (14, 7, 0, 0)
+    assert sorted(r.message_id for r in _replies(app)) == sorted(r.id for r in rows)
+
+
+def test_a_worker_killed_after_a_batch_committed_resumes_past_it(app, team, recipient_source, dovecot):
+    rows = _killed_worker(app, team, dovecot, "announced")
+    assert _saved(app) == (10, 20)  # the second batch's replies were saved with the UID past them
+    resumed = _poll(app)
+    assert (resumed["fetched"], resumed["replies"], resumed["duplicates"], resumed["errors"]) == (4, 2, 0, 0)
     assert sorted(r.message_id for r in _replies(app)) == sorted(r.id for r in rows)
 
 

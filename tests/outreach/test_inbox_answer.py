@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from crm.campaigns.numbers import campaign_numbers
 from crm.extensions import db
-from crm.outreach import sending, suppression
+from crm.mail import delivery
+from crm.outreach import suppression
 from crm.outreach.models import OutboundMessage, Reply
 from crm.reports.campaign import reply_rows
 from crm.timeline import Activity
@@ -33,7 +34,7 @@ def _answer(client, contact_id, body):
 
 
 def _eml(app, message_id):
-    for path in Path(sending.outbox_directory(app)).glob("*.eml"):
+    for path in Path(delivery.outbox_directory(app)).glob("*.eml"):
         parsed = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         if parsed["Message-ID"] == message_id:
             return parsed
@@ -114,7 +115,7 @@ def test_sending_the_same_composer_twice_sends_one_answer(app, client, as_role, 
     with app.app_context():
         bodies = db.session.scalars(select(OutboundMessage.body_text).where(OutboundMessage.step_position == 0))
         assert sorted(bodies) == ["A second, separate answer.", "Here they are."]
-    assert len([p for p in Path(sending.outbox_directory(app)).glob("*.eml")
+    assert len([p for p in Path(delivery.outbox_directory(app)).glob("*.eml")
                 if "Here they are." in p.read_text(errors="replace")]) == 1
     forged = member.post(f"/inbox/contacts/{sent[0].contact_id}/answer", data={**form, "draft": "../../x"})
     assert forged.status_code == 400 and "The form is out of date." in forged.get_data(as_text=True)

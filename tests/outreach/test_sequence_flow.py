@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from crm.extensions import db
+from crm.mail import delivery
+from crm.mail.backends import FileBackend
+from crm.mail.incoming import InboundMail
 from crm.outreach import advancing, inbound, launching, sending
-from crm.outreach.backends import FileBackend
-from crm.outreach.inbound_mail import InboundMail
 from crm.outreach.models import Enrollment, OutboundMessage
 from tests.outreach.world import build
 
@@ -44,13 +45,13 @@ def test_follow_ups_wait_business_days_and_thread_under_the_pitch(app, launched)
     first, second = messages()[0], messages()[2]
     assert second.enrollment_id == first.enrollment_id and second.step_position == 2
     assert second.subject == "Re: " + first.subject and second.in_reply_to == first.message_id_header
-    saved = FileBackend(sending.outbox_directory(app)).read(second.provider_message_id)
+    saved = FileBackend(delivery.outbox_directory(app)).read(second.provider_message_id)
     assert saved["In-Reply-To"] == first.message_id_header and saved["References"] == first.message_id_header
     # the third step is 5 business days after the second: Thursday -> the next Thursday
     assert sending.send_due(now=friday_week - timedelta(days=1, minutes=1), workers=1)["queued_followups"] == 0
     assert sending.send_due(now=friday_week, workers=1)["sent"] == 2
     third = messages(first.enrollment_id)[2]
-    saved = FileBackend(sending.outbox_directory(app)).read(third.provider_message_id)
+    saved = FileBackend(delivery.outbox_directory(app)).read(third.provider_message_id)
     assert saved["References"] == f"{first.message_id_header} {second.message_id_header}"
     enrollment = db.session.get(Enrollment, first.enrollment_id)
     assert enrollment.status == "finished" and sending.send_due(now=friday_week + timedelta(days=30))["claimed"] == 0

@@ -80,7 +80,7 @@ def _launched(team):
 
 
 def _reply_to(row, text="Thanks, interested!"):
-    from crm.outreach.inbound_mail import InboundMail
+    from crm.mail.incoming import InboundMail
 
     return InboundMail(from_email=row.to_email, from_name="", recipients=(row.reply_to,), subject=f"Re: {row.subject}",
                        text=text, html="", headers={}, message_id=f"<r{row.id}@mail.example>")

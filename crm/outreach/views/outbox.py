@@ -8,10 +8,10 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 
 from crm.accounts.current import current_workspace, get_scoped_or_404, require_role
 from crm.accounts.forms import ActionForm
+from crm.mail.backends.file import PROVIDER_PREFIX, FileBackend
+from crm.mail.delivery import outbox_directory
 from crm.outreach import outbox_actions, queries, sending
-from crm.outreach.backends.file import PROVIDER_PREFIX, FileBackend
 from crm.outreach.models import MESSAGE_STATUSES, OutboundMessage
-from crm.outreach.sending import outbox_directory
 from crm.outreach.views import bp
 
 

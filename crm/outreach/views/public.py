@@ -16,8 +16,8 @@ from flask import abort, current_app, jsonify, render_template, request
 from crm.accounts.forms import ActionForm
 from crm.accounts.models import Workspace
 from crm.extensions import csrf, db
+from crm.mail.incoming import parse_form
 from crm.outreach import inbound, inbound_addresses, provider_events, stopping
-from crm.outreach.inbound_mail import parse_form
 from crm.outreach.tokens import TokenError, read_unsubscribe_token
 from crm.outreach.views import bp
 from crm.outreach.webhook_signature import EventWebhookVerifier, SignatureError

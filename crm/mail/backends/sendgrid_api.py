@@ -27,8 +27,8 @@ from sendgrid.helpers.mail import (
 )
 from sendgrid.helpers.mail.exceptions import ApiKeyIncludedException
 
-from crm.outreach.backends.keepalive import KeepAliveOpener, proxied
-from crm.outreach.mail import ACCEPTED, FAILED, RETRY, OutgoingMessage, SendOutcome, retry_later, utc_now
+from crm.mail.backends.keepalive import KeepAliveOpener, proxied
+from crm.mail.message import ACCEPTED, FAILED, RETRY, OutgoingMessage, SendOutcome, retry_later, utc_now
 
 DEFAULT_HOST = "https://api.sendgrid.com"
 _RETRY_STATUSES = frozenset({408, 500, 502, 503, 504})

@@ -42,4 +42,4 @@ def test_the_digest_goes_through_sendgrid_when_configured(app, team, httpserver)
     assert sorted(body["personalizations"][0]["to"][0]["email"] for body in bodies) == [
         "admin@acme.example", "owner@acme.example"]
     assert all("no longer there" in body["content"][0]["value"] for body in bodies)
-    assert not os.path.exists(os.path.join(app.instance_path, "digests"))
+    assert not os.path.exists(os.path.join(app.instance_path, "outbox"))  # nothing kept as a file besides

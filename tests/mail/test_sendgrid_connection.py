@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from crm.outreach.backends import SendGridBackend
+from crm.mail.backends import SendGridBackend
 
 API_KEY = "SG.test-key.not-real"
 

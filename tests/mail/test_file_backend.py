@@ -6,8 +6,8 @@ from email import message_from_bytes
 
 import pytest
 
-from crm.outreach.backends import FileBackend, SendGridBackend, create_backend
-from crm.outreach.mail import thread_headers
+from crm.mail.backends import FileBackend, SendGridBackend, create_backend
+from crm.mail.message import thread_headers
 
 SENT_AT = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from crm.outreach.classify import (
+from crm.mail.classify import (
     BOUNCE,
     HUMAN,
     OUT_OF_OFFICE,

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from crm.outreach.mail import (
+from crm.mail.message import (
     Address,
     OutgoingMessage,
     backoff_seconds,

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from crm.mail.accounts import MailAccount
+from crm.mail.message import ACCEPTED, FAILED, OutgoingMessage, SendOutcome, retry_later, utc_now
+from crm.mail.mime import to_email_message
 from crm.mail.smtp import SmtpError, deliver
-from crm.outreach.backends.file import to_email_message
-from crm.outreach.mail import ACCEPTED, FAILED, OutgoingMessage, SendOutcome, retry_later, utc_now
 
 
 class SmtpBackend:

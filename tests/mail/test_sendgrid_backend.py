@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from werkzeug import Response
 
-from crm.outreach.backends import SendGridBackend
-from crm.outreach.mail import text_to_html, thread_headers
+from crm.mail.backends import SendGridBackend
+from crm.mail.message import text_to_html, thread_headers
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 API_KEY = "SG.test-key.not-real"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crm.outreach.backends.file import FileBackend
-from crm.outreach.backends.sendgrid_api import DEFAULT_HOST, SendGridBackend
-from crm.outreach.mail import MailBackend
+from crm.mail.backends.file import FileBackend
+from crm.mail.backends.sendgrid_api import DEFAULT_HOST, SendGridBackend
+from crm.mail.message import MailBackend
 
 __all__ = ["FileBackend", "SendGridBackend", "create_backend"]
 
