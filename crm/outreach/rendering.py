@@ -22,6 +22,7 @@ and no loader, over a plain dict of strings. The HTML part is never written by u
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -248,11 +249,34 @@ class _Rewriter(NodeTransformer):
 
 # Context keys holding one record's custom fields, e.g. {"site_custom": {"budget": "150"}}, and their field prefix.
 _SCOPED = {f"{scope}_custom": f"{scope}." for scope in SCOPES}
+_BLANK_FIELDS = dict.fromkeys(MERGE_FIELDS, "")
+# Every leftover pattern leftovers.unresolved_fields knows starts with one of these, so text without them has none.
+_LEFTOVER_START = re.compile(r"[\[{%<*]")
+
+
+@dataclass(frozen=True)
+class Values:
+    """One recipient's merge values, checked and flattened once, so every template and step reuses them."""
+
+    variables: dict[str, str]
+    known: frozenset[str]
+
+
+def prepare(context: Mapping[str, object]) -> Values:
+    """Check and flatten a plain dict of strings for rendering; TypeError/ValueError on values that are not text."""
+    variables, known = _normalise_context(context)
+    return Values(variables, frozenset(known))
+
+
+def _leftovers(text: str, part: str) -> list[Problem]:
+    if not _LEFTOVER_START.search(text):
+        return []
+    return [_unresolved(found, part) for found in unresolved_fields(text)]
 
 
 def _normalise_context(context: Mapping[str, object]) -> tuple[dict[str, str], set[str]]:
     """Flatten a plain dict of strings into render variables; return them and the known field names."""
-    flat: dict[str, str] = dict.fromkeys(MERGE_FIELDS, "")
+    flat: dict[str, str] = dict(_BLANK_FIELDS)
     known = set(MERGE_FIELDS)
 
     def text(name: str, value: object) -> str:
@@ -307,6 +331,7 @@ class _Compiled:
     template: object
     fields: tuple[str, ...]
     literal: str  # the template's own text, scanned for unresolved merge fields when it cannot render
+    custom: tuple[tuple[str, str], ...]  # (field, render variable) of each custom field it names
 
 
 @lru_cache(maxsize=256)  # a campaign renders one template for many contacts: parse and compile it once
@@ -314,11 +339,12 @@ def _compile(source: str) -> _Compiled:
     tree = _ENV.parse(source)
     fields = tuple(_field_names(tree))
     literal = "".join(n.data for n in tree.find_all(nodes.TemplateData))
-    return _Compiled(_ENV.from_string(_Rewriter().visit(tree)), fields, literal)
+    custom = tuple((name, flat_name(name)) for name in fields if CUSTOM_PREFIX in name)
+    return _Compiled(_ENV.from_string(_Rewriter().visit(tree)), fields, literal, custom)
 
 
 def _render_part(
-    source: str, part: str, variables: dict[str, str], known: set[str], deadline: float
+    source: str, part: str, variables: dict, known: frozenset[str], deadline: float
 ) -> tuple[str | None, list[Problem]]:
     """Render one part; return its text (None when it cannot render) and the problems found."""
     source_limit, output_limit = (
@@ -338,14 +364,17 @@ def _render_part(
         return None, [Problem("syntax", template_errors.describe(exc, part), part)]
     # a custom field a record leaves unset is blank (so `default` applies), never unknown
     unknown = [name for name in compiled.fields if name not in known and CUSTOM_PREFIX not in name]
-    variables = {**{flat_name(n): "" for n in compiled.fields if CUSTOM_PREFIX in n and n not in known}, **variables}
     if unknown:
         return None, [
             Problem("unknown_field", f"unknown merge field {{{{ {name} }}}}", part, name) for name in unknown
-        ] + [_unresolved(found, part) for found in unresolved_fields(compiled.literal)]
+        ] + _leftovers(compiled.literal, part)
+    for name, variable in compiled.custom:
+        if name not in known:
+            variables[variable] = ""
     blanks: list[str] = []
+    variables[_BLANKS_KEY] = blanks  # the caller's own copy, so one render's blanks never reach another
     try:
-        text = _stream(compiled.template, {**variables, _BLANKS_KEY: blanks}, output_limit, part, deadline)
+        text = _stream(compiled.template, variables, output_limit, part, deadline)
     except RenderError as exc:
         return None, list(exc.problems)
     except template_errors.FilterError as exc:
@@ -356,13 +385,14 @@ def _render_part(
         Problem("empty_field", f"{{{{ {fields} }}}} is empty for this contact and has no fallback", part, fields)
         for fields in dict.fromkeys(blanks)
     ]
-    return text, problems + [_unresolved(found, part) for found in unresolved_fields(text)]
+    return text, problems + _leftovers(text, part)
 
 
-def _render_both(subject: str, body: str, context: Mapping[str, object], time_limit: float) -> tuple[
+def _render_both(subject: str, body: str, context: Mapping[str, object] | Values, time_limit: float) -> tuple[
     Rendered, list[Problem]
 ]:
-    variables, known = _normalise_context(context)
+    values = context if isinstance(context, Values) else prepare(context)
+    variables, known = dict(values.variables), values.known  # a copy: rendering adds its own bookkeeping keys
     deadline = time.monotonic() + time_limit
     subject_text, problems = _render_part(subject, "subject", variables, known, deadline)
     body_text, body_problems = _render_part(body, "body", variables, known, deadline)
@@ -373,10 +403,9 @@ def _render_both(subject: str, body: str, context: Mapping[str, object], time_li
     return Rendered(folded, (body_text or "").replace("\r\n", "\n")), problems + body_problems
 
 
-def attempt(subject: str, body: str, context: Mapping[str, object], *, time_limit: float = RENDER_SECONDS) -> tuple[
-    Rendered, list[Problem]
-]:
-    """Render subject and body and return what came out with every problem found (the text is unusable if any)."""
+def attempt(subject: str, body: str, context: Mapping[str, object] | Values, *,
+            time_limit: float = RENDER_SECONDS) -> tuple[Rendered, list[Problem]]:
+    """Render subject and body (for a context or prepared Values) with every problem found (unusable if any)."""
     return _render_both(subject, body, context, time_limit)
 
 
