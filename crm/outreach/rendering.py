@@ -274,20 +274,37 @@ def _leftovers(text: str, part: str) -> list[Problem]:
     return [_unresolved(found, part) for found in unresolved_fields(text)]
 
 
+@lru_cache(maxsize=4096)  # a launch sees the same few field names for every recipient: check each name once
+def _custom_name(prefix: str, key: object) -> tuple[str, str]:
+    """(field name, render variable) of a custom field key; ValueError for a key that is not a plain name."""
+    if not isinstance(key, str) or not _CUSTOM_KEY.match(key):
+        raise ValueError(f"custom field name {key!r} must be letters, digits and _")
+    field_name = prefix + CUSTOM_PREFIX + key
+    return field_name, flat_name(field_name)
+
+
+@lru_cache(maxsize=4096)
+def _plain_name(name: object) -> str:
+    """The merge field name; ValueError when it is not a plain identifier."""
+    if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
+        raise ValueError(f"merge field name {name!r} is not a plain identifier")
+    return name
+
+
+def _text(name: str, value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError(f"merge field {name!r} must be a string, not {type(value).__name__}")
+    if len(value) > MAX_VALUE_LENGTH:
+        raise ValueError(f"merge field {name!r} is longer than {MAX_VALUE_LENGTH} characters")
+    return value if value.strip() else ""  # whitespace-only counts as blank, for `or` as much as default
+
+
 def _normalise_context(context: Mapping[str, object]) -> tuple[dict[str, str], set[str]]:
     """Flatten a plain dict of strings into render variables; return them and the known field names."""
     flat: dict[str, str] = dict(_BLANK_FIELDS)
     known = set(MERGE_FIELDS)
-
-    def text(name: str, value: object) -> str:
-        if value is None:
-            return ""
-        if not isinstance(value, str):
-            raise TypeError(f"merge field {name!r} must be a string, not {type(value).__name__}")
-        if len(value) > MAX_VALUE_LENGTH:
-            raise ValueError(f"merge field {name!r} is longer than {MAX_VALUE_LENGTH} characters")
-        return value if value.strip() else ""  # whitespace-only counts as blank, for `or` as much as default
-
     for name, value in context.items():
         if name == "custom" or name in _SCOPED:
             if value is None:
@@ -296,23 +313,21 @@ def _normalise_context(context: Mapping[str, object]) -> tuple[dict[str, str], s
                 raise TypeError("custom fields must be a dict of strings")
             prefix = _SCOPED.get(name, "")
             for key, custom_value in value.items():
-                if not isinstance(key, str) or not _CUSTOM_KEY.match(key):
-                    raise ValueError(f"custom field name {key!r} must be letters, digits and _")
-                field_name = prefix + CUSTOM_PREFIX + key
-                flat[flat_name(field_name)] = text(field_name, custom_value)
+                field_name, variable = _custom_name(prefix, key)
+                flat[variable] = _text(field_name, custom_value)
                 known.add(field_name)
             continue
-        if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
-            raise ValueError(f"merge field name {name!r} is not a plain identifier")
-        flat[name] = text(name, value)
+        flat[_plain_name(name)] = _text(name, value)
         known.add(name)
     return flat, known
 
 
 def _stream(template, variables: dict, limit: int, part: str, deadline: float) -> str:
+    """The rendered text, chunk by chunk, stopping at the size cap or the deadline; `variables` is the caller's own."""
     pieces: list[str] = []
     size = 0
-    for chunk in template.generate(variables):
+    # Template.generate's own loop, without its per-chunk generator layer; errors still propagate to the caller.
+    for chunk in template.root_render_func(template.new_context(variables, shared=True)):
         size += len(chunk)
         if size > limit:
             raise RenderError([Problem("too_long", f"the rendered {part} is longer than {limit} characters", part)])

@@ -190,31 +190,43 @@ class FirstPitch:
     at: datetime
 
 
-def queue_first_steps(sequence: Sequence, step: SequenceStep, pitches: list[FirstPitch]) -> list[int]:
-    """Enrol every recipient and queue their rendered first pitch (not committed); the outbox row ids, in order.
+_CHUNK = 5000  # values per IN list when reading new ids back, well inside SQLite's and PostgreSQL's limits
 
-    Plain rows and one multi-row INSERT per table: a launch of thousands would otherwise spend its time building
+
+def _ids_by(key_column, keys: list, *where) -> dict:
+    """{key: id} for the rows just inserted, read back in chunks (RETURNING would cost a round trip per row)."""
+    found: dict = {}
+    for start in range(0, len(keys), _CHUNK):
+        found.update(db.session.execute(select(key_column, key_column.table.c.id).where(
+            *where, key_column.in_(keys[start:start + _CHUNK]))).all())
+    return found
+
+
+def queue_first_steps(sequence: Sequence, step: SequenceStep, pitches: list[FirstPitch]) -> None:
+    """Enrol every recipient and queue their rendered first pitch (not committed).
+
+    Plain rows and one executemany per table: a launch of thousands would otherwise spend its time building
     ORM objects and on round trips. A key already in the outbox raises IntegrityError, which undoes it all.
     """
     if not pitches:
-        return []
+        return
     sender, ws = sequence.sender, sequence.workspace_id
     enrollments, outbox = Enrollment.__table__, OutboundMessage.__table__
-    new_ids = insert(enrollments).returning(enrollments.c.id, sort_by_parameter_order=True)
-    enrollment_ids = db.session.scalars(new_ids, [{
+    db.session.execute(insert(enrollments), [{
         "workspace_id": ws, "sequence_id": sequence.id, "opportunity_id": p.opportunity_id, "contact_id": p.contact.id,
         "site_id": p.contact.site_id, "status": "active", "next_position": 1, "context": p.context,
-    } for p in pitches]).all()
+    } for p in pitches])
+    contact_ids = [p.contact.id for p in pitches]
+    enrolled = _ids_by(enrollments.c.contact_id, contact_ids, enrollments.c.sequence_id == sequence.id)
     shared = _Shared.of(ws, sender)
-    rows = [message_values(
-        _Enrolled(eid, ws, sequence.campaign_id, sequence.id, p.opportunity_id, p.contact.id, p.contact.site_id),
-        step, p.label, p.template_id, p.rendered, p.contact, p.at, sender, shared)
-        for eid, p in zip(enrollment_ids, pitches, strict=True)]
-    ids = db.session.scalars(insert(outbox).returning(outbox.c.id, sort_by_parameter_order=True), rows).all()
+    db.session.execute(insert(outbox), [message_values(
+        _Enrolled(enrolled[p.contact.id], ws, sequence.campaign_id, sequence.id, p.opportunity_id, p.contact.id,
+                  p.contact.site_id), step, p.label, p.template_id, p.rendered, p.contact, p.at, sender, shared)
+        for p in pitches])
     if shared.settings.reply_domain:  # the row id goes into the signed Reply-To token
+        queued = _ids_by(outbox.c.enrollment_id, [enrolled[c] for c in contact_ids])
         db.session.execute(update(OutboundMessage), [
-            {"id": row_id, "reply_to": composing.reply_to_for(shared.settings, row_id)} for row_id in ids])
-    return ids
+            {"id": row_id, "reply_to": composing.reply_to_for(shared.settings, row_id)} for row_id in queued.values()])
 
 
 def steps_of(sequence: Sequence) -> list[SequenceStep]:
