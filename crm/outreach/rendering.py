@@ -326,14 +326,19 @@ def _stream(template, variables: dict, limit: int, part: str, deadline: float) -
     """The rendered text, chunk by chunk, stopping at the size cap or the deadline; `variables` is the caller's own."""
     pieces: list[str] = []
     size = 0
-    # Template.generate's own loop, without its per-chunk generator layer; errors still propagate to the caller.
-    for chunk in template.root_render_func(template.new_context(variables, shared=True)):
-        size += len(chunk)
-        if size > limit:
-            raise RenderError([Problem("too_long", f"the rendered {part} is longer than {limit} characters", part)])
-        if time.monotonic() > deadline:
-            raise RenderError([Problem("too_slow", f"the {part} took too long to render", part)])
-        pieces.append(chunk)
+    # Template.generate's own loop, without its per-chunk generator layer
+    try:
+        for chunk in template.root_render_func(template.new_context(variables, shared=True)):
+            size += len(chunk)
+            if size > limit:
+                raise RenderError([Problem("too_long", f"the rendered {part} is longer than {limit} characters", part)])
+            if time.monotonic() > deadline:
+                raise RenderError([Problem("too_slow", f"the {part} took too long to render", part)])
+            pieces.append(chunk)
+    except RenderError:
+        raise
+    except Exception:  # noqa: BLE001 - re-raised with the template's own line numbers, as generate does
+        template.environment.handle_exception()
     return "".join(pieces)
 
 
