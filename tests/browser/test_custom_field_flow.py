@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from crm.extensions import db
 from crm.outreach.models import OutboundMessage
-from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.browser.steps import save_sequence, sign_in
+from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 from tests.outreach.factories import CampaignFactory, SenderFactory
 
 CSV = Path(__file__).resolve().parents[1] / "fixtures" / "personalisation" / "contacts-with-budget.csv"
@@ -29,10 +30,7 @@ def campaign(live_app):
 
 
 def test_a_custom_field_from_an_import_reaches_the_queued_pitch(live_app, page, campaign):
-    page.goto("/login")
-    page.get_by_label("Email").fill("ada@agency.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "ada@agency.example")
 
     # The field, defined on the settings page.
     page.goto("/settings/fields")
@@ -74,11 +72,7 @@ def test_a_custom_field_from_an_import_reaches_the_queued_pitch(live_app, page, 
     expect(page.get_by_role("status").first).to_contain_text("Template Budget pitch saved.")
 
     # The sequence, the checklist, the launch.
-    page.goto(f"/campaigns/{campaign}/sequence")
-    page.get_by_label("Send from").select_option(label="Ada Admin <ada@agency.example>")
-    page.get_by_label("Template for step 1").select_option(label="Budget pitch")
-    page.get_by_role("button", name="Save sequence").click()
-    expect(page.get_by_role("status").first).to_contain_text("Sequence saved.")
+    save_sequence(page, campaign, "Ada Admin <ada@agency.example>", ["Budget pitch"])
     page.get_by_role("link", name="Launch checklist").click()
     expect(page.locator("#checklist-summary")).to_contain_text("2 ready, 0 would be skipped")
     page.get_by_role("button", name="Launch to 2 recipient(s)").click()
