@@ -36,27 +36,15 @@ from jinja2.visitor import NodeTransformer
 from crm.outreach import template_errors
 from crm.outreach.leftovers import unresolved_fields
 from crm.outreach.mail import text_to_html
-from crm.outreach.merge_names import CUSTOM_KEY as _CUSTOM_KEY
-from crm.outreach.merge_names import CUSTOM_PREFIX, SCOPES, custom_field, flat_name, names_custom
-
-MERGE_FIELDS: dict[str, str] = {
-    "first_name": "Contact's first name",
-    "last_name": "Contact's last name",
-    "site_domain": "Prospect site's domain, e.g. example.com",
-    "page_url": "Prospect page we are pitching about",
-    "page_title": "Title of the prospect page",
-    "target_url": "Our page we want a link to",
-    "anchor_text": "Anchor text we would like",
-    "sender_name": "Name of the person sending",
-    "personal_line": "The personal first line written on this prospect's card",
-    "personal_ps": "The personal P.S. written on this prospect's card",
-}
+from crm.outreach.merge_names import CUSTOM_PREFIX, custom_field, flat_name, names_custom
+from crm.outreach.merge_values import MAX_VALUE_LENGTH as MAX_VALUE_LENGTH  # re-exported: callers read them here
+from crm.outreach.merge_values import MERGE_FIELDS as MERGE_FIELDS
+from crm.outreach.merge_values import Values, prepare
 
 MAX_SUBJECT_SOURCE = 1_000
 MAX_BODY_SOURCE = 20_000
 MAX_SUBJECT_OUTPUT = 300
 MAX_BODY_OUTPUT = 100_000
-MAX_VALUE_LENGTH = 5_000
 RENDER_SECONDS = 1.0
 
 _ALLOWED_FILTERS = frozenset({"default", "d", "upper", "lower", "title", "capitalize", "trim", "truncate"})
@@ -247,79 +235,14 @@ class _Rewriter(NodeTransformer):
         return node
 
 
-# Context keys holding one record's custom fields, e.g. {"site_custom": {"budget": "150"}}, and their field prefix.
-_SCOPED = {f"{scope}_custom": f"{scope}." for scope in SCOPES}
-_BLANK_FIELDS = dict.fromkeys(MERGE_FIELDS, "")
 # Every leftover pattern leftovers.unresolved_fields knows starts with one of these, so text without them has none.
 _LEFTOVER_START = re.compile(r"[\[{%<*]")
-
-
-@dataclass(frozen=True)
-class Values:
-    """One recipient's merge values, checked and flattened once, so every template and step reuses them."""
-
-    variables: dict[str, str]
-    known: frozenset[str]
-
-
-def prepare(context: Mapping[str, object]) -> Values:
-    """Check and flatten a plain dict of strings for rendering; TypeError/ValueError on values that are not text."""
-    variables, known = _normalise_context(context)
-    return Values(variables, frozenset(known))
 
 
 def _leftovers(text: str, part: str) -> list[Problem]:
     if not _LEFTOVER_START.search(text):
         return []
     return [_unresolved(found, part) for found in unresolved_fields(text)]
-
-
-@lru_cache(maxsize=4096)  # a launch sees the same few field names for every recipient: check each name once
-def _custom_name(prefix: str, key: object) -> tuple[str, str]:
-    """(field name, render variable) of a custom field key; ValueError for a key that is not a plain name."""
-    if not isinstance(key, str) or not _CUSTOM_KEY.match(key):
-        raise ValueError(f"custom field name {key!r} must be letters, digits and _")
-    field_name = prefix + CUSTOM_PREFIX + key
-    return field_name, flat_name(field_name)
-
-
-@lru_cache(maxsize=4096)
-def _plain_name(name: object) -> str:
-    """The merge field name; ValueError when it is not a plain identifier."""
-    if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
-        raise ValueError(f"merge field name {name!r} is not a plain identifier")
-    return name
-
-
-def _text(name: str, value: object) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise TypeError(f"merge field {name!r} must be a string, not {type(value).__name__}")
-    if len(value) > MAX_VALUE_LENGTH:
-        raise ValueError(f"merge field {name!r} is longer than {MAX_VALUE_LENGTH} characters")
-    return value if value.strip() else ""  # whitespace-only counts as blank, for `or` as much as default
-
-
-def _normalise_context(context: Mapping[str, object]) -> tuple[dict[str, str], set[str]]:
-    """Flatten a plain dict of strings into render variables; return them and the known field names."""
-    flat: dict[str, str] = dict(_BLANK_FIELDS)
-    known = set(MERGE_FIELDS)
-    for name, value in context.items():
-        if name == "custom" or name in _SCOPED:
-            if value is None:
-                continue
-            if not isinstance(value, Mapping):
-                raise TypeError("custom fields must be a dict of strings")
-            prefix = _SCOPED.get(name, "")
-            for key, custom_value in value.items():
-                field_name, variable = _custom_name(prefix, key)
-                flat[variable] = _text(field_name, custom_value)
-                known.add(field_name)
-            continue
-        flat[_plain_name(name)] = _text(name, value)
-        known.add(name)
-    return flat, known
 
 
 def _stream(template, variables: dict, limit: int, part: str, deadline: float) -> str:
