@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 
 from crm import timeline
 from crm.accounts.models import Workspace
@@ -18,10 +18,18 @@ from crm.outreach import identities, mailboxes, skips, suppression, variants
 from crm.outreach.collecting import collector_paused
 from crm.outreach.models import Enrollment, OutboundMessage, Sequence
 from crm.outreach.recipients import Recipient, basic_context, storable_context
-from crm.outreach.sequencing import CapPlanner, idempotency_key, queue_first_steps, render_step, steps_of
+from crm.outreach.sequencing import (
+    CapPlanner,
+    FirstPitch,
+    idempotency_key,
+    queue_first_steps,
+    render_step,
+    step_values,
+    steps_of,
+)
 from crm.outreach.skips import SkipReason
 from crm.prospects.contactinfo import verification_check
-from crm.prospects.models import Contact
+from crm.prospects.models import Contact, Site
 
 
 class LaunchError(Exception):
@@ -40,6 +48,7 @@ class RecipientCheck:
     notes: tuple[str, ...] = ()
     send_at: datetime | None = None
     context: dict = field(default_factory=dict)
+    first: FirstPitch | None = None  # the first pitch as it will be queued, for a ready recipient
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -83,6 +92,49 @@ class Checklist:
     def can_launch(self) -> bool:
         """True when the sequence is sound and at least one recipient is ready."""
         return not self.sequence_problems and bool(self.ready)
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """The site fields the checklist reads, as plain values."""
+
+    domain: str
+    status: str
+    custom_fields: dict | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    """The contact fields the checklist and the outbox row read, as plain values (no ORM object per recipient)."""
+
+    id: int
+    site_id: int
+    email: str
+    first_name: str
+    last_name: str
+    status: str
+    timezone: str
+    is_role_address: bool
+    email_verification: str
+    custom_fields: dict | None
+    site: _Place | None
+
+    @property
+    def name(self) -> str:
+        """First and last name, or empty."""
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+
+def _people(workspace_id: int, ids: set[int]) -> dict[int, _Person]:
+    """The workspace's contacts among these ids with their sites, in one query of plain rows."""
+    rows = db.session.execute(
+        select(Contact.id, Contact.site_id, Contact.email, Contact.first_name, Contact.last_name, Contact.status,
+               Contact.timezone, Contact.is_role_address, Contact.email_verification, Contact.custom_fields,
+               Site.id, Site.domain, Site.status, Site.custom_fields)
+        .outerjoin(Site, Site.id == Contact.site_id)
+        .where(Contact.workspace_id == workspace_id, Contact.id.in_(ids or {0}))
+    )
+    return {row[0]: _Person(*row[:10], _Place(*row[11:]) if row[10] is not None else None) for row in rows}
 
 
 def merged_context(contact: Contact, recipient: Recipient) -> dict[str, str]:
@@ -135,26 +187,31 @@ def _contact_reasons(contact, suppressed, taken, seen) -> list[SkipReason]:
     return reasons
 
 
-def _render_reasons(contact, recipient, steps, sender_name) -> list[SkipReason]:
-    """Every step rendered for this contact, as the outbox would; each problem a reason."""
-    context = merged_context(contact, recipient)
-    reasons, first_subject = [], ""
-    for step in steps:
-        template = variants.choose(step, contact.id)[1]  # the variant this contact would get
-        rendered, step_problems = render_step(template, step.position, context, sender_name, first_subject)
-        label = "First pitch" if step.position == 1 else f"Follow-up {step.position - 1}"
-        reasons += skips.render_reasons(label, template.name, step_problems, contact.email)
+def _render_reasons(contact, context, steps, sender_name) -> tuple[list[SkipReason], FirstPitch | None]:
+    """Every step rendered for this contact, as the outbox would; each problem a reason. Also the first pitch."""
+    values = step_values(context, sender_name)  # checked and flattened once for every step and variant
+    reasons, first, first_subject = [], None, ""
+    for step, choose in steps:
+        label, template = choose(contact.id)  # the variant this contact would get
+        rendered, step_problems = render_step(template, step.position, values, sender_name, first_subject)
+        name = "First pitch" if step.position == 1 else f"Follow-up {step.position - 1}"
+        reasons += skips.render_reasons(name, template.name, step_problems, contact.email)
         if step.position == 1 and rendered is not None:
             first_subject = rendered.subject
-    return reasons
+            first = (label, template.id, rendered)
+    return reasons, first
 
 
-def _recipient_reasons(recipient, contact, suppressed, taken, seen, steps, sender_name) -> list[SkipReason]:
+def _recipient_reasons(recipient, contact, context, suppressed, taken, seen, steps, sender_name) -> tuple[
+    list[SkipReason], tuple | None
+]:
     if recipient.contact_id is None:
-        return [SkipReason("no_contact", "The card has no contact: choose one on the card.")]
+        return [SkipReason("no_contact", "The card has no contact: choose one on the card.")], None
     if contact is None:
-        return [SkipReason("no_contact", "The contact no longer exists in this workspace.")]
-    return _contact_reasons(contact, suppressed, taken, seen) + _render_reasons(contact, recipient, steps, sender_name)
+        return [SkipReason("no_contact", "The contact no longer exists in this workspace.")], None
+    reasons = _contact_reasons(contact, suppressed, taken, seen)
+    rendered_reasons, first = _render_reasons(contact, context, steps, sender_name)
+    return reasons + rendered_reasons, first
 
 
 @collector_paused()
@@ -168,10 +225,7 @@ def checklist(workspace_id: int, sequence_id: int, recipients: list[Recipient], 
         raise LaunchError("That sequence does not exist in this workspace.")
     general = _sequence_problems(workspace, sequence)
     ids = {r.contact_id for r in recipients if r.contact_id is not None}
-    contacts = {c.id: c for c in db.session.scalars(
-        select(Contact).where(Contact.workspace_id == workspace_id, Contact.id.in_(ids or {0}))
-        .options(selectinload(Contact.site))  # every check reads the site: one query, not one per recipient
-    )}
+    contacts = _people(workspace_id, ids)
     suppressed = suppression.find_many(workspace_id, [c.email for c in contacts.values()])
     enrolled = db.session.scalars(select(Enrollment.contact_id).where(
         Enrollment.sequence_id == sequence.id, Enrollment.contact_id.in_(ids or {0})))
@@ -180,29 +234,34 @@ def checklist(workspace_id: int, sequence_id: int, recipients: list[Recipient], 
     for key in db.session.scalars(select(OutboundMessage.idempotency_key).where(
             OutboundMessage.idempotency_key.in_(keys or {""}))):
         taken.setdefault(keys[key], "This campaign's first pitch to this contact already exists in the outbox.")
-    steps = steps_of(sequence)
+    steps = [(step, variants.chooser(step)) for step in steps_of(sequence)]  # variants put in order once
     sender = sequence.sender
+    sender_name = sender.from_name if sender else ""
     planner = _planner or (CapPlanner(sender) if sender is not None and not general else None)
+    zones: dict = {}  # the window's zone per recipient time zone, worked out once each
     checks, seen = [], set()
     for recipient in recipients:
         contact = contacts.get(recipient.contact_id)
-        reasons = _recipient_reasons(recipient, contact, suppressed, taken, seen, steps,
-                                     sender.from_name if sender else "")
+        context = merged_context(contact, recipient) if contact is not None else {}
+        reasons, first = _recipient_reasons(recipient, contact, context, suppressed, taken, seen, steps, sender_name)
         seen.add(recipient.contact_id)
         blockers, warnings = verification_check(contact) if contact is not None else ([], [])  # the finder's verdict
         reasons += [SkipReason("invalid_email", words) for words in blockers]
-        send_at, notes = None, list(warnings)
+        send_at, notes, pitch = None, list(warnings), None
         if contact is not None and not reasons and planner is not None:
-            send_at = planner.slot(now, identities.window_zone(sender, contact.timezone))
+            if contact.timezone not in zones:
+                zones[contact.timezone] = identities.window_zone(sender, contact.timezone)
+            send_at = planner.slot(now, zones[contact.timezone])
             if send_at > now:
                 notes.append("Waits for the sending window or the daily cap.")
+            if first is not None:
+                pitch = FirstPitch(recipient.opportunity_id, contact, context, *first, send_at)
         if contact is not None and contact.is_role_address:
             notes.append("A role address (info@, editor@...), not a person.")
         checks.append(RecipientCheck(
             recipient=recipient, email=contact.email if contact else "", name=contact.name if contact else "",
             site_domain=contact.site.domain if contact and contact.site else recipient.context.get("site_domain", ""),
-            reasons=tuple(reasons),
-            notes=tuple(notes), send_at=send_at, context=merged_context(contact, recipient) if contact else {},
+            reasons=tuple(reasons), notes=tuple(notes), send_at=send_at, context=context, first=pitch,
         ))
     return Checklist(tuple(general), tuple(checks))
 
@@ -213,6 +272,15 @@ class LaunchResult:
 
     enrolled: int
     skipped: tuple[RecipientCheck, ...]
+
+
+def _record_queued(workspace_id: int, pitches: list[FirstPitch], actor_id: int | None) -> None:
+    """One timeline event per queued first pitch, written as one multi-row INSERT (not committed)."""
+    stamp = utcnow()
+    db.session.execute(insert(timeline.Activity.__table__), [{
+        "workspace_id": workspace_id, "kind": "outreach_queued", "summary": f"First pitch to {p.contact.email} queued",
+        "site_id": p.contact.site_id, "contact_id": p.contact.id, "opportunity_id": p.opportunity_id,
+        "actor_id": actor_id, "data": None, "happened_at": stamp} for p in pitches])
 
 
 @collector_paused()
@@ -227,24 +295,14 @@ def launch(workspace_id: int, sequence_id: int, recipients: list[Recipient], act
         if not result.ready:
             raise LaunchError("Nobody is ready to receive this sequence; the checklist says why for each recipient.")
         sequence = db.session.get(Sequence, sequence_id)
-        first = steps_of(sequence)[0]
-        planner = CapPlanner(sequence.sender)
-        found = {c.id: c for c in db.session.scalars(select(Contact).where(
-            Contact.workspace_id == workspace_id, Contact.id.in_([c.recipient.contact_id for c in result.ready])))}
-        contacts = [found[check.recipient.contact_id] for check in result.ready]
-        enrollments = [Enrollment(
-            workspace_id=workspace_id, sequence=sequence, opportunity_id=check.recipient.opportunity_id,
-            contact_id=contact.id, site_id=contact.site_id, status="active", next_position=1, context=check.context,
-        ) for check, contact in zip(result.ready, contacts, strict=True)]
-        db.session.add_all(enrollments)
-        db.session.flush()  # all at once: a launch of thousands is one batched INSERT, not one round trip each
-        queued = queue_first_steps(enrollments, contacts, first, now, planner)
-        for check, contact, outcome in zip(result.ready, contacts, queued, strict=True):
-            if outcome.message is None:
-                raise LaunchError(f"The first pitch to {contact.email} could not be queued; reload the checklist.")
-            timeline.record(workspace_id, "outreach_queued", f"First pitch to {contact.email} queued",
-                            site_id=contact.site_id, contact_id=contact.id,
-                            opportunity_id=check.recipient.opportunity_id, actor_id=actor_id)
+        pitches = [check.first for check in result.ready]
+        if any(p is None for p in pitches):
+            raise LaunchError("A first pitch could not be rendered; reload the checklist.")
+        try:
+            queue_first_steps(sequence, steps_of(sequence)[0], pitches)
+        except IntegrityError as exc:  # someone queued the same (campaign, step, contact) since the checklist
+            raise LaunchError("A first pitch was queued by someone else meanwhile; reload the checklist.") from exc
+        _record_queued(workspace_id, pitches, actor_id)
         sequence.status = "active"
         sequence.launched_at = sequence.launched_at or now
         db.session.commit()

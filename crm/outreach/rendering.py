@@ -22,6 +22,7 @@ and no loader, over a plain dict of strings. The HTML part is never written by u
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -35,27 +36,15 @@ from jinja2.visitor import NodeTransformer
 from crm.mail.message import text_to_html
 from crm.outreach import template_errors
 from crm.outreach.leftovers import unresolved_fields
-from crm.outreach.merge_names import CUSTOM_KEY as _CUSTOM_KEY
-from crm.outreach.merge_names import CUSTOM_PREFIX, SCOPES, custom_field, flat_name, names_custom
-
-MERGE_FIELDS: dict[str, str] = {
-    "first_name": "Contact's first name",
-    "last_name": "Contact's last name",
-    "site_domain": "Prospect site's domain, e.g. example.com",
-    "page_url": "Prospect page we are pitching about",
-    "page_title": "Title of the prospect page",
-    "target_url": "Our page we want a link to",
-    "anchor_text": "Anchor text we would like",
-    "sender_name": "Name of the person sending",
-    "personal_line": "The personal first line written on this prospect's card",
-    "personal_ps": "The personal P.S. written on this prospect's card",
-}
+from crm.outreach.merge_names import CUSTOM_PREFIX, custom_field, flat_name, names_custom
+from crm.outreach.merge_values import MAX_VALUE_LENGTH as MAX_VALUE_LENGTH  # re-exported: callers read them here
+from crm.outreach.merge_values import MERGE_FIELDS as MERGE_FIELDS
+from crm.outreach.merge_values import Values, prepare
 
 MAX_SUBJECT_SOURCE = 1_000
 MAX_BODY_SOURCE = 20_000
 MAX_SUBJECT_OUTPUT = 300
 MAX_BODY_OUTPUT = 100_000
-MAX_VALUE_LENGTH = 5_000
 RENDER_SECONDS = 1.0
 
 _ALLOWED_FILTERS = frozenset({"default", "d", "upper", "lower", "title", "capitalize", "trim", "truncate"})
@@ -246,55 +235,33 @@ class _Rewriter(NodeTransformer):
         return node
 
 
-# Context keys holding one record's custom fields, e.g. {"site_custom": {"budget": "150"}}, and their field prefix.
-_SCOPED = {f"{scope}_custom": f"{scope}." for scope in SCOPES}
+# Every leftover pattern leftovers.unresolved_fields knows starts with one of these, so text without them has none.
+_LEFTOVER_START = re.compile(r"[\[{%<*]")
 
 
-def _normalise_context(context: Mapping[str, object]) -> tuple[dict[str, str], set[str]]:
-    """Flatten a plain dict of strings into render variables; return them and the known field names."""
-    flat: dict[str, str] = dict.fromkeys(MERGE_FIELDS, "")
-    known = set(MERGE_FIELDS)
-
-    def text(name: str, value: object) -> str:
-        if value is None:
-            return ""
-        if not isinstance(value, str):
-            raise TypeError(f"merge field {name!r} must be a string, not {type(value).__name__}")
-        if len(value) > MAX_VALUE_LENGTH:
-            raise ValueError(f"merge field {name!r} is longer than {MAX_VALUE_LENGTH} characters")
-        return value if value.strip() else ""  # whitespace-only counts as blank, for `or` as much as default
-
-    for name, value in context.items():
-        if name == "custom" or name in _SCOPED:
-            if value is None:
-                continue
-            if not isinstance(value, Mapping):
-                raise TypeError("custom fields must be a dict of strings")
-            prefix = _SCOPED.get(name, "")
-            for key, custom_value in value.items():
-                if not isinstance(key, str) or not _CUSTOM_KEY.match(key):
-                    raise ValueError(f"custom field name {key!r} must be letters, digits and _")
-                field_name = prefix + CUSTOM_PREFIX + key
-                flat[flat_name(field_name)] = text(field_name, custom_value)
-                known.add(field_name)
-            continue
-        if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
-            raise ValueError(f"merge field name {name!r} is not a plain identifier")
-        flat[name] = text(name, value)
-        known.add(name)
-    return flat, known
+def _leftovers(text: str, part: str) -> list[Problem]:
+    if not _LEFTOVER_START.search(text):
+        return []
+    return [_unresolved(found, part) for found in unresolved_fields(text)]
 
 
 def _stream(template, variables: dict, limit: int, part: str, deadline: float) -> str:
+    """The rendered text, chunk by chunk, stopping at the size cap or the deadline; `variables` is the caller's own."""
     pieces: list[str] = []
     size = 0
-    for chunk in template.generate(variables):
-        size += len(chunk)
-        if size > limit:
-            raise RenderError([Problem("too_long", f"the rendered {part} is longer than {limit} characters", part)])
-        if time.monotonic() > deadline:
-            raise RenderError([Problem("too_slow", f"the {part} took too long to render", part)])
-        pieces.append(chunk)
+    # Template.generate's own loop, without its per-chunk generator layer
+    try:
+        for chunk in template.root_render_func(template.new_context(variables, shared=True)):
+            size += len(chunk)
+            if size > limit:
+                raise RenderError([Problem("too_long", f"the rendered {part} is longer than {limit} characters", part)])
+            if time.monotonic() > deadline:
+                raise RenderError([Problem("too_slow", f"the {part} took too long to render", part)])
+            pieces.append(chunk)
+    except RenderError:
+        raise
+    except Exception:  # noqa: BLE001 - re-raised with the template's own line numbers, as generate does
+        template.environment.handle_exception()
     return "".join(pieces)
 
 
@@ -307,6 +274,7 @@ class _Compiled:
     template: object
     fields: tuple[str, ...]
     literal: str  # the template's own text, scanned for unresolved merge fields when it cannot render
+    custom: tuple[tuple[str, str], ...]  # (field, render variable) of each custom field it names
 
 
 @lru_cache(maxsize=256)  # a campaign renders one template for many contacts: parse and compile it once
@@ -314,11 +282,12 @@ def _compile(source: str) -> _Compiled:
     tree = _ENV.parse(source)
     fields = tuple(_field_names(tree))
     literal = "".join(n.data for n in tree.find_all(nodes.TemplateData))
-    return _Compiled(_ENV.from_string(_Rewriter().visit(tree)), fields, literal)
+    custom = tuple((name, flat_name(name)) for name in fields if CUSTOM_PREFIX in name)
+    return _Compiled(_ENV.from_string(_Rewriter().visit(tree)), fields, literal, custom)
 
 
 def _render_part(
-    source: str, part: str, variables: dict[str, str], known: set[str], deadline: float
+    source: str, part: str, variables: dict, known: frozenset[str], deadline: float
 ) -> tuple[str | None, list[Problem]]:
     """Render one part; return its text (None when it cannot render) and the problems found."""
     source_limit, output_limit = (
@@ -338,14 +307,17 @@ def _render_part(
         return None, [Problem("syntax", template_errors.describe(exc, part), part)]
     # a custom field a record leaves unset is blank (so `default` applies), never unknown
     unknown = [name for name in compiled.fields if name not in known and CUSTOM_PREFIX not in name]
-    variables = {**{flat_name(n): "" for n in compiled.fields if CUSTOM_PREFIX in n and n not in known}, **variables}
     if unknown:
         return None, [
             Problem("unknown_field", f"unknown merge field {{{{ {name} }}}}", part, name) for name in unknown
-        ] + [_unresolved(found, part) for found in unresolved_fields(compiled.literal)]
+        ] + _leftovers(compiled.literal, part)
+    for name, variable in compiled.custom:
+        if name not in known:
+            variables[variable] = ""
     blanks: list[str] = []
+    variables[_BLANKS_KEY] = blanks  # the caller's own copy, so one render's blanks never reach another
     try:
-        text = _stream(compiled.template, {**variables, _BLANKS_KEY: blanks}, output_limit, part, deadline)
+        text = _stream(compiled.template, variables, output_limit, part, deadline)
     except RenderError as exc:
         return None, list(exc.problems)
     except template_errors.FilterError as exc:
@@ -356,13 +328,14 @@ def _render_part(
         Problem("empty_field", f"{{{{ {fields} }}}} is empty for this contact and has no fallback", part, fields)
         for fields in dict.fromkeys(blanks)
     ]
-    return text, problems + [_unresolved(found, part) for found in unresolved_fields(text)]
+    return text, problems + _leftovers(text, part)
 
 
-def _render_both(subject: str, body: str, context: Mapping[str, object], time_limit: float) -> tuple[
+def _render_both(subject: str, body: str, context: Mapping[str, object] | Values, time_limit: float) -> tuple[
     Rendered, list[Problem]
 ]:
-    variables, known = _normalise_context(context)
+    values = context if isinstance(context, Values) else prepare(context)
+    variables, known = dict(values.variables), values.known  # a copy: rendering adds its own bookkeeping keys
     deadline = time.monotonic() + time_limit
     subject_text, problems = _render_part(subject, "subject", variables, known, deadline)
     body_text, body_problems = _render_part(body, "body", variables, known, deadline)
@@ -373,10 +346,9 @@ def _render_both(subject: str, body: str, context: Mapping[str, object], time_li
     return Rendered(folded, (body_text or "").replace("\r\n", "\n")), problems + body_problems
 
 
-def attempt(subject: str, body: str, context: Mapping[str, object], *, time_limit: float = RENDER_SECONDS) -> tuple[
-    Rendered, list[Problem]
-]:
-    """Render subject and body and return what came out with every problem found (the text is unusable if any)."""
+def attempt(subject: str, body: str, context: Mapping[str, object] | Values, *,
+            time_limit: float = RENDER_SECONDS) -> tuple[Rendered, list[Problem]]:
+    """Render subject and body (for a context or prepared Values) with every problem found (unusable if any)."""
     return _render_both(subject, body, context, time_limit)
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
 from crm.accounts.models import Workspace
 from crm.extensions import db
@@ -30,11 +30,15 @@ def follow_up_subject(first_subject: str) -> str:
     return "Re: " + _RE_PREFIX.sub("", first_subject).strip()
 
 
-def render_step(template, position: int, context: dict, sender_name: str, first_subject: str = "") -> tuple[
-    rendering.Rendered | None, list[rendering.Problem]
-]:
+def step_values(context: dict, sender_name: str) -> rendering.Values:
+    """A recipient's merge fields checked and flattened once, for rendering every step and variant."""
+    return rendering.prepare(render_context(context, sender_name))
+
+
+def render_step(template, position: int, context: dict | rendering.Values, sender_name: str,
+                first_subject: str = "") -> tuple[rendering.Rendered | None, list[rendering.Problem]]:
     """Render one step for one recipient; a follow-up with a blank subject replies in the first message's thread."""
-    values = render_context(context, sender_name)
+    values = context if isinstance(context, rendering.Values) else render_context(context, sender_name)
     subject_source = template.subject
     reuse_subject = position > 1 and not template.subject.strip()
     if reuse_subject:
@@ -104,30 +108,57 @@ class _Shared:
         return cls(workspace.postal_address, composing.Settings.from_config(current_app.config, sender.reply_domain))
 
 
+def message_values(enrollment, step: SequenceStep, label: str, template_id: int, rendered: rendering.Rendered,
+                   contact, at: datetime, sender: SenderIdentity, shared: _Shared,
+                   earlier: list[OutboundMessage] | tuple = ()) -> dict:
+    """The column values of one rendered, scheduled outbox row; `enrollment` has the Enrollment's fields."""
+    key = idempotency_key(enrollment.campaign_id, step.position, enrollment.contact_id)
+    unsubscribe = composing.unsubscribe_url(shared.settings, enrollment.workspace_id, enrollment.contact_id)
+    return {
+        "workspace_id": enrollment.workspace_id, "idempotency_key": key, "campaign_id": enrollment.campaign_id,
+        "sequence_id": enrollment.sequence_id, "step_id": step.id, "step_position": step.position,
+        "template_id": template_id, "variant": label, "enrollment_id": enrollment.id,
+        "opportunity_id": enrollment.opportunity_id, "contact_id": enrollment.contact_id,
+        "site_id": enrollment.site_id, "sender_id": sender.id, "to_email": contact.email, "to_name": contact.name,
+        "from_email": sender.from_email, "from_name": sender.from_name, "subject": rendered.subject,
+        "body_text": composing.with_footer(rendered.body, shared.postal_address, unsubscribe),
+        "message_id_header": composing.message_id_for(key, sender.from_email),
+        "in_reply_to": earlier[-1].message_id_header if earlier else "",
+        "status": "queued", "due_at": at, "next_attempt_at": at,
+    }
+
+
+@dataclass(frozen=True)
+class _Enrolled:
+    """The enrollment fields an outbox row copies, read from an Enrollment object."""
+
+    id: int
+    workspace_id: int
+    campaign_id: int | None
+    sequence_id: int
+    opportunity_id: int | None
+    contact_id: int
+    site_id: int
+
+    @classmethod
+    def of(cls, enrollment: Enrollment) -> _Enrolled:
+        sequence = enrollment.sequence
+        return cls(enrollment.id, enrollment.workspace_id, sequence.campaign_id, sequence.id,
+                   enrollment.opportunity_id, enrollment.contact_id, enrollment.site_id)
+
+
 def _row(enrollment: Enrollment, step: SequenceStep, contact, earliest: datetime, planner: CapPlanner,
          recipient_timezone: str, earlier: list[OutboundMessage], shared: _Shared) -> QueueResult:
     """The rendered, scheduled outbox row for one enrollment (not added), or the problems that stop it."""
-    sequence: Sequence = enrollment.sequence
     sender = planner.sender
-    key = idempotency_key(sequence.campaign_id, step.position, enrollment.contact_id)
     label, template = variants.choose(step, enrollment.contact_id)
     rendered, problems = render_step(template, step.position, enrollment.context or {}, sender.from_name,
                                      earlier[0].subject if earlier else "")
     if rendered is None:
         return QueueResult(None, tuple(problems))
     at = planner.slot(earliest, identities.window_zone(sender, recipient_timezone))
-    unsubscribe = composing.unsubscribe_url(shared.settings, enrollment.workspace_id, enrollment.contact_id)
-    return QueueResult(OutboundMessage(
-        workspace_id=enrollment.workspace_id, idempotency_key=key, campaign_id=sequence.campaign_id,
-        sequence_id=sequence.id, step_id=step.id, step_position=step.position, template_id=template.id,
-        variant=label, enrollment_id=enrollment.id, opportunity_id=enrollment.opportunity_id,
-        contact_id=enrollment.contact_id, site_id=enrollment.site_id, sender_id=sender.id, to_email=contact.email,
-        to_name=contact.name, from_email=sender.from_email, from_name=sender.from_name, subject=rendered.subject,
-        body_text=composing.with_footer(rendered.body, shared.postal_address, unsubscribe),
-        message_id_header=composing.message_id_for(key, sender.from_email),
-        in_reply_to=earlier[-1].message_id_header if earlier else "",
-        status="queued", due_at=at, next_attempt_at=at,
-    ))
+    return QueueResult(OutboundMessage(**message_values(
+        _Enrolled.of(enrollment), step, label, template.id, rendered, contact, at, sender, shared, earlier)))
 
 
 def queue_step(enrollment: Enrollment, step: SequenceStep, earliest: datetime, planner: CapPlanner,
@@ -146,31 +177,56 @@ def queue_step(enrollment: Enrollment, step: SequenceStep, earliest: datetime, p
     return result
 
 
-def queue_first_steps(enrollments: list[Enrollment], contacts: list, step: SequenceStep, earliest: datetime,
-                      planner: CapPlanner) -> list[QueueResult]:
-    """Queue the first step for many new enrollments of one sequence at once (not committed).
+@dataclass(frozen=True)
+class FirstPitch:
+    """One new enrollment's first message, already rendered and scheduled by the launch checklist."""
 
-    The same rows queue_step would write, with one flush for all of them rather than one each: a launch of
-    thousands would otherwise spend its time on round trips. A key already in the outbox gives an empty result.
+    opportunity_id: int | None
+    contact: object  # the Contact (email, name, site_id)
+    context: dict
+    label: str
+    template_id: int
+    rendered: rendering.Rendered
+    at: datetime
+
+
+_CHUNK = 5000  # values per IN list when reading new ids back, well inside SQLite's and PostgreSQL's limits
+
+
+def _ids_by(key_column, keys: list, *where) -> dict:
+    """{key: id} for the rows just inserted, read back in chunks (RETURNING would cost a round trip per row)."""
+    found: dict = {}
+    for start in range(0, len(keys), _CHUNK):
+        found.update(db.session.execute(select(key_column, key_column.table.c.id).where(
+            *where, key_column.in_(keys[start:start + _CHUNK]))).all())
+    return found
+
+
+def queue_first_steps(sequence: Sequence, step: SequenceStep, pitches: list[FirstPitch]) -> None:
+    """Enrol every recipient and queue their rendered first pitch (not committed).
+
+    Plain rows and one executemany per table: a launch of thousands would otherwise spend its time building
+    ORM objects and on round trips. A key already in the outbox raises IntegrityError, which undoes it all.
     """
-    if not enrollments:
-        return []
-    campaign_id = enrollments[0].sequence.campaign_id
-    keys = [idempotency_key(campaign_id, step.position, e.contact_id) for e in enrollments]
-    taken = set(db.session.scalars(select(OutboundMessage.idempotency_key).where(
-        OutboundMessage.idempotency_key.in_(keys))))
-    shared = _Shared.of(enrollments[0].workspace_id, planner.sender)
-    results = [
-        QueueResult(None) if key in taken else _row(enrollment, step, contact, earliest, planner,
-                                                    contact.timezone, [], shared)
-        for enrollment, contact, key in zip(enrollments, contacts, keys, strict=True)
-    ]
-    rows = [r.message for r in results if r.message is not None]
-    db.session.add_all(rows)
-    db.session.flush()  # one batched INSERT; the ids go into the signed Reply-To tokens
-    for row in rows:
-        row.reply_to = composing.reply_to_for(shared.settings, row.id)
-    return results
+    if not pitches:
+        return
+    sender, ws = sequence.sender, sequence.workspace_id
+    enrollments, outbox = Enrollment.__table__, OutboundMessage.__table__
+    db.session.execute(insert(enrollments), [{
+        "workspace_id": ws, "sequence_id": sequence.id, "opportunity_id": p.opportunity_id, "contact_id": p.contact.id,
+        "site_id": p.contact.site_id, "status": "active", "next_position": 1, "context": p.context,
+    } for p in pitches])
+    contact_ids = [p.contact.id for p in pitches]
+    enrolled = _ids_by(enrollments.c.contact_id, contact_ids, enrollments.c.sequence_id == sequence.id)
+    shared = _Shared.of(ws, sender)
+    db.session.execute(insert(outbox), [message_values(
+        _Enrolled(enrolled[p.contact.id], ws, sequence.campaign_id, sequence.id, p.opportunity_id, p.contact.id,
+                  p.contact.site_id), step, p.label, p.template_id, p.rendered, p.contact, p.at, sender, shared)
+        for p in pitches])
+    if shared.settings.reply_domain:  # the row id goes into the signed Reply-To token
+        queued = _ids_by(outbox.c.enrollment_id, [enrolled[c] for c in contact_ids])
+        db.session.execute(update(OutboundMessage), [
+            {"id": row_id, "reply_to": composing.reply_to_for(shared.settings, row_id)} for row_id in queued.values()])
 
 
 def steps_of(sequence: Sequence) -> list[SequenceStep]:

@@ -15,6 +15,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from email.utils import parseaddr
+from functools import lru_cache
 
 from itsdangerous import Signer
 
@@ -67,9 +68,12 @@ class IdSigner:
 
     def __init__(self, secret_key: SecretKeys, salt: str):
         self._signer = Signer(secret_key, salt=salt, key_derivation="hmac", digest_method=hashlib.sha256)
+        self._keys: dict[bytes, bytes] = {}
 
     def _mac(self, payload: bytes, secret: bytes) -> bytes:
-        key = self._signer.derive_key(secret)
+        key = self._keys.get(secret)
+        if key is None:
+            key = self._keys[secret] = self._signer.derive_key(secret)
         return hmac.new(key, payload, hashlib.sha256).digest()[:_MAC_BYTES]
 
     def sign(self, *ids: int) -> str:
@@ -102,9 +106,19 @@ class IdSigner:
         return _unpack(payload)
 
 
+@lru_cache(maxsize=16)
+def _cached_signer(secret_key: str | bytes, salt: str) -> IdSigner:
+    return IdSigner(secret_key, salt)
+
+
+def _signer(secret_key: SecretKeys, salt: str) -> IdSigner:
+    """The signer for a key and purpose, made once per key: a launch signs a token for every message."""
+    return _cached_signer(secret_key, salt) if isinstance(secret_key, str | bytes) else IdSigner(secret_key, salt)
+
+
 def reply_token(secret_key: SecretKeys, message_id: int) -> str:
     """Token naming the outbound message a reply answers."""
-    return IdSigner(secret_key, REPLY_SALT).sign(message_id)
+    return _signer(secret_key, REPLY_SALT).sign(message_id)
 
 
 def read_reply_token(secret_key: SecretKeys, token: str) -> int:
@@ -142,7 +156,7 @@ class UnsubscribeRef:
 
 def unsubscribe_token(secret_key: SecretKeys, workspace_id: int, contact_id: int) -> str:
     """Token for the one-click unsubscribe URL /u/<token>; it never expires, as the law expects."""
-    return IdSigner(secret_key, UNSUBSCRIBE_SALT).sign(workspace_id, contact_id)
+    return _signer(secret_key, UNSUBSCRIBE_SALT).sign(workspace_id, contact_id)
 
 
 def read_unsubscribe_token(secret_key: SecretKeys, token: str) -> UnsubscribeRef:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 LABELS = "ABCD"  # A is the step's own template; a step tests at most four versions
 MAX_VARIANTS = len(LABELS)
@@ -21,10 +22,19 @@ def templates_of(step) -> list:
     return [step.template, *(v.template for v in sorted(step.variants, key=lambda v: v.label))]
 
 
+def chooser(step) -> Callable[[int], tuple[str, object]]:
+    """choose() for one step, its templates put in order once: a launch asks it for every recipient."""
+    if not step.variants:
+        return lambda contact_id: ("", step.template)
+    templates, step_id = templates_of(step), step.id
+
+    def choose_for(contact_id: int) -> tuple[str, object]:
+        index = assign(step_id, contact_id, len(templates))
+        return LABELS[index], templates[index]
+
+    return choose_for
+
+
 def choose(step, contact_id: int) -> tuple[str, object]:
     """(label, template) a contact gets at a step; the label is empty when the step tests nothing."""
-    if not step.variants:
-        return "", step.template
-    templates = templates_of(step)
-    index = assign(step.id, contact_id, len(templates))
-    return LABELS[index], templates[index]
+    return chooser(step)(contact_id)

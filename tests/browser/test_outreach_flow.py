@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from crm.extensions import db
 from crm.outreach.models import OutboundMessage
-from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.browser.steps import save_sequence, sign_in
+from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 from tests.outreach.factories import (
     CampaignFactory,
     ContactFactory,
@@ -46,10 +47,7 @@ def campaign(live_app):
 
 
 def test_template_preview_launch_outbox_and_a_reply_stops_the_sequence(live_app, page, campaign):
-    page.goto("/login")
-    page.get_by_label("Email").fill("mia@agency.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "mia@agency.example")
 
     # A first pitch, previewed for a real recipient before it is saved.
     page.goto("/outreach/templates/new")
@@ -67,13 +65,7 @@ def test_template_preview_launch_outbox_and_a_reply_stops_the_sequence(live_app,
     expect(page.get_by_role("status").first).to_contain_text("Template Pitch saved.")
 
     # The campaign's sequence: who sends, the first pitch and a follow-up three business days later.
-    page.goto(f"/campaigns/{campaign}/sequence")
-    page.get_by_label("Send from").select_option(label="Mia Marketer <mia@agency.example>")
-    page.get_by_label("Template for step 1").select_option(label="Pitch")
-    page.get_by_label("Template for step 2").select_option(label="Nudge")
-    page.get_by_label("Business days before step 2").fill("3")
-    page.get_by_role("button", name="Save sequence").click()
-    expect(page.get_by_role("status").first).to_contain_text("Sequence saved.")
+    save_sequence(page, campaign, "Mia Marketer <mia@agency.example>", ["Pitch", "Nudge"], {2: "3"})
 
     # The launch checklist, then launch.
     page.get_by_role("link", name="Launch checklist").click()
