@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from crm.prospects.records import read_export
-from crm.prospects.values import parse_date, parse_number
+from crm.prospects.importing.cells import parse_date, parse_number
+from crm.prospects.importing.map import read_export
 from tests.prospects.samples import build_csv, sample_bytes, sample_table
 
 

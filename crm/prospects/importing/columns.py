@@ -8,10 +8,11 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from crm.prospects import contactinfo, values
+from crm.prospects import contactinfo
 from crm.prospects.emails import validate_email
-from crm.prospects.formats import Detection
-from crm.prospects.formats_defs import BOOL_METRICS
+from crm.prospects.importing import cells
+from crm.prospects.importing.detect import Detection
+from crm.prospects.importing.formats import BOOL_METRICS
 
 _TEXT_FIELDS = frozenset({"site_name", "source_title", "anchor", "contact_name", "first_name", "last_name", "position"})
 _LOWER_FIELDS = frozenset({"link_type", "email_type"})
@@ -54,23 +55,23 @@ def _rel_tokens(cell: str) -> dict[str, Any]:
     return found
 
 
-_target_url = lru_cache(maxsize=4096)(values.parse_url)  # a few target pages repeat on every row
+_target_url = lru_cache(maxsize=4096)(cells.parse_url)  # a few target pages repeat on every row
 
 
 def _parser(field: str) -> tuple[Callable[[str], Any], str | None]:
     """The cell parser for a field, and the bucket its value goes into (None, site_metrics or page_metrics)."""
     if field.startswith(("site.", "page.")):
         bucket = "site_metrics" if field.startswith("site.") else "page_metrics"
-        return values.parse_number, bucket
+        return cells.parse_number, bucket
     if field == "target_url":
         return _target_url, None
     if field in ("site_url", "source_url"):
-        return values.parse_url, None
+        return cells.parse_url, None
     table: dict[str, Callable[[str], Any]] = {
-        "domain": values.parse_host,
+        "domain": cells.parse_host,
         "tags": _tags,
         "email": _email,
-        "confidence": values.parse_number,
+        "confidence": cells.parse_number,
         "verification": contactinfo.parse_verification,
         "linkedin": contactinfo.parse_linkedin,
         "twitter": contactinfo.parse_twitter,
@@ -84,9 +85,9 @@ def _parser(field: str) -> tuple[Callable[[str], Any], str | None]:
     if field in _LOWER_FIELDS:
         return _lower, None
     if field in _BOOL_FIELDS or field in _FLAG_FIELDS:
-        return values.parse_bool, None
+        return cells.parse_bool, None
     if field in _DATE_FIELDS:
-        return values.parse_date, None
+        return cells.parse_date, None
     raise ValueError(f"No reader for field '{field}'.")
 
 
@@ -164,7 +165,7 @@ class RowPlan:
             flag = _QUICK_BOOLS.get(cell)
             if flag is None:
                 try:
-                    flag = values.parse_bool(cell)
+                    flag = cells.parse_bool(cell)
                 except ValueError as exc:
                     problems.append((column, f"{column}: {exc}"))
                     continue
@@ -176,7 +177,7 @@ class RowPlan:
             flag = _QUICK_BOOLS.get(cell)
             if flag is None:
                 try:
-                    flag = values.parse_bool(cell)
+                    flag = cells.parse_bool(cell)
                 except ValueError as exc:
                     problems.append((column, f"{column}: {exc}"))
                     continue

@@ -1,7 +1,7 @@
 """What an import would change: the file's records compared with the workspace's sites, contacts and backlinks.
 
 Reads only. The plan says, per site, whether it is new, updated (and with what) or skipped (and why); the
-writer (importwrite) carries it out and the preview shows it. Sites are planned in parts of PART_SITES, each
+writer (write.py) carries it out and the preview shows it. Sites are planned in parts of PART_SITES, each
 written (and forgotten) before the next is planned, so memory does not grow with what the plan holds per site.
 """
 
@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select
 
 from crm.extensions import db
-from crm.links.models import Backlink
-from crm.prospects.importcustom import CustomPlan, merged
-from crm.prospects.importspool import BacklinkSpool
+from crm.links import importrows
+from crm.prospects.importing.custom import CustomPlan, merged
+from crm.prospects.importing.map import ContactRecord, ParsedFile, ProspectRecord
+from crm.prospects.importing.spool import BacklinkSpool
 from crm.prospects.metrics import label as metric_label
 from crm.prospects.models import METRIC_COLUMN, SITE_METRIC_COLUMNS, Contact, Site, SiteMetric, SitePage, Tag, site_tag
-from crm.prospects.records import ContactRecord, ParsedFile, ProspectRecord
 
 CHUNK = 500  # ids or keys per IN (...) list
 PART_SITES = 5000  # sites planned, then written, at a time
@@ -272,37 +272,16 @@ def _plan_backlinks(plan: Plan, workspace_id: int) -> None:
     if spool is None:
         return
     skipped = dict(spool.skipped)
-    tracked = sum(1 for _ in _tracked_links(workspace_id, spool))
+    def pairs():
+        """The spooled links as (source, target) pairs, a batch at a time."""
+        return ([(link[2], link[3]) for link in batch] for batch in spool.batches())
+
+    tracked = sum(1 for _ in importrows.tracked_pairs(workspace_id, pairs, spool.count))
     if tracked:
         skipped["already tracked"] = tracked
     plan.titles = spool.titles
     plan.backlinks_count = spool.count - tracked
     plan.backlinks_skipped = skipped
-
-
-def _tracked_links(workspace_id: int, spool: BacklinkSpool) -> Iterator[tuple[str, str]]:
-    """The spooled (source, target) pairs that the workspace already tracks as backlinks."""
-    if not spool.count:
-        return
-    tracked = db.session.scalar(select(func.count()).where(Backlink.workspace_id == workspace_id))
-    if not tracked:
-        return
-    connection = db.session.connection()
-    if tracked <= 2 * spool.count:  # reading them all (as hashes) is cheaper than many lookups
-        query = select(Backlink.source_url, Backlink.target_url).where(Backlink.workspace_id == workspace_id)
-        known = {hash(tuple(row)) for row in connection.execute(query)}
-        for batch in spool.batches():
-            for link in batch:
-                if hash((link[2], link[3])) in known:
-                    # Hashes only count: the writer leaves tracked pairs alone by the table's unique key.
-                    yield link[2], link[3]
-        return
-    for batch in spool.batches():
-        for part in chunks([(link[2], link[3]) for link in batch]):
-            query = select(Backlink.source_url, Backlink.target_url).where(
-                Backlink.workspace_id == workspace_id, tuple_(Backlink.source_url, Backlink.target_url).in_(part)
-            )
-            yield from (tuple(row) for row in connection.execute(query))
 
 
 def build(workspace_id: int, parsed: ParsedFile, measured_at: datetime,

@@ -11,11 +11,11 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, func, insert, select, update
 
+from crm import bulkwrite
 from crm.db import utcnow
 from crm.extensions import db
-from crm.links.models import Backlink
-from crm.prospects import bulkwrite
-from crm.prospects.importplan import CHUNK, Plan, SitePlan, chunks, split_name
+from crm.links import importrows
+from crm.prospects.importing.plan import CHUNK, Plan, SitePlan, chunks, split_name
 from crm.prospects.models import SITE_METRIC_COLUMNS, Contact, Site, SiteMetric, SitePage, Tag, site_tag
 from crm.timeline import Activity
 
@@ -49,22 +49,13 @@ def _insert_rows(target, rows: list[dict], counter: _Counter | None, constants: 
 
 def _backlinks(workspace_id: int, plan: Plan, site_ids: dict[str, int | None], now: datetime,
                counter: _Counter) -> int:
-    """Track the spooled links the workspace does not track yet; returns how many were added."""
-    def batches():
-        """The spool's links as backlink rows."""
-        for batch in plan.spool.batches():
-            yield [{"source_url": source, "source_domain": domain, "target_url": target,
-                    "expected_anchor": (anchor or "")[:500], "site_id": site_ids.get(domain)}
-                   for _, domain, source, target, anchor in batch]
-
+    """Track the spooled links the workspace does not track yet (through links' own service); how many were added."""
     if plan.spool is None:
         return 0
-    return bulkwrite.insert_new(Backlink.__table__, batches(), ("workspace_id", "source_url", "target_url"),
-                                counter.add, {"workspace_id": workspace_id, "expected_rel": "",
-                                              "acquisition": "natural", "currency": "USD", "status": "unchecked",
-                                              "next_check_at": now, "check_count": 0, "score_explanation": "",
-                                              "etag": "", "last_modified": "", "created_at": now,
-                                              "updated_at": now})
+    batches = ([{"source_url": source, "source_domain": domain, "target_url": target,
+                 "expected_anchor": (anchor or "")[:500], "site_id": site_ids.get(domain)}
+                for _, domain, source, target, anchor in batch] for batch in plan.spool.batches())
+    return importrows.track(workspace_id, batches, now, counter.add)
 
 
 def _new_sites(workspace_id: int, plans: list[SitePlan], now: datetime) -> None:
