@@ -16,6 +16,7 @@ from crm.db import utcnow
 from crm.extensions import db
 from crm.links import importrows
 from crm.prospects.importing.plan import CHUNK, Plan, SitePlan, chunks, split_name
+from crm.prospects.importing.searchsync import SearchSync
 from crm.prospects.models import SITE_METRIC_COLUMNS, Contact, Site, SiteMetric, SitePage, Tag, site_tag
 from crm.timeline import Activity
 
@@ -157,6 +158,7 @@ class Writer:
             # The backlink and site indexes outgrow SQLite's default 2 MB page cache within a few thousand rows,
             # after which every insert rereads index pages; a larger cache for this connection keeps writes linear.
             self.connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
+        self.search = SearchSync(self.connection)
 
     def sites(self, part: list[SitePlan]) -> None:
         """Write one part of the plan: its new and changed sites with their metrics, pages, tags and contacts."""
@@ -197,6 +199,7 @@ class Writer:
                                                else f"Updated from {label}: " + "; ".join(p.reasons))[:2000]}
             for p in touched], None, {"workspace_id": workspace_id, "kind": "imported", "actor_id": self.actor_id,
                                       "happened_at": now})
+        self.search.refresh([p.site_id for p in touched])
         self.site_ids.update((p.record.domain, p.site_id) for p in part)
         written = self.written
         written["sites_new"] += len(new)
@@ -208,6 +211,7 @@ class Writer:
 
     def finish(self) -> dict[str, int]:
         """Write the file's links (when asked to track them); counts of the rows written. Not committed."""
+        self.search.finish()
         backlinks = (_backlinks(self.workspace_id, self.plan, self.site_ids, self.now, self.counter)
                      if self.create_backlinks else 0)
         if self.connection.dialect.name == "sqlite":
