@@ -15,7 +15,7 @@ from crm import bulkwrite
 from crm.db import utcnow
 from crm.extensions import db
 from crm.links import importrows
-from crm.prospects.importing.plan import CHUNK, Plan, SitePlan, chunks, split_name
+from crm.prospects.importing.plan import Plan, SitePlan, chunks, split_name
 from crm.prospects.importing.searchsync import SearchSync
 from crm.prospects.models import SITE_METRIC_COLUMNS, Contact, Site, SiteMetric, SitePage, Tag, site_tag
 from crm.timeline import Activity
@@ -51,7 +51,7 @@ def _insert_rows(target, rows: list[dict], counter: _Counter | None, constants: 
 def _backlinks(workspace_id: int, plan: Plan, site_ids: dict[str, int | None], now: datetime,
                counter: _Counter) -> int:
     """Track the spooled links the workspace does not track yet (through links' own service); how many were added."""
-    if plan.spool is None:
+    if plan.spool is None or not plan.backlinks_count:  # a re-import: every link of the file is tracked already
         return 0
     batches = ([{"source_url": source, "source_domain": domain, "target_url": target,
                  "expected_anchor": (anchor or "")[:500], "site_id": site_ids.get(domain)}
@@ -67,13 +67,9 @@ def _new_sites(workspace_id: int, plans: list[SitePlan], now: datetime) -> None:
     _insert_rows(Site, rows, None, {"workspace_id": workspace_id, "status": "active", "notes": "", "created_at": now,
                                   "updated_at": now})
     ids: dict[str, int] = {}
-    if len(plans) > 5 * CHUNK:  # one pass over the workspace beats many IN lists (PostgreSQL scans each of them)
-        query = select(Site.domain, Site.id).where(Site.workspace_id == workspace_id)
+    for part in chunks([p.record.domain for p in plans]):  # the (workspace, domain) index answers these
+        query = select(Site.domain, Site.id).where(Site.workspace_id == workspace_id, Site.domain.in_(part))
         ids.update(db.session.execute(query).all())
-    else:
-        for part in chunks([p.record.domain for p in plans]):
-            query = select(Site.domain, Site.id).where(Site.workspace_id == workspace_id, Site.domain.in_(part))
-            ids.update(db.session.execute(query).all())
     for p in plans:
         p.site_id = ids[p.record.domain]
 
