@@ -42,13 +42,26 @@ def tracked_pairs(workspace_id: int, batches: Callable[[], Iterable[list[Pair]]]
             yield from (tuple(row) for row in connection.execute(query))
 
 
-def track(workspace_id: int, batches: Iterable[list[dict]], now: datetime, count: Callable[[int], None]) -> int:
+def track(workspace_id: int, batches: Iterable[list[dict]], now: datetime, count: Callable[[int], None], *,
+          none_tracked: bool = False) -> int:
     """Track links as unchecked natural backlinks, leaving alone those tracked already; returns how many were added.
 
-    Each row holds source_url, source_domain, target_url, expected_anchor and site_id. Not committed.
+    Each row holds source_url, source_domain, target_url, expected_anchor and site_id; the pairs are distinct.
+    With none_tracked (the caller found none of the pairs tracked) the rows go straight in, without the merge
+    that skips tracked ones; a pair tracked meanwhile by someone else then fails the whole import. Not committed.
     """
     constants = {"workspace_id": workspace_id, "expected_rel": "", "acquisition": "natural", "currency": "USD",
                  "status": "unchecked", "next_check_at": now, "check_count": 0, "score_explanation": "", "etag": "",
                  "last_modified": "", "created_at": now, "updated_at": now}
+    if none_tracked:
+        written = [0]
+
+        def counted(rows: int) -> None:
+            """Count the rows inserted as well as report them."""
+            written[0] += rows
+            count(rows)
+
+        bulkwrite.insert_rows(Backlink.__table__, (row for batch in batches for row in batch), counted, constants)
+        return written[0]
     return bulkwrite.insert_new(Backlink.__table__, batches, ("workspace_id", "source_url", "target_url"), count,
                                 constants)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 
 import pytest
-from sqlalchemy import event
 
 from crm.extensions import db
 from crm.prospects.importing import service
@@ -107,19 +106,17 @@ def test_the_ahrefs_utf16_tab_export_and_its_utf8_copy_import_the_same(ctx):
 
 @pytest.mark.both_databases
 def test_a_failure_half_way_leaves_nothing_behind(workspace_id):
-    """The database refuses the backlink rows (as a full disk would): the sites written before them go too."""
-    engine = db.engine
+    """Writing stops on the backlink rows (as a full disk would stop it): the sites written before them go too."""
+    reports = []
 
-    def refuse(conn, cursor, statement, parameters, context, executemany):
-        if statement.startswith("INSERT INTO backlink"):
+    def stop_at_the_links(phase: str, done: int, total: int | None) -> None:
+        reports.append(phase)
+        if reports.count("Writing") == 2:  # the sites are written; the links come next
             raise RuntimeError("disk full")
 
     before = counts()
-    event.listen(engine, "before_cursor_execute", refuse)
-    try:
-        with pytest.raises(RuntimeError, match="disk full"):
-            run(workspace_id, sample_bytes("ahrefs-backlinks-v3.csv"), ImportOptions(create_backlinks=True))
-    finally:
-        event.remove(engine, "before_cursor_execute", refuse)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run(workspace_id, sample_bytes("ahrefs-backlinks-v3.csv"), ImportOptions(create_backlinks=True),
+            progress_to=stop_at_the_links)
     db.session.rollback()
     assert counts() == before

@@ -58,6 +58,7 @@ class Plan:
     counts: dict[str, int] = field(default_factory=lambda: {"new": 0, "update": 0, "skip": 0})  # sites planned
     spool: BacklinkSpool | None = None  # the file's links, on disk
     backlinks_count: int = 0  # links the import could start tracking
+    backlinks_tracked: int = 0  # links of the file the workspace tracks already
     backlinks_skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
     titles: dict[str, str] = field(default_factory=dict)  # page URL -> title, from backlink rows
     custom: CustomPlan = field(default_factory=CustomPlan)  # the custom fields the file sets
@@ -293,6 +294,7 @@ def _plan_backlinks(plan: Plan, workspace_id: int) -> None:
         skipped["already tracked"] = tracked
     plan.titles = spool.titles
     plan.backlinks_count = spool.count - tracked
+    plan.backlinks_tracked = tracked
     plan.backlinks_skipped = skipped
 
 
