@@ -94,10 +94,10 @@ def _parser(field: str) -> tuple[Callable[[str], Any], str | None]:
 _QUICK_BOOLS = {"true": True, "false": False, "": False, "+": True, "Yes": True, "No": False, "TRUE": True}
 
 
-def _slow_flag(cell: str, column: str, problems: list[tuple[str, str]]) -> bool | None:
-    """A flag cell the quick table does not know; None for "n/a", or after noting why the cell cannot be read."""
+def _parsed(parse: Callable[[str], Any], cell: str, column: str, problems: list[tuple[str, str]]) -> Any:
+    """A cell read by its parser; None for a missing value, or after noting why the cell cannot be read."""
     try:
-        return parse_bool(cell)
+        return parse(cell)
     except ValueError as exc:
         problems.append((column, f"{column}: {exc}"))
         return None
@@ -161,11 +161,7 @@ class RowPlan:
                 if value - value != 0:  # inf and nan are not measurements
                     raise ValueError(cell)
             except ValueError:
-                try:
-                    value = parse(cell)
-                except ValueError as exc:
-                    problems.append((column, f"{column}: {exc}"))
-                    continue
+                value = _parsed(parse, cell, column, problems)
                 if value is None:
                     continue
             got[bucket][key] = value
@@ -173,7 +169,7 @@ class RowPlan:
             cell = cells[index]
             flag = _QUICK_BOOLS.get(cell)
             if flag is None:
-                flag = _slow_flag(cell, column, problems)
+                flag = _parsed(parse_bool, cell, column, problems)
                 if flag is None:
                     continue  # "n/a" (the export does not say), or a cell that could not be read
             got[key] = flag
@@ -181,18 +177,14 @@ class RowPlan:
             cell = cells[index]
             flag = _QUICK_BOOLS.get(cell)
             if flag is None:
-                flag = _slow_flag(cell, column, problems)
+                flag = _parsed(parse_bool, cell, column, problems)
             if cell and flag is not None:
                 got[bucket][key] = float(flag)
         for index, column, key, parse in self.others:
             cell = cells[index]
             if not cell or cell.isspace():
                 continue
-            try:
-                value = parse(cell)
-            except ValueError as exc:
-                problems.append((column, f"{column}: {exc}"))
-                continue
+            value = _parsed(parse, cell, column, problems)
             if value is None:
                 continue
             if key in ("rel", "type_with_rel"):
