@@ -246,6 +246,7 @@ def main() -> None:
     parser.add_argument("--formats", default="ahrefs", help="comma-separated exports: ahrefs, semrush")
     args = parser.parse_args()
     sizes = [int(n) for n in args.rows.split(",")]
+    load_before = round(os.getloadavg()[0], 2)
     results = []
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
@@ -263,7 +264,7 @@ def main() -> None:
         "goals": {"100000_rows_seconds": 10, "1000000_rows_seconds": 90, "peak_rss_mb": 300},
         "sizes": results,
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-                    "load_average_1m": round(os.getloadavg()[0], 2)},
+                    "load_average_1m_before": load_before, "load_average_1m": round(os.getloadavg()[0], 2)},
     }))
 
 

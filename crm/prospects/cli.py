@@ -10,9 +10,9 @@ import click
 from flask.cli import with_appcontext
 
 from crm.accounts.audit_cli import workspace_named
-from crm.prospects.csvread import MB, ImportFileError, Limits
-from crm.prospects.formats_defs import FIELDS
-from crm.prospects.importing import ImportOptions, MappingNeeded, run
+from crm.prospects.importing.formats import FIELDS
+from crm.prospects.importing.limits import MB, ImportFileError, Limits
+from crm.prospects.importing.service import ImportOptions, MappingNeeded, run
 
 # Files on the operator's own disk, streamed: larger than the web page accepts (whole Ahrefs projects).
 CLI_LIMITS = Limits(max_bytes=1024 * MB, max_rows=2_000_000)

@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from crm.prospects.bulk import ACTIONS
-from crm.prospects.formats_defs import METRICS
+from crm.prospects.importing.formats import METRICS
 from crm.prospects.metrics import SOURCES
 from crm.prospects.models import CONTACT_STATUSES, SITE_STATUSES
 from crm.prospects.sites import STATUS_LABELS

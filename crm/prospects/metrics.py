@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from crm import timeline
 from crm.extensions import db
-from crm.prospects.formats_defs import METRICS
+from crm.prospects.importing.formats import METRICS
 from crm.prospects.models import METRIC_COLUMN, SITE_METRIC_COLUMNS, Site, SiteMetric
 
 # The metrics people enter by hand or filter on, in the order the site page shows them.

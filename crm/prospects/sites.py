@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from crm import timeline
 from crm.accounts.models import Membership, User
 from crm.extensions import db
-from crm.prospects import values
-from crm.prospects.importplan import TAG_MAX
+from crm.prospects.importing import cells
+from crm.prospects.importing.plan import TAG_MAX
 from crm.prospects.models import SITE_STATUSES, Site, Tag
 
 STATUS_LABELS = {"active": "Active", "blocked": "Blocked", "do_not_contact": "Do not contact"}
@@ -66,8 +66,8 @@ def get_or_create_tags(workspace_id: int, names: Iterable[str]) -> list[Tag]:
 def find_by_domain(workspace_id: int, text: str) -> Site | None:
     """The workspace's site for a domain or URL as someone typed it."""
     try:
-        host = values.parse_host(text)
-        domain = values.site_of(host) if host else None
+        host = cells.parse_host(text)
+        domain = cells.site_of(host) if host else None
     except ValueError:
         return None
     return db.session.scalar(select(Site).where(Site.workspace_id == workspace_id, Site.domain == domain))
@@ -76,11 +76,11 @@ def find_by_domain(workspace_id: int, text: str) -> Site | None:
 def create(workspace_id: int, text: str, actor_id: int | None) -> Site:
     """Add a site by hand from a domain or URL (subdomains fold into the registrable domain); commit."""
     try:
-        parsed = values.parse_url(text) if "/" in text or ":" in text else None
-        host = parsed[1] if parsed else values.parse_host(text)
+        parsed = cells.parse_url(text) if "/" in text or ":" in text else None
+        host = parsed[1] if parsed else cells.parse_host(text)
         if not host:
             raise ValueError("Type the site's domain or address.")
-        domain = values.site_of(host)
+        domain = cells.site_of(host)
     except ValueError as exc:
         raise SiteError(str(exc)) from None
     if find_by_domain(workspace_id, domain) is not None:
@@ -103,10 +103,10 @@ def update(site: Site, *, status: str, owner_id: int | None, name: str, homepage
     homepage = homepage.strip()
     if homepage:
         try:
-            parsed = values.parse_url(homepage)
+            parsed = cells.parse_url(homepage)
         except ValueError as exc:
             raise SiteError(str(exc)) from None
-        if parsed is None or values.registrable_domain(parsed[1]) != site.domain:
+        if parsed is None or cells.registrable_domain(parsed[1]) != site.domain:
             raise SiteError(f"The homepage must be an address on {site.domain}.")
         homepage = parsed[0]
     changes = []

@@ -3,13 +3,14 @@
 from huey import crontab
 
 from crm.jobs import periodic_task, task
-from crm.prospects import discovery, importing, uploads
+from crm.prospects import discovery
+from crm.prospects.importing import service, uploads
 
 
 @task()
 def run_import(job_id: int):
     """Import a stored upload, reporting progress."""
-    importing.run_job(job_id)
+    service.run_job(job_id)
 
 
 @task()

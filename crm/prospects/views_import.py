@@ -9,11 +9,13 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from crm.accounts.current import current_workspace, get_scoped_or_404, require_role
-from crm.prospects import fielddefs, importing, progress, tasks, uploads
-from crm.prospects.csvread import MB, ImportFileError, Limits, open_table
-from crm.prospects.formats import UNKNOWN, custom_target, describe_target, detect, is_header_row
-from crm.prospects.formats_defs import FIELDS
+from crm.prospects import fielddefs, progress, tasks
 from crm.prospects.forms import ImportOptionsForm, UploadForm
+from crm.prospects.importing import service, uploads
+from crm.prospects.importing.detect import UNKNOWN, custom_target, describe_target, detect, is_header_row
+from crm.prospects.importing.formats import FIELDS
+from crm.prospects.importing.limits import MB, ImportFileError, Limits
+from crm.prospects.importing.read import open_table
 from crm.prospects.models import ProspectJob
 from crm.prospects.sites import parse_tags
 from crm.prospects.views import bp
@@ -39,9 +41,9 @@ def _load(token: str) -> uploads.Upload:
 def _preview(upload: uploads.Upload, data: bytes) -> Response | None:
     """Compute and store the preview; a redirect to the mapping step when the columns are unknown."""
     try:
-        upload.preview = importing.run(current_workspace().id, data, importing.ImportOptions(mapping=upload.mapping),
+        upload.preview = service.run(current_workspace().id, data, service.ImportOptions(mapping=upload.mapping),
                                        dry_run=True)
-    except importing.MappingNeeded:
+    except service.MappingNeeded:
         uploads.update(upload)
         return redirect(url_for("prospects.import_map", token=upload.token))
     uploads.update(upload)
@@ -157,7 +159,7 @@ def import_start(token: str):
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
         return redirect(url_for("prospects.import_preview", token=token))
-    options = importing.ImportOptions(create_backlinks=form.create_backlinks.data,
+    options = service.ImportOptions(create_backlinks=form.create_backlinks.data,
                                       tags=tuple(parse_tags(form.tags.data or "")),
                                       measured_on=form.measured_on.data, mapping=upload.mapping)
     job = progress.create(current_workspace().id, "import",

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from crm import create_app
 from crm.extensions import db
-from crm.prospects import importing
+from crm.prospects.importing import service
 from crm.prospects.models import Site
 from tests.conftest import app_settings, login
 
@@ -55,7 +55,7 @@ def _import_in_thread(app, workspace_id: int, data: bytes, on_writing=None) -> t
     def work() -> None:
         with app.app_context():
             try:
-                outcome["summary"] = importing.run(workspace_id, data, importing.ImportOptions(), progress_to=progress)
+                outcome["summary"] = service.run(workspace_id, data, service.ImportOptions(), progress_to=progress)
             except Exception as exc:  # reported to the test below
                 outcome["error"] = exc
 
@@ -73,7 +73,7 @@ def database(app) -> Path:
 def test_a_backup_during_an_import_holds_none_of_it_and_one_after_holds_all(app, team, runner, database, tmp_path):
     # Rows committed just before (still in the write-ahead log, not yet in the main file) must be in the backup.
     with app.app_context():
-        importing.run(team.workspace_id, _majestic(0, 3), importing.ImportOptions())
+        service.run(team.workspace_id, _majestic(0, 3), service.ImportOptions())
     during, after = tmp_path / "during.db", tmp_path / "after.db"
     writing, backed_up, results = threading.Event(), threading.Event(), {}
 
@@ -114,7 +114,7 @@ def test_backups_taken_while_an_import_runs_hold_all_or_nothing(app, team, runne
 
 def test_restore_gives_a_working_app_with_the_same_rows(app, team, runner, tmp_path, migrated_sqlite):
     with app.app_context():
-        importing.run(team.workspace_id, _majestic(0, 500), importing.ImportOptions())
+        service.run(team.workspace_id, _majestic(0, 500), service.ImportOptions())
     saved = tmp_path / "saved.db"
     assert runner.invoke(args=["backup", str(saved)]).exit_code == 0
     expected = _counts(saved)

@@ -6,8 +6,10 @@ import codecs
 
 import pytest
 
-from crm.prospects.csvread import ImportFileError, Limits, decode, normalise_header, open_table, sniff_delimiter
-from crm.prospects.formats import is_header_row
+from crm.prospects.importing.decode import decode
+from crm.prospects.importing.detect import is_header_row
+from crm.prospects.importing.limits import ImportFileError, Limits
+from crm.prospects.importing.read import normalise_header, open_table, sniff_delimiter
 from tests.prospects.samples import build_csv, sample_bytes, sample_table, sample_text
 
 ENCODINGS = {

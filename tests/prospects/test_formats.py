@@ -6,9 +6,9 @@ import csv
 
 import pytest
 
-from crm.prospects.csvread import ImportFileError
-from crm.prospects.formats import apply_mapping, detect
-from crm.prospects.records import read_export
+from crm.prospects.importing.detect import apply_mapping, detect
+from crm.prospects.importing.limits import ImportFileError
+from crm.prospects.importing.map import read_export
 from tests.prospects.samples import EXPECTED_FORMATS, build_csv, sample_bytes, sample_table
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import codecs
 
 import pytest
-from sqlalchemy import event
 
 from crm.extensions import db
-from crm.prospects import importing
-from crm.prospects.csvread import MB, ImportFileError, Limits
-from crm.prospects.importing import ImportOptions, MappingNeeded, run
+from crm.prospects.importing import service
+from crm.prospects.importing.limits import MB, ImportFileError, Limits
+from crm.prospects.importing.service import ImportOptions, MappingNeeded, run
 from tests.factories import WorkspaceFactory
 from tests.prospects.samples import sample_bytes, sample_text
 from tests.prospects.support import counts, csv_bytes
@@ -76,15 +75,15 @@ def test_utf16_files_may_weigh_twice_as_much(workspace_id):
     limits = Limits(max_bytes=MB // 10)
     text = "Website,Company\r\n" + "".join(f"site{i}.com,{'x' * 40}\r\n" for i in range(1500))  # ~80 KB as UTF-8
     assert len(text.encode("utf-16")) > limits.max_bytes
-    assert importing.parse(text.encode("utf-16"), limits=limits).rows_read == 1500
+    assert service.parse(text.encode("utf-16"), limits=limits).rows_read == 1500
     with pytest.raises(ImportFileError, match="MB can be imported"):
-        importing.parse((text * 2).encode("utf-8"), limits=limits)
+        service.parse((text * 2).encode("utf-8"), limits=limits)
 
 
 def test_files_over_the_row_limit_are_refused(workspace_id):
     many = csv_bytes("Website", *(f"site{i}.com" for i in range(120)))
     with pytest.raises(ImportFileError, match="more than 100 rows"):
-        importing.parse(many, limits=Limits(max_rows=100))
+        service.parse(many, limits=Limits(max_rows=100))
 
 
 @pytest.mark.both_databases
@@ -107,19 +106,17 @@ def test_the_ahrefs_utf16_tab_export_and_its_utf8_copy_import_the_same(ctx):
 
 @pytest.mark.both_databases
 def test_a_failure_half_way_leaves_nothing_behind(workspace_id):
-    """The database refuses the backlink rows (as a full disk would): the sites written before them go too."""
-    engine = db.engine
+    """Writing stops on the backlink rows (as a full disk would stop it): the sites written before them go too."""
+    reports = []
 
-    def refuse(conn, cursor, statement, parameters, context, executemany):
-        if statement.startswith("INSERT INTO backlink"):
+    def stop_at_the_links(phase: str, done: int, total: int | None) -> None:
+        reports.append(phase)
+        if reports.count("Writing") == 2:  # the sites are written; the links come next
             raise RuntimeError("disk full")
 
     before = counts()
-    event.listen(engine, "before_cursor_execute", refuse)
-    try:
-        with pytest.raises(RuntimeError, match="disk full"):
-            run(workspace_id, sample_bytes("ahrefs-backlinks-v3.csv"), ImportOptions(create_backlinks=True))
-    finally:
-        event.remove(engine, "before_cursor_execute", refuse)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run(workspace_id, sample_bytes("ahrefs-backlinks-v3.csv"), ImportOptions(create_backlinks=True),
+            progress_to=stop_at_the_links)
     db.session.rollback()
     assert counts() == before

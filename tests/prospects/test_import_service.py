@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from crm.extensions import db
 from crm.links.models import Backlink
-from crm.prospects.importing import ImportOptions, run
+from crm.prospects.importing.service import ImportOptions, run
 from crm.prospects.metrics import metric_at
 from crm.prospects.models import Contact, SiteMetric
 from crm.timeline import Activity

@@ -9,9 +9,9 @@ from sqlalchemy import select, text
 
 from crm.extensions import db
 from crm.links.models import Backlink
-from crm.prospects.csvread import ImportFileError
-from crm.prospects.importing import ImportOptions, run
-from crm.prospects.importspool import BATCH
+from crm.prospects.importing.limits import ImportFileError
+from crm.prospects.importing.service import ImportOptions, run
+from crm.prospects.importing.spool import BATCH
 from tests.factories import WorkspaceFactory
 from tests.prospects.bigfiles import export, link_row
 from tests.prospects.support import counts, site

@@ -6,9 +6,10 @@ from datetime import date
 
 import pytest
 
-from crm.prospects.records import read_export
-from crm.prospects.values import parse_date, parse_number
+from crm.prospects.importing.cells import parse_date, parse_number
+from crm.prospects.importing.map import read_export
 from tests.prospects.samples import build_csv, sample_bytes, sample_table
+from tests.prospects.support import csv_bytes
 
 
 def _sites(name: str) -> dict:
@@ -238,3 +239,13 @@ def test_a_repeated_column_feeds_its_field_from_the_first_column():
     (site,) = read_export(data).prospects
     assert site.metrics == {"dr": 40.0}
     assert site.extra == {"DR": "90"}
+
+
+def test_flag_cells_written_in_words_are_read_and_a_wrong_one_names_its_row():
+    data = csv_bytes("Source URL,Target URL,Nofollow", "https://a-blog.com/post,https://mine.example/,Yes",
+                     "https://b-blog.com/post,https://mine.example/,maybe", "https://c-blog.com/x,https://mine.example/,n/a")
+    parsed = read_export(data, user_mapping={"Source URL": "source_url", "Target URL": "target_url",
+                                             "Nofollow": "nofollow"})
+    assert [(b.source_url, b.nofollow) for b in parsed.backlinks] == [("https://a-blog.com/post", True),
+                                                                       ("https://c-blog.com/x", None)]
+    assert [(e.row, e.column) for e in parsed.errors] == [(3, "Nofollow")]

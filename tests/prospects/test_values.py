@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm.prospects.values import parse_bool, parse_host, parse_url
+from crm.prospects.importing.cells import parse_bool, parse_host, parse_url
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """What an import would change: the file's records compared with the workspace's sites, contacts and backlinks.
 
 Reads only. The plan says, per site, whether it is new, updated (and with what) or skipped (and why); the
-writer (importwrite) carries it out and the preview shows it. Sites are planned in parts of PART_SITES, each
+writer (write.py) carries it out and the preview shows it. Sites are planned in parts of PART_SITES, each
 written (and forgotten) before the next is planned, so memory does not grow with what the plan holds per site.
 """
 
@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select
 
 from crm.extensions import db
-from crm.links.models import Backlink
-from crm.prospects.importcustom import CustomPlan, merged
-from crm.prospects.importspool import BacklinkSpool
+from crm.links import importrows
+from crm.prospects.importing.custom import CustomPlan, merged
+from crm.prospects.importing.map import ContactRecord, ParsedFile, ProspectRecord
+from crm.prospects.importing.spool import BacklinkSpool
 from crm.prospects.metrics import label as metric_label
 from crm.prospects.models import METRIC_COLUMN, SITE_METRIC_COLUMNS, Contact, Site, SiteMetric, SitePage, Tag, site_tag
-from crm.prospects.records import ContactRecord, ParsedFile, ProspectRecord
 
 CHUNK = 500  # ids or keys per IN (...) list
 PART_SITES = 5000  # sites planned, then written, at a time
@@ -58,6 +58,7 @@ class Plan:
     counts: dict[str, int] = field(default_factory=lambda: {"new": 0, "update": 0, "skip": 0})  # sites planned
     spool: BacklinkSpool | None = None  # the file's links, on disk
     backlinks_count: int = 0  # links the import could start tracking
+    backlinks_tracked: int = 0  # links of the file the workspace tracks already
     backlinks_skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
     titles: dict[str, str] = field(default_factory=dict)  # page URL -> title, from backlink rows
     custom: CustomPlan = field(default_factory=CustomPlan)  # the custom fields the file sets
@@ -123,14 +124,26 @@ _SITE_FIELDS = (Site.id, Site.domain, Site.name, Site.homepage, Site.custom_fiel
                 *(getattr(Site, c) for c in SITE_METRIC_COLUMNS))
 
 
-def _existing_sites(workspace_id: int, domains: list[str]) -> dict[str, Any]:
+def _site_ids(workspace_id: int, records: list[ProspectRecord]) -> dict[str, int] | None:
+    """For a large file, the ids of the workspace's sites the file names, read in one pass (None for a small file).
+
+    One pass over the workspace beats an IN list per few hundred domains (PostgreSQL scans each), and reading it
+    once per import, not once per part, keeps a re-import of a million rows linear. Domains only: a few MB.
+    """
+    if len(records) <= 5 * CHUNK:
+        return None
+    wanted = {r.domain for r in records}
+    query = select(Site.domain, Site.id).where(Site.workspace_id == workspace_id)
+    return {domain: site_id for domain, site_id in db.session.execute(query) if domain in wanted}
+
+
+def _existing_sites(workspace_id: int, domains: list[str], known: dict[str, int] | None) -> dict[str, Any]:
     """The workspace's sites for these domains (plain rows: id, domain, name, homepage and metric columns)."""
     found: dict[str, Any] = {}
-    if len(domains) > 5 * CHUNK:  # one query over the workspace beats many IN lists (PostgreSQL scans each)
-        wanted = set(domains)
-        for row in db.session.execute(select(*_SITE_FIELDS).where(Site.workspace_id == workspace_id)):
-            if row.domain in wanted:
-                found[row.domain] = row
+    if known is not None:  # the ids are known: read the rows by primary key
+        for part in chunks([known[d] for d in domains if d in known]):
+            query = select(*_SITE_FIELDS).where(Site.workspace_id == workspace_id, Site.id.in_(part))
+            found.update((row.domain, row) for row in db.session.execute(query))
         return found
     for part in chunks(domains):
         query = select(*_SITE_FIELDS).where(Site.workspace_id == workspace_id, Site.domain.in_(part))
@@ -272,37 +285,17 @@ def _plan_backlinks(plan: Plan, workspace_id: int) -> None:
     if spool is None:
         return
     skipped = dict(spool.skipped)
-    tracked = sum(1 for _ in _tracked_links(workspace_id, spool))
+    def pairs():
+        """The spooled links as (source, target) pairs, a batch at a time."""
+        return ([(link[2], link[3]) for link in batch] for batch in spool.batches())
+
+    tracked = sum(1 for _ in importrows.tracked_pairs(workspace_id, pairs, spool.count))
     if tracked:
         skipped["already tracked"] = tracked
     plan.titles = spool.titles
     plan.backlinks_count = spool.count - tracked
+    plan.backlinks_tracked = tracked
     plan.backlinks_skipped = skipped
-
-
-def _tracked_links(workspace_id: int, spool: BacklinkSpool) -> Iterator[tuple[str, str]]:
-    """The spooled (source, target) pairs that the workspace already tracks as backlinks."""
-    if not spool.count:
-        return
-    tracked = db.session.scalar(select(func.count()).where(Backlink.workspace_id == workspace_id))
-    if not tracked:
-        return
-    connection = db.session.connection()
-    if tracked <= 2 * spool.count:  # reading them all (as hashes) is cheaper than many lookups
-        query = select(Backlink.source_url, Backlink.target_url).where(Backlink.workspace_id == workspace_id)
-        known = {hash(tuple(row)) for row in connection.execute(query)}
-        for batch in spool.batches():
-            for link in batch:
-                if hash((link[2], link[3])) in known:
-                    # Hashes only count: the writer leaves tracked pairs alone by the table's unique key.
-                    yield link[2], link[3]
-        return
-    for batch in spool.batches():
-        for part in chunks([(link[2], link[3]) for link in batch]):
-            query = select(Backlink.source_url, Backlink.target_url).where(
-                Backlink.workspace_id == workspace_id, tuple_(Backlink.source_url, Backlink.target_url).in_(part)
-            )
-            yield from (tuple(row) for row in connection.execute(query))
 
 
 def build(workspace_id: int, parsed: ParsedFile, measured_at: datetime,
@@ -321,8 +314,10 @@ def parts(workspace_id: int, plan: Plan, extra_tags: tuple[str, ...] = (),
     part before asking for the next holds one part's plans at a time. Counts go into plan.counts.
     """
     records = plan.parsed.prospects
+    known = _site_ids(workspace_id, records)
     for start in range(0, len(records), size):
-        part = _plan_part(workspace_id, records[start : start + size], plan.measured_at, extra_tags, plan.custom)
+        part = _plan_part(workspace_id, records[start : start + size], plan.measured_at, extra_tags, plan.custom,
+                          known)
         for site_plan in part:
             plan.counts[site_plan.action] += 1
         yield part
@@ -345,9 +340,9 @@ def _plan_custom(site_plan: SitePlan, site: Any, custom: CustomPlan) -> None:
 
 
 def _plan_part(workspace_id: int, records: list[ProspectRecord], measured_at: datetime,
-               extra_tags: tuple[str, ...], custom: CustomPlan) -> list[SitePlan]:
+               extra_tags: tuple[str, ...], custom: CustomPlan, known: dict[str, int] | None) -> list[SitePlan]:
     """Compare some of the file's records (each a different site) with the workspace."""
-    existing = _existing_sites(workspace_id, [r.domain for r in records])
+    existing = _existing_sites(workspace_id, [r.domain for r in records], known)
     ids = [s.id for s in existing.values()]
     tags, pages, metrics = _load_context(workspace_id, ids)
     emails = sorted({c.email.lower() for r in records for c in r.contacts})

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, BinaryIO, Protocol
 
-from crm.prospects import values
-from crm.prospects.csvread import ImportFileError, Limits, open_table
 from crm.prospects.emails import is_freemail, is_role_address
-from crm.prospects.formats import Detection, apply_mapping, detect, is_header_row
-from crm.prospects.formats_defs import METRICS
-from crm.prospects.rowmap import RowPlan
+from crm.prospects.importing.cells import site_of
+from crm.prospects.importing.columns import RowPlan
+from crm.prospects.importing.detect import Detection, apply_mapping, detect, is_header_row
+from crm.prospects.importing.formats import METRICS
+from crm.prospects.importing.limits import ImportFileError, Limits
+from crm.prospects.importing.read import open_table
 
 MAX_PAGES_PER_SITE = 50  # enough to show where a site links from; the backlinks keep every page
 PROGRESS_EVERY = 5000  # rows between two progress reports
@@ -233,7 +234,7 @@ def _identify(row: int, got: dict[str, Any], errors: list[RowError]) -> tuple[st
         errors.append(RowError(row, "The row has no site URL, domain or email address."))
         return None
     try:
-        return host, values.site_of(host)
+        return host, site_of(host)
     except ValueError as exc:
         errors.append(RowError(row, str(exc)))
         return None

@@ -8,10 +8,11 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from crm.prospects import contactinfo, values
+from crm.prospects import contactinfo
 from crm.prospects.emails import validate_email
-from crm.prospects.formats import Detection
-from crm.prospects.formats_defs import BOOL_METRICS
+from crm.prospects.importing.cells import parse_bool, parse_date, parse_host, parse_number, parse_url
+from crm.prospects.importing.detect import Detection
+from crm.prospects.importing.formats import BOOL_METRICS
 
 _TEXT_FIELDS = frozenset({"site_name", "source_title", "anchor", "contact_name", "first_name", "last_name", "position"})
 _LOWER_FIELDS = frozenset({"link_type", "email_type"})
@@ -54,23 +55,23 @@ def _rel_tokens(cell: str) -> dict[str, Any]:
     return found
 
 
-_target_url = lru_cache(maxsize=4096)(values.parse_url)  # a few target pages repeat on every row
+_target_url = lru_cache(maxsize=4096)(parse_url)  # a few target pages repeat on every row
 
 
 def _parser(field: str) -> tuple[Callable[[str], Any], str | None]:
     """The cell parser for a field, and the bucket its value goes into (None, site_metrics or page_metrics)."""
     if field.startswith(("site.", "page.")):
         bucket = "site_metrics" if field.startswith("site.") else "page_metrics"
-        return values.parse_number, bucket
+        return parse_number, bucket
     if field == "target_url":
         return _target_url, None
     if field in ("site_url", "source_url"):
-        return values.parse_url, None
+        return parse_url, None
     table: dict[str, Callable[[str], Any]] = {
-        "domain": values.parse_host,
+        "domain": parse_host,
         "tags": _tags,
         "email": _email,
-        "confidence": values.parse_number,
+        "confidence": parse_number,
         "verification": contactinfo.parse_verification,
         "linkedin": contactinfo.parse_linkedin,
         "twitter": contactinfo.parse_twitter,
@@ -84,13 +85,22 @@ def _parser(field: str) -> tuple[Callable[[str], Any], str | None]:
     if field in _LOWER_FIELDS:
         return _lower, None
     if field in _BOOL_FIELDS or field in _FLAG_FIELDS:
-        return values.parse_bool, None
+        return parse_bool, None
     if field in _DATE_FIELDS:
-        return values.parse_date, None
+        return parse_date, None
     raise ValueError(f"No reader for field '{field}'.")
 
 
 _QUICK_BOOLS = {"true": True, "false": False, "": False, "+": True, "Yes": True, "No": False, "TRUE": True}
+
+
+def _parsed(parse: Callable[[str], Any], cell: str, column: str, problems: list[tuple[str, str]]) -> Any:
+    """A cell read by its parser; None for a missing value, or after noting why the cell cannot be read."""
+    try:
+        return parse(cell)
+    except ValueError as exc:
+        problems.append((column, f"{column}: {exc}"))
+        return None
 
 
 class RowPlan:
@@ -151,11 +161,7 @@ class RowPlan:
                 if value - value != 0:  # inf and nan are not measurements
                     raise ValueError(cell)
             except ValueError:
-                try:
-                    value = parse(cell)
-                except ValueError as exc:
-                    problems.append((column, f"{column}: {exc}"))
-                    continue
+                value = _parsed(parse, cell, column, problems)
                 if value is None:
                     continue
             got[bucket][key] = value
@@ -163,34 +169,22 @@ class RowPlan:
             cell = cells[index]
             flag = _QUICK_BOOLS.get(cell)
             if flag is None:
-                try:
-                    flag = values.parse_bool(cell)
-                except ValueError as exc:
-                    problems.append((column, f"{column}: {exc}"))
-                    continue
+                flag = _parsed(parse_bool, cell, column, problems)
                 if flag is None:
-                    continue  # "n/a": the export does not say
+                    continue  # "n/a" (the export does not say), or a cell that could not be read
             got[key] = flag
         for index, column, key, bucket in self.flag_metrics:
             cell = cells[index]
             flag = _QUICK_BOOLS.get(cell)
             if flag is None:
-                try:
-                    flag = values.parse_bool(cell)
-                except ValueError as exc:
-                    problems.append((column, f"{column}: {exc}"))
-                    continue
+                flag = _parsed(parse_bool, cell, column, problems)
             if cell and flag is not None:
                 got[bucket][key] = float(flag)
         for index, column, key, parse in self.others:
             cell = cells[index]
             if not cell or cell.isspace():
                 continue
-            try:
-                value = parse(cell)
-            except ValueError as exc:
-                problems.append((column, f"{column}: {exc}"))
-                continue
+            value = _parsed(parse, cell, column, problems)
             if value is None:
                 continue
             if key in ("rel", "type_with_rel"):

@@ -14,15 +14,18 @@ from sqlalchemy.exc import IntegrityError
 from crm import events
 from crm.db import utcnow
 from crm.extensions import db
-from crm.prospects import importcustom, importplan, importwrite, progress, uploads
-from crm.prospects.csvread import ImportFileError, Limits
-from crm.prospects.formats import Detection, describe_target
-from crm.prospects.importspool import BacklinkSpool
+from crm.prospects import progress
+from crm.prospects.importing import custom as importcustom
+from crm.prospects.importing import plan as importplan
+from crm.prospects.importing import uploads
+from crm.prospects.importing import write as importwrite
+from crm.prospects.importing.detect import Detection
+from crm.prospects.importing.limits import ImportFileError, Limits
+from crm.prospects.importing.map import ParsedFile, read_export
+from crm.prospects.importing.spool import BacklinkSpool
+from crm.prospects.importing.summary import Tally, summarise
 from crm.prospects.models import ProspectJob
-from crm.prospects.records import ParsedFile, read_export
 
-SAMPLE_SITES = 50  # sites of each kind listed in a preview
-MAX_LISTED_ERRORS = 200
 Progress = Callable[[str, int, int | None], None]
 
 
@@ -79,79 +82,6 @@ def parse(data: bytes | BinaryIO, mapping: Mapping[str, str | None] | None = Non
     return parsed
 
 
-def _describe_new(site: importplan.SitePlan) -> list[str]:
-    """What a new site comes with, for the preview."""
-    words, fmt = importplan.metric_words, importplan.fmt_value
-    parts = [f"{words(name)} {fmt(value)}" for name, _, value in site.metrics_new[:4]]
-    if site.pages_new:
-        parts.append(f"{len(site.pages_new)} page(s)")
-    if site.contacts_new:
-        parts.append(f"{len(site.contacts_new)} contact(s)")
-    if site.tags_new:
-        parts.append("tagged " + ", ".join(site.tags_new))
-    if site.custom:
-        parts.append("custom fields " + ", ".join(site.custom))
-    return parts + site.contacts_skipped
-
-
-class Tally:
-    """What the planned sites add up to, gathered part by part (the parts themselves are not kept)."""
-
-    def __init__(self) -> None:
-        self.samples: dict[str, list] = {"new": [], "update": [], "skip": []}
-        self.contacts = {"new": 0, "updated": 0, "skipped": 0}
-        self.metrics = {"new": 0, "updated": 0}
-        self.pages = 0
-
-    def add(self, part: list[importplan.SitePlan]) -> None:
-        """Count one planned part and keep the first examples of each kind."""
-        for site in part:
-            self.contacts["skipped"] += len(site.contacts_skipped)
-            if len(self.samples[site.action]) < SAMPLE_SITES:
-                reasons = _describe_new(site) if site.action == "new" else site.reasons
-                self.samples[site.action].append({"domain": site.record.domain, "row": site.record.row,
-                                                  "reasons": reasons})
-            if site.action == "skip":
-                continue
-            self.contacts["new"] += len(site.contacts_new)
-            self.contacts["updated"] += len(site.contacts_update)
-            self.metrics["new"] += len(site.metrics_new)
-            self.metrics["updated"] += len(site.metrics_update)
-            self.pages += len(site.pages_new)
-
-
-def _columns(parsed: ParsedFile) -> list[list[str]]:
-    """Each column of the file as written and what it becomes, in words ("" when it is not imported)."""
-    det = parsed.detection
-    return [[raw, describe_target(det.mapping[header]) if header in det.mapping else ""]
-            for raw, header in zip(parsed.headers, det.headers, strict=False)]
-
-
-def summarise(plan: importplan.Plan, tally: Tally, options: ImportOptions, *, dry_run: bool) -> dict:
-    """The counts and examples an import reports (the CLI prints it, the preview and job pages show it)."""
-    parsed, det = plan.parsed, plan.parsed.detection
-    return {
-        "format": det.format, "label": det.label, "kind": det.kind, "source": det.source,
-        "encoding": parsed.encoding, "rows": parsed.rows_read, "dry_run": dry_run,
-        "new": plan.count("new"), "updated": plan.count("update"), "skipped": plan.count("skip"),
-        "errors": len({e.row for e in parsed.errors}),  # rows skipped (a row may have several problems)
-        "contacts": dict(tally.contacts), "metrics": dict(tally.metrics), "pages": tally.pages,
-        "backlinks": {"available": plan.backlinks_count, "created": plan.backlinks_count
-                      if options.create_backlinks and not dry_run else 0,
-                      "skipped": plan.backlinks_skipped, "requested": options.create_backlinks},
-        "duplicate_rows": parsed.duplicates,
-        "measured_on": plan.measured_at.date().isoformat(),
-        "error_rows": [{"row": e.row, "column": e.column, "message": e.message}
-                       for e in parsed.errors[:MAX_LISTED_ERRORS]],
-        "notes": [{"row": n.row, "message": n.message}
-                  for n in [*parsed.notes, *plan.custom.notes][:MAX_LISTED_ERRORS]],
-        "columns": _columns(parsed),
-        "custom_fields": plan.custom.keys,
-        "custom_fields_created": plan.custom.created,
-        "samples": tally.samples,
-    }
-
-
 @contextmanager
 def _few_collections() -> Iterator[None]:
     """Rare garbage collections while an import runs.
@@ -198,7 +128,7 @@ def _run(workspace_id: int, data: bytes | BinaryIO, options: ImportOptions, spoo
             if progress_to is not None:
                 progress_to("Comparing with your sites", min(done * importplan.PART_SITES, total), total)
         db.session.rollback()
-        return summarise(plan, tally, options, dry_run=True)
+        return summarise(plan, tally, options.create_backlinks, dry_run=True)
     # End the reading transaction first: on SQLite a reader that later writes fails outright if anyone else
     # wrote in the meantime, while a fresh write transaction simply waits its turn.
     db.session.rollback()
@@ -210,7 +140,7 @@ def _run(workspace_id: int, data: bytes | BinaryIO, options: ImportOptions, spoo
             tally.add(part)
             writer.sites(part)
         writer.finish()
-        summary = summarise(plan, tally, options, dry_run=False)
+        summary = summarise(plan, tally, options.create_backlinks, dry_run=False)
         if job is not None:
             progress.finish(job, summary)
         db.session.commit()

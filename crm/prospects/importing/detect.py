@@ -6,8 +6,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from crm.prospects.csvread import normalise_header
-from crm.prospects.formats_defs import FIELDS, FORMATS, GENERIC_ALIASES, IDENTITY_FIELDS, FormatDef
+from crm.prospects.importing.formats import FIELDS, FORMATS, GENERIC_ALIASES, IDENTITY_FIELDS, FormatDef
+from crm.prospects.importing.read import normalise_header
 
 FORMATS_BY_NAME = {f.name: f for f in FORMATS}
 UNKNOWN, GENERIC, CUSTOM = "unknown", "generic", "custom"
@@ -21,7 +21,7 @@ class Detection:
 
     format: str  # a FORMATS name, "generic" (recognised by common column names), "custom" (user's mapping), "unknown"
     confidence: float  # 0 (unknown) to 1 (every column recognised)
-    mapping: dict[str, str]  # normalised header -> canonical field (see formats_defs.FIELDS)
+    mapping: dict[str, str]  # normalised header -> canonical field (see formats.FIELDS)
     missing: tuple[str, ...]  # known format: its columns this file lacks; otherwise the identity fields wanted
     headers: tuple[str, ...] = ()  # the file's normalised headers, in order, for the mapping step
     label: str = ""  # human name of the format

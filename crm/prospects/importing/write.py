@@ -11,11 +11,12 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, func, insert, select, update
 
+from crm import bulkwrite
 from crm.db import utcnow
 from crm.extensions import db
-from crm.links.models import Backlink
-from crm.prospects import bulkwrite
-from crm.prospects.importplan import CHUNK, Plan, SitePlan, chunks, split_name
+from crm.links import importrows
+from crm.prospects.importing.plan import CHUNK, Plan, SitePlan, chunks, split_name
+from crm.prospects.importing.searchsync import SearchSync
 from crm.prospects.models import SITE_METRIC_COLUMNS, Contact, Site, SiteMetric, SitePage, Tag, site_tag
 from crm.timeline import Activity
 
@@ -49,22 +50,13 @@ def _insert_rows(target, rows: list[dict], counter: _Counter | None, constants: 
 
 def _backlinks(workspace_id: int, plan: Plan, site_ids: dict[str, int | None], now: datetime,
                counter: _Counter) -> int:
-    """Track the spooled links the workspace does not track yet; returns how many were added."""
-    def batches():
-        """The spool's links as backlink rows."""
-        for batch in plan.spool.batches():
-            yield [{"source_url": source, "source_domain": domain, "target_url": target,
-                    "expected_anchor": (anchor or "")[:500], "site_id": site_ids.get(domain)}
-                   for _, domain, source, target, anchor in batch]
-
-    if plan.spool is None:
+    """Track the spooled links the workspace does not track yet (through links' own service); how many were added."""
+    if plan.spool is None or not plan.backlinks_count:  # a re-import: every link of the file is tracked already
         return 0
-    return bulkwrite.insert_new(Backlink.__table__, batches(), ("workspace_id", "source_url", "target_url"),
-                                counter.add, {"workspace_id": workspace_id, "expected_rel": "",
-                                              "acquisition": "natural", "currency": "USD", "status": "unchecked",
-                                              "next_check_at": now, "check_count": 0, "score_explanation": "",
-                                              "etag": "", "last_modified": "", "created_at": now,
-                                              "updated_at": now})
+    batches = ([{"source_url": source, "source_domain": domain, "target_url": target,
+                 "expected_anchor": (anchor or "")[:500], "site_id": site_ids.get(domain)}
+                for _, domain, source, target, anchor in batch] for batch in plan.spool.batches())
+    return importrows.track(workspace_id, batches, now, counter.add, none_tracked=not plan.backlinks_tracked)
 
 
 def _new_sites(workspace_id: int, plans: list[SitePlan], now: datetime) -> None:
@@ -75,7 +67,9 @@ def _new_sites(workspace_id: int, plans: list[SitePlan], now: datetime) -> None:
     _insert_rows(Site, rows, None, {"workspace_id": workspace_id, "status": "active", "notes": "", "created_at": now,
                                   "updated_at": now})
     ids: dict[str, int] = {}
-    if len(plans) > 5 * CHUNK:  # one pass over the workspace beats many IN lists (PostgreSQL scans each of them)
+    if db.session.connection().dialect.name == "postgresql" and len(plans) > 5 * CHUNK:
+        # Rows copied in this transaction are not in the planner's statistics, so PostgreSQL would scan the table
+        # for each IN list: one pass over the workspace is cheaper. SQLite answers IN lists from the index.
         query = select(Site.domain, Site.id).where(Site.workspace_id == workspace_id)
         ids.update(db.session.execute(query).all())
     else:
@@ -166,6 +160,7 @@ class Writer:
             # The backlink and site indexes outgrow SQLite's default 2 MB page cache within a few thousand rows,
             # after which every insert rereads index pages; a larger cache for this connection keeps writes linear.
             self.connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
+        self.search = SearchSync(self.connection)
 
     def sites(self, part: list[SitePlan]) -> None:
         """Write one part of the plan: its new and changed sites with their metrics, pages, tags and contacts."""
@@ -206,6 +201,7 @@ class Writer:
                                                else f"Updated from {label}: " + "; ".join(p.reasons))[:2000]}
             for p in touched], None, {"workspace_id": workspace_id, "kind": "imported", "actor_id": self.actor_id,
                                       "happened_at": now})
+        self.search.refresh([p.site_id for p in touched])
         self.site_ids.update((p.record.domain, p.site_id) for p in part)
         written = self.written
         written["sites_new"] += len(new)
@@ -217,6 +213,7 @@ class Writer:
 
     def finish(self) -> dict[str, int]:
         """Write the file's links (when asked to track them); counts of the rows written. Not committed."""
+        self.search.finish()
         backlinks = (_backlinks(self.workspace_id, self.plan, self.site_ids, self.now, self.counter)
                      if self.create_backlinks else 0)
         if self.connection.dialect.name == "sqlite":

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from crm.extensions import db
 from crm.prospects import custom_fields as rules
-from crm.prospects.formats import Detection
+from crm.prospects.importing.detect import Detection
+from crm.prospects.importing.map import RowError
 from crm.prospects.models import CustomField
-from crm.prospects.records import RowError
 
 ENTITIES = ("site", "contact")
 
