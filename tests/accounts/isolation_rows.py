@@ -1,6 +1,6 @@
 """Rows of another workspace for the accounts routes that take an id."""
 
-from tests.factories import InvitationFactory, MembershipFactory
+from tests.accounts.factories import InvitationFactory, MembershipFactory
 from tests.support.isolation import covers
 
 

@@ -10,18 +10,12 @@ from sqlalchemy import select
 
 from crm.extensions import db
 from crm.outreach.models import OutboundMessage
-from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
-from tests.outreach.factories import (
-    CampaignFactory,
-    ContactFactory,
-    OpportunityFactory,
-    SenderFactory,
-    SiteFactory,
-    TargetPageFactory,
-    TemplateFactory,
-)
+from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.campaigns.factories import CampaignFactory, OpportunityFactory, TargetPageFactory
+from tests.outreach.factories import SenderFactory, TemplateFactory
 from tests.outreach.webhooks import inbound_url, parse_form
 from tests.outreach.world import use_opportunity_recipients
+from tests.prospects.factories import ContactFactory, SiteFactory
 
 
 @pytest.fixture

@@ -4,15 +4,9 @@ import uuid
 
 from crm.extensions import db
 from crm.outreach.models import Reply, Snippet, Thread
-from tests.outreach.factories import (
-    CampaignFactory,
-    ContactFactory,
-    MessageFactory,
-    SenderFactory,
-    SiteFactory,
-    SuppressionFactory,
-    TemplateFactory,
-)
+from tests.campaigns.factories import CampaignFactory
+from tests.outreach.factories import MessageFactory, SenderFactory, SuppressionFactory, TemplateFactory
+from tests.prospects.factories import ContactFactory, SiteFactory
 from tests.support.isolation import covers
 
 

@@ -10,17 +10,9 @@ from crm.campaigns.models import Opportunity
 from crm.extensions import db
 from crm.outreach import recipients
 from crm.outreach.recipients import Recipient
-from tests.outreach.factories import (
-    CampaignFactory,
-    ContactFactory,
-    OpportunityFactory,
-    SenderFactory,
-    SequenceFactory,
-    SiteFactory,
-    StepFactory,
-    TargetPageFactory,
-    TemplateFactory,
-)
+from tests.campaigns.factories import CampaignFactory, OpportunityFactory, TargetPageFactory
+from tests.outreach.factories import SenderFactory, SequenceFactory, StepFactory, TemplateFactory
+from tests.prospects.factories import ContactFactory, SiteFactory
 
 PITCH = (
     "Raised beds on {{ site_domain }}",

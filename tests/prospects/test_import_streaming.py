@@ -12,7 +12,7 @@ from crm.links.models import Backlink
 from crm.prospects.csvread import ImportFileError
 from crm.prospects.importing import ImportOptions, run
 from crm.prospects.importspool import BATCH
-from tests.factories import WorkspaceFactory
+from tests.accounts.factories import WorkspaceFactory
 from tests.prospects.bigfiles import export, link_row
 from tests.prospects.support import counts, site
 

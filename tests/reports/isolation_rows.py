@@ -1,7 +1,8 @@
 """Rows of another workspace for the reports routes that take an id."""
 
 from crm.extensions import db
-from tests.reports.factories import CampaignFactory, ReportScheduleFactory, ShareLinkFactory
+from tests.campaigns.factories import CampaignFactory
+from tests.reports.factories import ReportScheduleFactory, ShareLinkFactory
 from tests.support.isolation import covers
 
 

@@ -3,7 +3,7 @@
 from crm.accounts.models import Workspace
 from crm.api.models import WebhookDelivery, WebhookEndpoint
 from crm.extensions import db
-from tests.factories import MembershipFactory
+from tests.accounts.factories import MembershipFactory
 from tests.support.isolation import covers
 
 
