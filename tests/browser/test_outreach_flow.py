@@ -28,7 +28,8 @@ def campaign(live_app):
         SenderFactory(workspace_id=workspace.id, from_name="Mia Marketer", from_email="mia@agency.example")
         TemplateFactory(workspace_id=workspace.id, name="Nudge", subject="", body="Any thoughts, {{ first_name }}?")
         row = CampaignFactory(workspace_id=workspace.id, name="Raised bed guides")
-        target = TargetPageFactory(campaign=row, workspace_id=workspace.id)
+        target = TargetPageFactory(campaign=row, workspace_id=workspace.id,
+                                   url="https://ourshop.example/guides/raised-beds", anchors=["raised bed guide"])
         for domain, first in (("gardenjoy.example", "Ana"), ("urbanleaf.example", "Ben")):
             site = SiteFactory(workspace_id=workspace.id, domain=domain)
             contact = ContactFactory(site=site, workspace_id=workspace.id, first_name=first,
