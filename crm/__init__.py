@@ -88,9 +88,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """Globals and filters the base layout and macros use."""
+    from crm.accounts.layout import layout_values
     from crm.templating import init_app
 
-    init_app(app)
+    init_app(app, layout_values)
 
 
 def register_commands(app: Flask) -> None:

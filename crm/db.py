@@ -82,3 +82,21 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def all_or_nothing(service):
+    """Wrap a service so that when it raises, nothing it wrote stays in the session: the work is rolled back."""
+    from functools import wraps
+
+    @wraps(service)
+    def run(*args, **kwargs):
+        """The service; on any error its half-written changes are undone before the error goes on."""
+        from crm.extensions import db
+
+        try:
+            return service(*args, **kwargs)
+        except Exception:
+            db.session.rollback()
+            raise
+
+    return run

@@ -18,7 +18,8 @@ from crm.extensions import db
 DemoStep = Callable[[Workspace], dict[str, int]]
 STEPS: list[tuple[str, DemoStep]] = []
 # Later steps use what earlier ones made: sites before campaigns, opportunities before mail and links.
-ORDER = ("prospects", "campaigns", "outreach", "links", "reports")
+# Campaigns calls down into links for the demo backlinks' opportunities, so that step follows links.
+ORDER = ("prospects", "campaigns", "outreach", "links", "campaign_links", "reports")
 
 
 def demo_step(name: str):

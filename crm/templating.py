@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
-from flask import Flask, g
-from flask_login import current_user
+from flask import Flask
 
 # The product's sections, in header order: (label, endpoint). Sections appear as their features land.
 NAVIGATION = [
@@ -26,24 +26,16 @@ def format_datetime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.strftime(fmt) + " UTC"
 
 
-def init_app(app: Flask) -> None:
-    """Register the context processor and filters."""
-    from crm.accounts.current import can
-    from crm.accounts.forms import ActionForm, SwitchWorkspaceForm
-    from crm.accounts.workspaces import memberships_of
+def init_app(app: Flask, layout_values: Callable[[], dict] | None = None) -> None:
+    """Register the context processor and filters; layout_values gives the signed-in user's values, if any."""
 
     @app.context_processor
     def layout_context():
         nav = [(label, endpoint) for label, endpoint in NAVIGATION if endpoint in app.view_functions]
-        signed_in = current_user.is_authenticated
         return {
-            "membership": g.get("membership"),
-            "my_memberships": memberships_of(current_user) if signed_in else [],
-            "can": can,
+            **(layout_values() if layout_values else {}),
             "navigation": nav,
             "config_endpoints": app.view_functions,  # lets a page link to another feature only when it exists
-            "switch_form": SwitchWorkspaceForm() if signed_in else None,
-            "logout_form": ActionForm() if signed_in else None,
         }
 
     app.jinja_env.filters["datetime"] = format_datetime

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from crm import create_app
 from crm.extensions import db
-from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
 from tests.support import network_guard, services
 
 network_guard.install()

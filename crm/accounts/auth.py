@@ -146,6 +146,13 @@ def open_session(user: User, *, address: str = "", user_agent: str = "") -> str:
     return token
 
 
+def open_session_saved(user: User, *, address: str = "", user_agent: str = "") -> str:
+    """Open a server-side session for a user who just joined, and commit it with their account."""
+    token = open_session(user, address=address, user_agent=user_agent)
+    db.session.commit()
+    return token
+
+
 def session_user(user_id: str, token: str | None) -> User | None:
     """The user a cookie names, only when its server-side session is still open."""
     if not token or not user_id or not str(user_id).isdigit():

@@ -285,6 +285,5 @@ def accept(token: str):
 
 def _join_as_new_user(invitation, form) -> None:
     user = ws.accept_as_new_user(invitation, form.name.data or "", form.password.data)
-    token = auth.open_session(user, address=request.remote_addr or "", user_agent=request.user_agent.string)
-    db.session.commit()
+    token = auth.open_session_saved(user, address=request.remote_addr or "", user_agent=request.user_agent.string)
     _start_session(user, token)

@@ -147,3 +147,16 @@ def make_demo(workspace: Workspace) -> dict[str, int]:
     db.session.add_all(costs)
     db.session.flush()
     return {"campaigns": 1, "opportunities": len(made), "tasks": len(tasks), "costs": len(costs)}
+
+
+@demo_step("campaign_links")
+def link_demo_backlinks(workspace: Workspace) -> dict[str, int]:
+    """Tie the demo's backlinks to the opportunity on their site (links' demo runs after this feature's)."""
+    from crm.links.demo import link_opportunities
+
+    by_site: dict[int, tuple[int, int]] = {}
+    rows = db.session.execute(select(Opportunity.site_id, Opportunity.id, Opportunity.campaign_id)
+                              .where(Opportunity.workspace_id == workspace.id).order_by(Opportunity.id))
+    for row in rows:
+        by_site.setdefault(row.site_id, (row.id, row.campaign_id))
+    return {"linked_to_opportunities": link_opportunities(workspace.id, by_site)}

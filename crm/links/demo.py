@@ -70,27 +70,14 @@ def _score(verdict: Verdict, site):
     return score_link(facts), facts
 
 
-def _opportunities(workspace_id: int) -> dict[int, tuple[int, int]]:
-    """The workspace's opportunities by site id: (opportunity id, campaign id)."""
-    from crm.campaigns.models import Opportunity  # demo only: links code never depends on campaigns
-
-    rows = db.session.execute(select(Opportunity.site_id, Opportunity.id, Opportunity.campaign_id)
-                              .where(Opportunity.workspace_id == workspace_id).order_by(Opportunity.id))
-    found: dict[int, tuple[int, int]] = {}
-    for row in rows:
-        found.setdefault(row.site_id, (row.id, row.campaign_id))
-    return found
-
-
-def link_opportunities(workspace_id: int) -> int:
-    """Tie unlinked backlinks to the opportunity on their site (the campaign demo may run after this one)."""
-    opportunities = _opportunities(workspace_id)
+def link_opportunities(workspace_id: int, by_site: dict[int, tuple[int, int]]) -> int:
+    """Tie unlinked backlinks to an opportunity on their site, given as site id → (opportunity id, campaign id)."""
     linked = 0
     for backlink in db.session.scalars(select(Backlink).where(Backlink.workspace_id == workspace_id,
                                                               Backlink.opportunity_id.is_(None),
                                                               Backlink.site_id.is_not(None))):
-        if backlink.site_id in opportunities:
-            backlink.opportunity_id, backlink.campaign_id = opportunities[backlink.site_id]
+        if backlink.site_id in by_site:
+            backlink.opportunity_id, backlink.campaign_id = by_site[backlink.site_id]
             linked += 1
     return linked
 
@@ -161,4 +148,4 @@ def demo_links(workspace) -> dict[str, int]:
             _make(workspace.id, domain, path, target, anchor, acquisition, cost, story)
             made += 1
     db.session.flush()
-    return {"backlinks": made, "linked_to_opportunities": link_opportunities(workspace.id)}
+    return {"backlinks": made}

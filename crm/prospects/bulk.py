@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import and_, delete, exists, func, insert, literal, select, update
 
-from crm.db import utcnow
+from crm.db import all_or_nothing, utcnow
 from crm.extensions import db
 from crm.prospects import listing
 from crm.prospects.filters import SiteFilter
@@ -67,6 +67,7 @@ def _tag(workspace_id: int, id_list, name: str, add: bool) -> None:
     db.session.execute(delete(site_tag).where(site_tag.c.tag_id == tag.id, site_tag.c.site_id.in_(id_list)))
 
 
+@all_or_nothing
 def apply(workspace_id: int, action: str, *, site_ids: Sequence[int] | None = None, f: SiteFilter | None = None,
           value: str = "", actor_id: int | None = None) -> int:
     """Run a bulk action and commit; returns how many sites it touched. BulkError when it cannot run."""

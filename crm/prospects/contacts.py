@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 
 from crm import timeline
+from crm.db import all_or_nothing
 from crm.extensions import db
 from crm.prospects.emails import EmailError, is_role_address, validate_email
 from crm.prospects.models import CONTACT_STATUSES, Contact, Site
@@ -44,6 +45,7 @@ def _check_status(status: str) -> None:
         raise ContactError(f"'{status}' is not a contact status.")
 
 
+@all_or_nothing
 def add(site: Site, email: str, *, first_name: str = "", last_name: str = "", position: str = "",
         status: str = "ok", found_on: str = "", source: str = "manual", actor_id: int | None = None) -> Contact:
     """Add a contact to a site and commit."""
@@ -61,6 +63,7 @@ def add(site: Site, email: str, *, first_name: str = "", last_name: str = "", po
     return contact
 
 
+@all_or_nothing
 def update(contact: Contact, *, email: str, first_name: str, last_name: str, position: str, status: str,
            actor_id: int | None = None) -> Contact:
     """Change a contact's details and commit."""

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import flag_modified
 
 from crm.extensions import db
 from crm.net import Fetcher, FetchPolicy, FetchResult
@@ -129,3 +130,30 @@ def run_job(job_id: int) -> None:
         progress.fail(job_id, "Discovery stopped on an unexpected error. It has been logged.")
         raise
     progress.clear(job_id)
+
+
+def add_discovered(job: ProspectJob, picked: set[str], everything: bool, site_id: str | None,
+                   actor_id: int | None) -> tuple[int, list[str]]:
+    """Add a finished job's addresses as contacts: the picked ("site_id:email"), a site's, or all; (added, skipped)."""
+    from crm.prospects import contacts
+
+    results = (job.result or {}).get("sites", [])
+    added, skipped = 0, []
+    for result in results:
+        query = select(Site).where(Site.id == result["site_id"], Site.workspace_id == job.workspace_id)
+        site = db.session.scalar(query)
+        if site is None or (site_id and site_id != str(site.id)):
+            continue
+        if everything or site_id:
+            wanted = [f for f in result["found"] if not f.get("known")]
+        else:
+            wanted = [f for f in result["found"] if f"{site.id}:{f['email']}" in picked]
+        if wanted:
+            n, why = contacts.add_found(site, wanted, actor_id)
+            added, skipped = added + n, skipped + why
+    if added:
+        mark_known(job.workspace_id, results)  # the added addresses now show as contacts
+        job.result = {**(job.result or {}), "sites": results}  # adding committed, so the row was reloaded
+        flag_modified(job, "result")
+        db.session.commit()
+    return added, skipped

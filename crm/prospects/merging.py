@@ -16,6 +16,7 @@ from sqlalchemy import delete, exists, insert, select, update
 from sqlalchemy.orm import aliased
 
 from crm import timeline
+from crm.db import all_or_nothing
 from crm.extensions import db
 from crm.prospects import metrics
 from crm.prospects.models import SITE_METRIC_COLUMNS, Contact, Site, SiteMetric, SitePage, site_tag
@@ -102,6 +103,7 @@ def _merge_own_rows(keep: Site, drop: Site) -> None:
                        .execution_options(synchronize_session=False))
 
 
+@all_or_nothing
 def merge(keep: Site, drop: Site, actor_id: int | None = None) -> dict[str, int]:
     """Merge `drop` into `keep` (same workspace) and commit; returns what moved."""
     if keep.id == drop.id:

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from crm import timeline
+from crm.db import all_or_nothing
 from crm.extensions import db
 from crm.prospects.importing.formats import METRICS
 from crm.prospects.models import METRIC_COLUMN, SITE_METRIC_COLUMNS, Site, SiteMetric
@@ -107,6 +108,7 @@ def refresh_columns(site: Site) -> None:
             setattr(site, column, row.value)
 
 
+@all_or_nothing
 def record(site: Site, name: str, value: float, source: str, measured_on: date, actor_id: int | None) -> SiteMetric:
     """Record a measurement by hand (replacing one of the same metric, source and day) and commit."""
     name = name.strip().lower()

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from crm import timeline
 from crm.accounts.models import Membership, User
+from crm.db import all_or_nothing
 from crm.extensions import db
 from crm.prospects.importing import cells
 from crm.prospects.importing.plan import TAG_MAX
@@ -94,6 +95,7 @@ def create(workspace_id: int, text: str, actor_id: int | None) -> Site:
     return site
 
 
+@all_or_nothing
 def update(site: Site, *, status: str, owner_id: int | None, name: str, homepage: str, notes: str, tags_text: str,
            actor_id: int | None) -> list[str]:
     """Save a site's editable fields and commit; returns the changes made (for the timeline and a message)."""

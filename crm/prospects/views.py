@@ -159,7 +159,6 @@ def bulk_action():
         count = bulk.apply(workspace.id, action, site_ids=ids, f=f, value=value.get(action, "") or "",
                            actor_id=current_user.id)
     except bulk.BulkError as exc:
-        db.session.rollback()
         flash(f"{exc} Nothing was changed.", "danger")
         return redirect(back)
     flash(f"{bulk.ACTIONS[action]}: done for {count:,} site(s).", "success")

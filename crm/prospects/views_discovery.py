@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm.attributes import flag_modified
 
 from crm.accounts.current import get_scoped_or_404, require_role
-from crm.extensions import db
-from crm.prospects import contacts, discovery, progress
-from crm.prospects.models import ProspectJob, Site
+from crm.prospects import discovery, progress
+from crm.prospects.models import ProspectJob
 from crm.prospects.views import bp
 
 
@@ -47,30 +44,9 @@ def discovery_progress(job_id: int):
 def add_discovered(job_id: int):
     """Add the ticked addresses (or all found for a site, or all of them) as contacts."""
     job = _job(job_id)
-    results = (job.result or {}).get("sites", [])
-    everything = request.form.get("all") == "1"
-    add_site = request.form.get("site")
-    picked = set(request.form.getlist("pick"))  # "site_id:email"
-    added, skipped = 0, []
-    for result in results:
-        query = select(Site).where(Site.id == result["site_id"], Site.workspace_id == job.workspace_id)
-        site = db.session.scalar(query)
-        if site is None:
-            continue
-        if add_site and add_site != str(site.id):
-            continue
-        if everything or add_site:
-            wanted = [f for f in result["found"] if not f.get("known")]
-        else:
-            wanted = [f for f in result["found"] if f"{site.id}:{f['email']}" in picked]
-        if wanted:
-            n, why = contacts.add_found(site, wanted, current_user.id)
-            added, skipped = added + n, skipped + why
+    added, skipped = discovery.add_discovered(job, set(request.form.getlist("pick")), request.form.get("all") == "1",
+                                              request.form.get("site"), current_user.id)
     if added:
-        discovery.mark_known(job.workspace_id, results)  # the added addresses now show as contacts
-        job.result = {**(job.result or {}), "sites": results}  # adding committed, so the row was reloaded
-        flag_modified(job, "result")
-        db.session.commit()
         flash(f"{added} contact(s) added.", "success")
     if skipped:
         flash(" ".join(skipped[:5]), "warning")

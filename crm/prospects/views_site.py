@@ -72,7 +72,6 @@ def edit_site(site_id: int):
                                name=form.name.data or "", homepage=form.homepage.data or "",
                                notes=form.notes.data or "", tags_text=form.tags.data or "", actor_id=current_user.id)
     except sites.SiteError as exc:
-        db.session.rollback()
         form.homepage.errors = [*form.homepage.errors, str(exc)]
         return _render(row, site_form=form), 400
     flash("Saved." if changes else "Nothing changed.", "success")
@@ -91,7 +90,6 @@ def add_contact(site_id: int):
                                    last_name=form.last_name.data or "", position=form.position.data or "",
                                    status=form.status.data, actor_id=current_user.id)
         except contacts.ContactError as exc:
-            db.session.rollback()
             form.email.errors = [*form.email.errors, str(exc)]
         else:
             flash(f"{contact.email} added.", "success")
@@ -111,7 +109,6 @@ def edit_contact(contact_id: int):
                             last_name=form.last_name.data or "", position=form.position.data or "",
                             status=form.status.data, actor_id=current_user.id)
         except contacts.ContactError as exc:
-            db.session.rollback()
             flash(str(exc), "danger")
         else:
             flash(f"{contact.email} saved.", "success")
@@ -142,7 +139,6 @@ def add_metric(site_id: int):
             metrics.record(row, form.name.data, float(form.value.data), form.source.data, form.measured_on.data,
                            current_user.id)
         except metrics.MetricError as exc:
-            db.session.rollback()
             form.value.errors = [*form.value.errors, str(exc)]
         else:
             flash(f"{metrics.label(form.name.data)} recorded.", "success")
@@ -164,7 +160,6 @@ def merge_site(site_id: int):
             try:
                 moved = merging.merge(row, other, current_user.id)
             except merging.MergeError as exc:
-                db.session.rollback()
                 form.other.errors = [*form.other.errors, str(exc)]
             else:
                 flash(f"Merged into {row.domain}: {moved['contacts']} contact(s), {moved['pages']} page(s) and "

@@ -1,16 +1,8 @@
 """Rows of another workspace for the accounts routes that take an id."""
 
-from tests.factories import InvitationFactory, MembershipFactory
-from tests.support.isolation import covers
+from tests.accounts.factories import InvitationFactory, MembershipFactory
+from tests.support.isolation import factory_row
 
-
-@covers("accounts.revoke")
-def invitation(workspace_id):
-    row = InvitationFactory(workspace_id=workspace_id)
-    return {"invitation_id": row.id}, row
-
-
-@covers("accounts.change_role", "accounts.remove_member")
-def membership(workspace_id):
-    row = MembershipFactory(workspace_id=workspace_id, role="owner")
-    return {"membership_id": row.id}, row
+invitation = factory_row(InvitationFactory, "invitation_id", "accounts.revoke")
+membership = factory_row(MembershipFactory, "membership_id", "accounts.change_role", "accounts.remove_member",
+                         role="owner")

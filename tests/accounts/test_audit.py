@@ -19,9 +19,9 @@ from crm.extensions import db
 from crm.ops import tasks
 from crm.outreach.models import Suppression
 from crm.reports.models import ShareLink
+from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
 from tests.campaigns.factories import CampaignFactory
 from tests.conftest import app_settings, csrf_token, login
-from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
 from tests.outreach.factories import SenderFactory
 
 pytestmark = pytest.mark.both_databases

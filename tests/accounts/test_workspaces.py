@@ -10,8 +10,8 @@ import pytest
 from crm.accounts.models import Invitation, Membership, User, Workspace
 from crm.db import utcnow
 from crm.extensions import db
+from tests.accounts.factories import MembershipFactory, UserFactory, WorkspaceFactory
 from tests.conftest import csrf_token, login
-from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 
 pytestmark = pytest.mark.both_databases
 

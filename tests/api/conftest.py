@@ -10,10 +10,10 @@ import pytest
 from crm.api import tokens
 from crm.extensions import db
 from crm.outreach.models import Reply
-from tests.campaigns.factories import CampaignFactory, ContactFactory, OpportunityFactory, TaskFactory
+from tests.campaigns.factories import CampaignFactory, OpportunityFactory, TaskFactory
 from tests.links.factories import BacklinkFactory, LinkCheckFactory
 from tests.outreach.factories import MessageFactory
-from tests.prospects.factories import SiteMetricFactory
+from tests.prospects.factories import ContactFactory, SiteMetricFactory
 
 
 @dataclass(frozen=True)

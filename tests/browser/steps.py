@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD
+from tests.accounts.factories import PASSWORD
 
 
 def sign_in(page, email: str, password: str = PASSWORD) -> None:

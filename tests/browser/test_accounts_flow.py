@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from crm.extensions import db
-from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
 
 
 def test_sign_in_switch_workspace_and_sign_out(live_app, page):

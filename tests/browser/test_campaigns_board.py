@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from playwright.sync_api import expect
 
 from crm.extensions import db
-from tests.campaigns.factories import ContactFactory, SiteFactory
-from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.prospects.factories import ContactFactory, SiteFactory
 
 DOMAINS = ("trailrunnerdaily.example", "ultrafeet.example", "mountainmiles.example")
 

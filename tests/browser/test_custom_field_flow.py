@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from crm.extensions import db
 from crm.outreach.models import OutboundMessage
+from tests.accounts.factories import MembershipFactory, UserFactory, WorkspaceFactory
 from tests.browser.steps import save_sequence, sign_in
-from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
-from tests.outreach.factories import CampaignFactory, SenderFactory
+from tests.campaigns.factories import CampaignFactory
+from tests.outreach.factories import SenderFactory
 
 CSV = Path(__file__).resolve().parents[1] / "fixtures" / "personalisation" / "contacts-with-budget.csv"
 

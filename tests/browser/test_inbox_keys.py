@@ -11,8 +11,8 @@ from crm.db import utcnow
 from crm.extensions import db
 from crm.outreach import threads
 from crm.outreach.models import Reply, Snippet
-from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
-from tests.outreach.factories import ContactFactory, SiteFactory
+from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.prospects.factories import ContactFactory, SiteFactory
 
 
 @pytest.fixture

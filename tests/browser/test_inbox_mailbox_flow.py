@@ -16,7 +16,7 @@ from sqlalchemy import select
 from crm.extensions import db
 from crm.outreach import launching, mailboxes, sending
 from crm.outreach.models import OutboundMessage, SenderIdentity
-from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
 from tests.mail import mailbox
 from tests.mail.dovecot import remove, start_dovecot
 from tests.mail.smtpd import start_smtpd

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from crm.extensions import db
-from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
 from tests.links.farm import guest_post
 
 

@@ -10,19 +10,13 @@ from sqlalchemy import select
 
 from crm.extensions import db
 from crm.outreach.models import OutboundMessage
+from tests.accounts.factories import MembershipFactory, UserFactory, WorkspaceFactory
 from tests.browser.steps import save_sequence, sign_in
-from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
-from tests.outreach.factories import (
-    CampaignFactory,
-    ContactFactory,
-    OpportunityFactory,
-    SenderFactory,
-    SiteFactory,
-    TargetPageFactory,
-    TemplateFactory,
-)
+from tests.campaigns.factories import CampaignFactory, OpportunityFactory, TargetPageFactory
+from tests.outreach.factories import SenderFactory, TemplateFactory
 from tests.outreach.webhooks import inbound_url, parse_form
 from tests.outreach.world import use_opportunity_recipients
+from tests.prospects.factories import ContactFactory, SiteFactory
 
 
 @pytest.fixture
@@ -35,7 +29,8 @@ def campaign(live_app):
         SenderFactory(workspace_id=workspace.id, from_name="Mia Marketer", from_email="mia@agency.example")
         TemplateFactory(workspace_id=workspace.id, name="Nudge", subject="", body="Any thoughts, {{ first_name }}?")
         row = CampaignFactory(workspace_id=workspace.id, name="Raised bed guides")
-        target = TargetPageFactory(campaign=row, workspace_id=workspace.id)
+        target = TargetPageFactory(campaign=row, workspace_id=workspace.id,
+                                   url="https://ourshop.example/guides/raised-beds", anchors=["raised bed guide"])
         for domain, first in (("gardenjoy.example", "Ana"), ("urbanleaf.example", "Ben")):
             site = SiteFactory(workspace_id=workspace.id, domain=domain)
             contact = ContactFactory(site=site, workspace_id=workspace.id, first_name=first,

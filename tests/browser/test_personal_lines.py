@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from crm.campaigns.models import Opportunity
 from crm.extensions import db
-from tests.campaigns.factories import CampaignFactory, ContactFactory, OpportunityFactory, SiteFactory
-from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.campaigns.factories import CampaignFactory, OpportunityFactory
+from tests.prospects.factories import ContactFactory, SiteFactory
 
 DOMAINS = ("compostcorner.example", "rootsandshoots.example", "seedswap.example", "potagerlife.example",
            "wormfarmer.example")

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from crm.extensions import db
-from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
 from tests.prospects.samples import SAMPLES
 
 

@@ -6,9 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from crm.extensions import db
-from tests.campaigns.factories import OpportunityFactory, SiteFactory, TargetPageFactory
-from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.campaigns.factories import OpportunityFactory, TargetPageFactory
 from tests.links.farm import guest_post
+from tests.prospects.factories import SiteFactory
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from crm.extensions import db
-from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
 from tests.reports import scenario as scenario_module
 
 # Per chart: does Chart.js own the canvas, and how many of its pixels are not transparent.

@@ -1,4 +1,4 @@
-"""factory_boy factories for campaigns, their opportunities, tasks and costs, and the sites they are about."""
+"""Factories for campaigns: campaigns, target pages, opportunities, tasks and costs."""
 
 from __future__ import annotations
 
@@ -7,34 +7,15 @@ from datetime import date
 import factory
 
 from crm.campaigns.models import Campaign, Cost, Opportunity, TargetPage, Task
-from crm.links.models import Backlink
-from crm.prospects.models import Contact, Site
-from tests.factories import BaseFactory
-
-
-class SiteFactory(BaseFactory):
-    class Meta:
-        model = Site
-
-    domain = factory.Sequence(lambda n: f"blog{n}.example")
-    homepage = factory.LazyAttribute(lambda o: f"https://{o.domain}/")
-    status = "active"
-
-
-class ContactFactory(BaseFactory):
-    class Meta:
-        model = Contact
-
-    site = factory.SubFactory(SiteFactory, workspace_id=factory.SelfAttribute("..workspace_id"))
-    email = factory.Sequence(lambda n: f"editor{n}@mail.example")
-    first_name = "Ana"
-    status = "ok"
+from tests.prospects.factories import SiteFactory
+from tests.support.factorybase import BaseFactory, new_workspace_id
 
 
 class CampaignFactory(BaseFactory):
     class Meta:
         model = Campaign
 
+    workspace_id = factory.LazyFunction(new_workspace_id)
     name = factory.Sequence(lambda n: f"Campaign {n}")
     kind = "guest_post"
     status = "active"
@@ -45,17 +26,26 @@ class TargetPageFactory(BaseFactory):
     class Meta:
         model = TargetPage
 
+    workspace_id = factory.LazyFunction(new_workspace_id)
     campaign = factory.SubFactory(CampaignFactory, workspace_id=factory.SelfAttribute("..workspace_id"))
     url = "https://shop.example/trail-shoes"
     anchors = factory.LazyFunction(lambda: ["trail shoes"])
 
 
 class OpportunityFactory(BaseFactory):
+    """A card on a campaign's board; its site is the contact's when a contact is given."""
+
     class Meta:
         model = Opportunity
 
+    workspace_id = factory.LazyFunction(new_workspace_id)
     campaign = factory.SubFactory(CampaignFactory, workspace_id=factory.SelfAttribute("..workspace_id"))
-    site = factory.SubFactory(SiteFactory, workspace_id=factory.SelfAttribute("..workspace_id"))
+    contact = None
+    site = factory.Maybe(
+        "contact",
+        yes_declaration=factory.SelfAttribute("contact.site"),
+        no_declaration=factory.SubFactory(SiteFactory, workspace_id=factory.SelfAttribute("..workspace_id")),
+    )
     stage = "prospect"
     position = factory.Sequence(lambda n: n)
 
@@ -64,6 +54,7 @@ class TaskFactory(BaseFactory):
     class Meta:
         model = Task
 
+    workspace_id = factory.LazyFunction(new_workspace_id)
     title = factory.Sequence(lambda n: f"Task {n}")
     kind = "manual"
 
@@ -72,18 +63,9 @@ class CostFactory(BaseFactory):
     class Meta:
         model = Cost
 
+    workspace_id = factory.LazyFunction(new_workspace_id)
     campaign_id = factory.LazyAttribute(lambda o: CampaignFactory(workspace_id=o.workspace_id).id)
     amount_cents = 10000
     currency = "USD"
     description = "Article writing"
     spent_on = factory.LazyFunction(date.today)
-
-
-class BacklinkFactory(BaseFactory):
-    class Meta:
-        model = Backlink
-
-    source_url = factory.Sequence(lambda n: f"https://blog{n}.example/post/")
-    source_domain = factory.LazyAttribute(lambda o: o.source_url.split("/")[2])
-    target_url = "https://shop.example/trail-shoes"
-    status = "unchecked"

@@ -1,36 +1,19 @@
 """Rows of another workspace for the campaign routes that take an id."""
 
 from tests.campaigns.factories import CampaignFactory, CostFactory, OpportunityFactory, TaskFactory
-from tests.support.isolation import covers
+from tests.support.isolation import factory_row
 
-
-@covers(
+campaign = factory_row(
+    CampaignFactory, "campaign_id",
     "campaigns.show_campaign", "campaigns.edit_campaign", "campaigns.board_column", "campaigns.table_view",
     "campaigns.bulk_change", "campaigns.pick_sites", "campaigns.campaign_costs", "campaigns.add_cost",
-    "campaigns.personal_lines",
+    "campaigns.personal_lines", url={"stage": "prospect"},
 )
-def campaign(workspace_id):
-    row = CampaignFactory(workspace_id=workspace_id)
-    return {"campaign_id": row.id, "stage": "prospect"}, row
-
-
-@covers(
+opportunity = factory_row(
+    OpportunityFactory, "opportunity_id",
     "campaigns.show_opportunity", "campaigns.move_opportunity", "campaigns.save_opportunity",
     "campaigns.save_opportunity_fields", "campaigns.save_personal",
     "campaigns.add_opportunity_task", "campaigns.record_link",
 )
-def opportunity(workspace_id):
-    row = OpportunityFactory(workspace_id=workspace_id)
-    return {"opportunity_id": row.id}, row
-
-
-@covers("campaigns.complete_task", "campaigns.reopen_task")
-def task(workspace_id):
-    row = TaskFactory(workspace_id=workspace_id)
-    return {"task_id": row.id}, row
-
-
-@covers("campaigns.delete_cost")
-def cost(workspace_id):
-    row = CostFactory(workspace_id=workspace_id)
-    return {"cost_id": row.id}, row
+task = factory_row(TaskFactory, "task_id", "campaigns.complete_task", "campaigns.reopen_task")
+cost = factory_row(CostFactory, "cost_id", "campaigns.delete_cost")

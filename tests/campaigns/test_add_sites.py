@@ -16,7 +16,8 @@ from crm.extensions import db
 from crm.prospects.models import Site
 from crm.timeline import Activity
 from tests.campaigns.conftest import messages
-from tests.campaigns.factories import CampaignFactory, ContactFactory, OpportunityFactory, SiteFactory
+from tests.campaigns.factories import CampaignFactory, OpportunityFactory
+from tests.prospects.factories import ContactFactory, SiteFactory
 
 pytestmark = pytest.mark.both_databases
 

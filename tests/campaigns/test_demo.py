@@ -11,7 +11,7 @@ from crm.campaigns.demo import CAMPAIGN_NAME
 from crm.campaigns.models import STAGES, Campaign, Opportunity, Task
 from crm.campaigns.services import campaign_numbers
 from crm.extensions import db
-from tests.campaigns.factories import ContactFactory, SiteFactory
+from tests.prospects.factories import ContactFactory, SiteFactory
 
 
 def test_demo_fills_a_campaign_across_every_stage_once(app, runner, team):

@@ -9,7 +9,8 @@ from crm.campaigns.models import Campaign
 from crm.campaigns.services import campaign_numbers, numbers_for
 from crm.db import utcnow
 from crm.extensions import db
-from tests.campaigns.factories import BacklinkFactory, CampaignFactory, CostFactory, OpportunityFactory
+from tests.campaigns.factories import CampaignFactory, CostFactory, OpportunityFactory
+from tests.links.factories import BacklinkFactory
 
 pytestmark = pytest.mark.both_databases
 

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from crm.campaigns.models import Campaign, Opportunity
 from crm.extensions import db
 from tests.campaigns.conftest import messages
-from tests.campaigns.factories import CampaignFactory, ContactFactory, OpportunityFactory, SiteFactory
+from tests.campaigns.factories import CampaignFactory, OpportunityFactory
+from tests.prospects.factories import ContactFactory, SiteFactory
 from tests.web.test_security import INLINE_HANDLER, INLINE_SCRIPT, STYLE_ATTRIBUTE
 
 TARGETS = "https://shop.example/trail-shoes | trail shoes, best trail shoes\nhttps://shop.example/guide"

@@ -12,7 +12,8 @@ from crm.campaigns.models import Opportunity
 from crm.campaigns.services import CampaignError
 from crm.extensions import db
 from tests.campaigns.conftest import messages
-from tests.campaigns.factories import CampaignFactory, ContactFactory, OpportunityFactory, SiteFactory
+from tests.campaigns.factories import CampaignFactory, OpportunityFactory
+from tests.prospects.factories import ContactFactory, SiteFactory
 
 pytestmark = pytest.mark.both_databases
 

@@ -13,9 +13,10 @@ from crm.campaigns.models import Campaign, Opportunity
 from crm.extensions import db
 from crm.outreach.models import OutboundMessage, Suppression
 from crm.prospects.models import Contact
+from tests.campaigns.factories import OpportunityFactory
 from tests.conftest import csrf_token
-from tests.outreach.factories import ContactFactory, OpportunityFactory, SiteFactory
 from tests.outreach.world import build
+from tests.prospects.factories import ContactFactory, SiteFactory
 
 pytestmark = pytest.mark.both_databases
 

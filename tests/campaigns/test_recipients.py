@@ -5,13 +5,8 @@ from __future__ import annotations
 import pytest
 
 from crm.outreach import recipients
-from tests.campaigns.factories import (
-    CampaignFactory,
-    ContactFactory,
-    OpportunityFactory,
-    SiteFactory,
-    TargetPageFactory,
-)
+from tests.campaigns.factories import CampaignFactory, OpportunityFactory, TargetPageFactory
+from tests.prospects.factories import ContactFactory, SiteFactory
 
 pytestmark = pytest.mark.both_databases
 

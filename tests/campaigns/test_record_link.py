@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from crm.campaigns.models import Opportunity
 from crm.extensions import db
 from crm.links.models import Backlink, LinkCheck
-from tests.campaigns.factories import OpportunityFactory, SiteFactory, TargetPageFactory
+from tests.campaigns.factories import OpportunityFactory, TargetPageFactory
 from tests.links.conftest import FARM_FETCH
+from tests.prospects.factories import SiteFactory
 
 SHOES = ("<html><head><title>Trail shoes</title></head><body><main><p>Our trail shoes for long runs.</p>"
          "</main></body></html>")

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from crm.campaigns.models import Cost, Opportunity, Task
 from crm.extensions import db
 from tests.campaigns.conftest import messages
-from tests.campaigns.factories import CampaignFactory, OpportunityFactory, SiteFactory, TaskFactory
+from tests.campaigns.factories import CampaignFactory, OpportunityFactory, TaskFactory
+from tests.prospects.factories import SiteFactory
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from crm.campaigns import pipeline, tasklist
 from crm.campaigns.models import Opportunity, Task
 from crm.extensions import db
 from crm.timeline import Activity
-from tests.campaigns.factories import BacklinkFactory, CampaignFactory, OpportunityFactory, TaskFactory
+from tests.campaigns.factories import CampaignFactory, OpportunityFactory, TaskFactory
+from tests.links.factories import BacklinkFactory
 
 pytestmark = pytest.mark.both_databases
 

@@ -1,4 +1,4 @@
-"""factory_boy factories for backlinks, their checks, alerts and runs."""
+"""Factories for links: backlinks, their checks, alerts and verify runs."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ import factory
 
 from crm.db import utcnow
 from crm.links.models import Backlink, LinkAlert, LinkCheck, LinkVerifyRun
-from tests.factories import BaseFactory
+from tests.support.factorybase import BaseFactory, new_workspace_id
 
 
 class BacklinkFactory(BaseFactory):
     class Meta:
         model = Backlink
 
+    workspace_id = factory.LazyFunction(new_workspace_id)
     source_url = factory.Sequence(lambda n: f"https://blog{n}.example.org/post/")
     source_domain = factory.LazyAttribute(lambda o: o.source_url.split("/")[2].removeprefix("www."))
     target_url = "https://www.our-shop.com/running-shoes/"
@@ -27,8 +28,8 @@ class LinkCheckFactory(BaseFactory):
     class Meta:
         model = LinkCheck
 
-    backlink = factory.SubFactory(BacklinkFactory)
-    workspace_id = factory.SelfAttribute("backlink.workspace_id")
+    workspace_id = factory.LazyFunction(new_workspace_id)
+    backlink = factory.SubFactory(BacklinkFactory, workspace_id=factory.SelfAttribute("..workspace_id"))
     status = "live"
     found = True
     reasons = factory.LazyFunction(list)
@@ -39,8 +40,8 @@ class LinkAlertFactory(BaseFactory):
     class Meta:
         model = LinkAlert
 
-    backlink = factory.SubFactory(BacklinkFactory)
-    workspace_id = factory.SelfAttribute("backlink.workspace_id")
+    workspace_id = factory.LazyFunction(new_workspace_id)
+    backlink = factory.SubFactory(BacklinkFactory, workspace_id=factory.SelfAttribute("..workspace_id"))
     kind = "removed"
     old_status = "live"
     new_status = "missing"
@@ -52,6 +53,7 @@ class LinkVerifyRunFactory(BaseFactory):
     class Meta:
         model = LinkVerifyRun
 
+    workspace_id = factory.LazyFunction(new_workspace_id)
     total = 0
     backlink_ids = factory.LazyFunction(list)
     counts = factory.LazyFunction(dict)

@@ -1,19 +1,11 @@
 """Rows of another workspace for the backlink routes that take an id."""
 
 from tests.links.factories import BacklinkFactory, LinkAlertFactory, LinkVerifyRunFactory
-from tests.support.isolation import covers
+from tests.support.isolation import covers, factory_row
 
-
-@covers("links.backlink", "links.edit_backlink", "links.verify_backlink", "links.delete_backlink")
-def backlink(workspace_id):
-    row = BacklinkFactory(workspace_id=workspace_id)
-    return {"backlink_id": row.id}, row
-
-
-@covers("links.mark_alert_read")
-def alert(workspace_id):
-    row = LinkAlertFactory(backlink=BacklinkFactory(workspace_id=workspace_id))
-    return {"alert_id": row.id}, row
+backlink = factory_row(BacklinkFactory, "backlink_id", "links.backlink", "links.edit_backlink",
+                       "links.verify_backlink", "links.delete_backlink")
+alert = factory_row(LinkAlertFactory, "alert_id", "links.mark_alert_read")
 
 
 @covers("links.run", "links.run_progress")

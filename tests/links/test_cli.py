@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from crm.db import utcnow
 from crm.extensions import db
 from crm.links.models import Backlink, IdfState, LinkCheck, PageText
-from tests.factories import WorkspaceFactory
+from tests.accounts.factories import WorkspaceFactory
 from tests.links.factories import BacklinkFactory
 from tests.links.farm import link, page
 

@@ -10,7 +10,7 @@ from crm.links import verification
 from crm.links.models import Backlink, LinkCheck
 from crm.links.verifier import STATUSES
 from crm.links.wording import REASON_WORDS, STATUS_WORDS
-from tests.factories import WorkspaceFactory
+from tests.accounts.factories import WorkspaceFactory
 from tests.links import farm as pages
 from tests.links.factories import BacklinkFactory
 

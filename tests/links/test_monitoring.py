@@ -15,7 +15,7 @@ from crm.links import verification
 from crm.links.models import Backlink, LinkAlert, LinkCheck
 from crm.prospects.models import Site
 from crm.timeline import Activity
-from tests.factories import WorkspaceFactory
+from tests.accounts.factories import WorkspaceFactory
 from tests.links.factories import BacklinkFactory
 from tests.links.farm import Toggle, link, page
 

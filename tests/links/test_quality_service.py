@@ -13,7 +13,7 @@ from crm.extensions import db
 from crm.links import verification
 from crm.links.models import Backlink, IdfState, LinkCheck, PageText
 from crm.prospects.models import Site
-from tests.factories import WorkspaceFactory
+from tests.accounts.factories import WorkspaceFactory
 from tests.links import farm as pages
 from tests.links.factories import BacklinkFactory
 

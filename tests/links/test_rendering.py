@@ -14,7 +14,7 @@ from crm.links.checking import Expectation, check_page
 from crm.links.models import Backlink, LinkCheck
 from crm.links.rendering import CHROMIUM, Renderer
 from crm.net import Fetcher, FetchPolicy
-from tests.factories import WorkspaceFactory
+from tests.accounts.factories import WorkspaceFactory
 from tests.links.factories import BacklinkFactory
 from tests.links.farm import page
 from tests.support import services

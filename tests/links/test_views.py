@@ -273,8 +273,8 @@ def test_pages_carry_no_inline_script_or_style(as_role, path):
 
 
 def test_the_backlink_form_ties_a_link_to_the_card_that_won_it(app, team, as_role):
+    from tests.accounts.factories import WorkspaceFactory
     from tests.campaigns.factories import CampaignFactory, OpportunityFactory
-    from tests.factories import WorkspaceFactory
 
     with app.app_context():
         won = OpportunityFactory(workspace_id=team.workspace_id, stage="won", site__domain="quietpedals.com",

@@ -125,7 +125,7 @@ def test_restore_gives_a_working_app_with_the_same_rows(app, team, runner, tmp_p
     other = create_app(app_settings(tmp_path / "other-instance", f"sqlite:///{target}"))
     other_runner = other.test_cli_runner()
     with other.app_context():
-        from tests.factories import WorkspaceFactory
+        from tests.accounts.factories import WorkspaceFactory
 
         WorkspaceFactory(name="Somebody else's work")
     refused = other_runner.invoke(args=["restore", str(saved)])

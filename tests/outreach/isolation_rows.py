@@ -4,46 +4,17 @@ import uuid
 
 from crm.extensions import db
 from crm.outreach.models import Reply, Snippet, Thread
-from tests.outreach.factories import (
-    CampaignFactory,
-    ContactFactory,
-    MessageFactory,
-    SenderFactory,
-    SiteFactory,
-    SuppressionFactory,
-    TemplateFactory,
-)
-from tests.support.isolation import covers
+from tests.campaigns.factories import CampaignFactory
+from tests.outreach.factories import MessageFactory, SenderFactory, SuppressionFactory, TemplateFactory
+from tests.prospects.factories import ContactFactory, SiteFactory
+from tests.support.isolation import covers, factory_row
 
-
-@covers("outreach.sequence", "outreach.launch_page")
-def campaign(workspace_id):
-    row = CampaignFactory(workspace_id=workspace_id)
-    return {"campaign_id": row.id}, row
-
-
-@covers("outreach.thread", "outreach.mark_thread_read")
-def site(workspace_id):
-    row = SiteFactory(workspace_id=workspace_id)
-    return {"site_id": row.id}, row
-
-
-@covers("outreach.edit_template", "outreach.delete_template")
-def template(workspace_id):
-    row = TemplateFactory(workspace_id=workspace_id)
-    return {"template_id": row.id}, row
-
-
-@covers("outreach.edit_sender", "outreach.test_sender_connection", "outreach.sender_mailbox")
-def sender(workspace_id):
-    row = SenderFactory(workspace_id=workspace_id)
-    return {"sender_id": row.id}, row
-
-
-@covers("outreach.remove_suppression")
-def suppression(workspace_id):
-    row = SuppressionFactory(workspace_id=workspace_id)
-    return {"suppression_id": row.id}, row
+campaign = factory_row(CampaignFactory, "campaign_id", "outreach.sequence", "outreach.launch_page")
+site = factory_row(SiteFactory, "site_id", "outreach.thread", "outreach.mark_thread_read")
+template = factory_row(TemplateFactory, "template_id", "outreach.edit_template", "outreach.delete_template")
+sender = factory_row(SenderFactory, "sender_id", "outreach.edit_sender", "outreach.test_sender_connection",
+                     "outreach.sender_mailbox")
+suppression = factory_row(SuppressionFactory, "suppression_id", "outreach.remove_suppression")
 
 
 @covers("outreach.message", "outreach.message_eml", "outreach.cancel_message", "outreach.retry_message",
@@ -53,10 +24,7 @@ def message(workspace_id):
     return {"message_id": row.id}, row
 
 
-@covers("outreach.contact_thread", "outreach.answer_contact")
-def contact(workspace_id):
-    row = ContactFactory(workspace_id=workspace_id, site=SiteFactory(workspace_id=workspace_id))
-    return {"contact_id": row.id}, row
+contact = factory_row(ContactFactory, "contact_id", "outreach.contact_thread", "outreach.answer_contact")
 
 
 @covers("outreach.mark_reply_positive")
@@ -71,7 +39,7 @@ def reply(workspace_id):
 
 @covers("outreach.show_thread", "outreach.answer_thread", "outreach.set_thread_state", "outreach.set_thread_owner")
 def thread(workspace_id):
-    contact = ContactFactory(workspace_id=workspace_id, site=SiteFactory(workspace_id=workspace_id))
+    contact = ContactFactory(workspace_id=workspace_id)
     row = Thread(workspace_id=workspace_id, thread_key=f"{contact.id}:-", contact_id=contact.id,
                  site_id=contact.site_id, state="needs_reply")
     db.session.add(row)

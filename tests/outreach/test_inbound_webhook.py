@@ -11,9 +11,10 @@ from crm.extensions import db
 from crm.outreach import launching, sending
 from crm.outreach.models import Enrollment, OutboundMessage, Reply, Suppression
 from crm.prospects.models import Contact
-from tests.outreach.factories import ContactFactory, OpportunityFactory, TargetPageFactory
+from tests.campaigns.factories import OpportunityFactory, TargetPageFactory
 from tests.outreach.webhooks import inbound_url, parse_form
 from tests.outreach.world import build
+from tests.prospects.factories import ContactFactory
 
 
 @pytest.fixture

@@ -9,9 +9,10 @@ from crm.extensions import db
 from crm.outreach import launching, sending
 from crm.outreach.models import OutboundMessage, SenderIdentity, Sequence, Suppression, Template
 from tests.conftest import csrf_token
-from tests.outreach.factories import ContactFactory, SuppressionFactory, TemplateFactory
+from tests.outreach.factories import SuppressionFactory, TemplateFactory
 from tests.outreach.webhooks import inbound_url
 from tests.outreach.world import build
+from tests.prospects.factories import ContactFactory
 from tests.web.test_security import INLINE_HANDLER, INLINE_SCRIPT, STYLE_ATTRIBUTE
 
 PAGES = ["/outbox", "/inbox", "/outreach/templates", "/outreach/templates/new", "/outreach/senders",

@@ -12,7 +12,7 @@ from crm.extensions import db
 from crm.outreach import rendering
 from crm.outreach.models import Template
 from tests.conftest import csrf_token
-from tests.outreach.factories import ContactFactory
+from tests.prospects.factories import ContactFactory
 
 # Every filter the sandbox offers a template author (the internal blank-field check is not nameable: its
 # name is not in the allow-list the parser checks against).

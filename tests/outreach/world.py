@@ -10,17 +10,9 @@ from crm.campaigns.models import Opportunity
 from crm.extensions import db
 from crm.outreach import recipients
 from crm.outreach.recipients import Recipient
-from tests.outreach.factories import (
-    CampaignFactory,
-    ContactFactory,
-    OpportunityFactory,
-    SenderFactory,
-    SequenceFactory,
-    SiteFactory,
-    StepFactory,
-    TargetPageFactory,
-    TemplateFactory,
-)
+from tests.campaigns.factories import CampaignFactory, OpportunityFactory, TargetPageFactory
+from tests.outreach.factories import SenderFactory, SequenceFactory, StepFactory, TemplateFactory
+from tests.prospects.factories import ContactFactory, SiteFactory
 
 PITCH = (
     "Raised beds on {{ site_domain }}",
@@ -67,7 +59,8 @@ class World:
 def build(workspace_id: int, people: int = 3, steps=((0, PITCH), (3, FOLLOW_UP), (5, LAST)), **sender) -> World:
     """A campaign with `people` opportunities at distinct sites and a sequence of the given (delay, template) steps."""
     campaign = CampaignFactory(workspace_id=workspace_id)
-    target = TargetPageFactory(campaign=campaign, workspace_id=workspace_id)
+    target = TargetPageFactory(campaign=campaign, workspace_id=workspace_id,
+                               url="https://ourshop.example/guides/raised-beds", anchors=["raised bed guide"])
     identity = SenderFactory(workspace_id=workspace_id, **sender)
     sequence = SequenceFactory(workspace_id=workspace_id, campaign_id=campaign.id, sender=identity)
     templates = []

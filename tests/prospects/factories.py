@@ -1,4 +1,4 @@
-"""Factories for sites, tags, metrics and contacts (committed, like tests/factories.py)."""
+"""Factories for prospects: sites, tags, metrics, contacts, custom fields and prospect jobs."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ from datetime import UTC, datetime
 import factory
 
 from crm.prospects.models import Contact, CustomField, ProspectJob, Site, SiteMetric, Tag
-from tests.factories import BaseFactory, WorkspaceFactory
+from tests.support.factorybase import BaseFactory, new_workspace_id
 
 
 class SiteFactory(BaseFactory):
     class Meta:
         model = Site
 
-    workspace_id = factory.LazyAttribute(lambda o: WorkspaceFactory().id)
-    domain = factory.Sequence(lambda n: f"site{n}.com")
+    workspace_id = factory.LazyFunction(new_workspace_id)
+    domain = factory.Sequence(lambda n: f"site{n}.example")
     homepage = factory.LazyAttribute(lambda o: f"https://{o.domain}/")
     status = "active"
 
@@ -24,7 +24,7 @@ class TagFactory(BaseFactory):
     class Meta:
         model = Tag
 
-    workspace_id = factory.LazyAttribute(lambda o: WorkspaceFactory().id)
+    workspace_id = factory.LazyFunction(new_workspace_id)
     name = factory.Sequence(lambda n: f"Tag {n}")
 
 
@@ -32,8 +32,8 @@ class SiteMetricFactory(BaseFactory):
     class Meta:
         model = SiteMetric
 
-    site = factory.SubFactory(SiteFactory)
-    workspace_id = factory.LazyAttribute(lambda o: o.site.workspace_id)
+    workspace_id = factory.LazyFunction(new_workspace_id)
+    site = factory.SubFactory(SiteFactory, workspace_id=factory.SelfAttribute("..workspace_id"))
     name = "dr"
     value = 50.0
     source = "ahrefs"
@@ -44,18 +44,19 @@ class ContactFactory(BaseFactory):
     class Meta:
         model = Contact
 
-    site = factory.SubFactory(SiteFactory)
-    workspace_id = factory.LazyAttribute(lambda o: o.site.workspace_id)
+    workspace_id = factory.LazyFunction(new_workspace_id)
+    site = factory.SubFactory(SiteFactory, workspace_id=factory.SelfAttribute("..workspace_id"))
     email = factory.LazyAttributeSequence(lambda o, n: f"person{n}@{o.site.domain}")
     first_name = "Pat"
     last_name = "Doe"
+    status = "ok"
 
 
 class ProspectJobFactory(BaseFactory):
     class Meta:
         model = ProspectJob
 
-    workspace_id = factory.LazyAttribute(lambda o: WorkspaceFactory().id)
+    workspace_id = factory.LazyFunction(new_workspace_id)
     kind = "import"
     status = "done"
     params = factory.LazyFunction(lambda: {"upload": "x" * 32, "filename": "file.csv", "options": {}})
@@ -66,7 +67,7 @@ class CustomFieldFactory(BaseFactory):
     class Meta:
         model = CustomField
 
-    workspace_id = factory.LazyAttribute(lambda o: WorkspaceFactory().id)
+    workspace_id = factory.LazyFunction(new_workspace_id)
     entity = "site"
     key = factory.Sequence(lambda n: f"field{n}")
     label = factory.LazyAttribute(lambda o: o.key.title())

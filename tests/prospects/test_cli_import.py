@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.factories import WorkspaceFactory
+from tests.accounts.factories import WorkspaceFactory
 from tests.prospects.samples import SAMPLES
 from tests.prospects.support import counts
 

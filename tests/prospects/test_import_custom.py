@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from crm.extensions import db
 from crm.prospects.models import Contact, CustomField, Site, SiteMetric
+from tests.accounts.factories import WorkspaceFactory
 from tests.conftest import csrf_token
-from tests.factories import WorkspaceFactory
 from tests.prospects.samples import SAMPLES, sample_bytes
 from tests.prospects.support import counts, csv_bytes
 from tests.prospects.test_import_pages import _upload

@@ -10,7 +10,7 @@ from crm.extensions import db
 from crm.prospects.importing import service
 from crm.prospects.importing.limits import MB, ImportFileError, Limits
 from crm.prospects.importing.service import ImportOptions, MappingNeeded, run
-from tests.factories import WorkspaceFactory
+from tests.accounts.factories import WorkspaceFactory
 from tests.prospects.samples import sample_bytes, sample_text
 from tests.prospects.support import counts, csv_bytes
 

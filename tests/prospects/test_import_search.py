@@ -6,7 +6,7 @@ import pytest
 
 from crm.prospects import contacts, filters, listing, sites
 from crm.prospects.importing.service import ImportOptions, run
-from tests.factories import WorkspaceFactory
+from tests.accounts.factories import WorkspaceFactory
 from tests.prospects.support import counts, csv_bytes, site
 
 pytestmark = pytest.mark.both_databases

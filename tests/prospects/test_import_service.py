@@ -13,7 +13,7 @@ from crm.prospects.importing.service import ImportOptions, run
 from crm.prospects.metrics import metric_at
 from crm.prospects.models import Contact, SiteMetric
 from crm.timeline import Activity
-from tests.factories import WorkspaceFactory
+from tests.accounts.factories import WorkspaceFactory
 from tests.prospects.factories import ContactFactory, SiteFactory
 from tests.prospects.samples import EXPECTED_FORMATS, sample_bytes
 from tests.prospects.support import counts, csv_bytes, site

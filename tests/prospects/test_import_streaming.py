@@ -12,7 +12,7 @@ from crm.links.models import Backlink
 from crm.prospects.importing.limits import ImportFileError
 from crm.prospects.importing.service import ImportOptions, run
 from crm.prospects.importing.spool import BATCH
-from tests.factories import WorkspaceFactory
+from tests.accounts.factories import WorkspaceFactory
 from tests.prospects.bigfiles import export, link_row
 from tests.prospects.support import counts, site
 

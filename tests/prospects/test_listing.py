@@ -9,7 +9,7 @@ import pytest
 from crm.db import utcnow
 from crm.extensions import db
 from crm.prospects import filters, listing
-from tests.factories import UserFactory, WorkspaceFactory
+from tests.accounts.factories import UserFactory, WorkspaceFactory
 from tests.prospects.factories import SiteFactory, TagFactory
 
 pytestmark = pytest.mark.both_databases

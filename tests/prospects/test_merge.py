@@ -11,7 +11,7 @@ from crm.extensions import db
 from crm.prospects import merging
 from crm.prospects.models import Contact, Site, SiteMetric, SitePage
 from crm.timeline import Activity
-from tests.factories import WorkspaceFactory
+from tests.accounts.factories import WorkspaceFactory
 from tests.prospects.factories import ContactFactory, SiteFactory, SiteMetricFactory, TagFactory
 
 pytestmark = pytest.mark.both_databases

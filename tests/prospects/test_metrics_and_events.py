@@ -12,7 +12,7 @@ from crm import events
 from crm.extensions import db
 from crm.prospects import metrics
 from crm.prospects.models import Contact, Site, SiteMetric
-from tests.factories import WorkspaceFactory
+from tests.accounts.factories import WorkspaceFactory
 from tests.prospects.factories import ContactFactory, SiteFactory, SiteMetricFactory
 
 pytestmark = pytest.mark.both_databases

@@ -7,7 +7,7 @@ import pytest
 from crm.extensions import db
 from crm.prospects import bulk, contacts, filters, listing, merging, sites
 from crm.prospects.importing.service import ImportOptions, run
-from tests.factories import WorkspaceFactory
+from tests.accounts.factories import WorkspaceFactory
 from tests.prospects.samples import sample_bytes
 from tests.prospects.support import csv_bytes
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from crm.extensions import db
 from crm.prospects.models import Contact, Site
 from crm.timeline import Activity
+from tests.accounts.factories import UserFactory
 from tests.conftest import csrf_token
-from tests.factories import UserFactory
 from tests.prospects.factories import ContactFactory, SiteFactory, SiteMetricFactory
 
 

@@ -10,20 +10,9 @@ from crm.campaigns import ledger
 from crm.db import utcnow
 from crm.extensions import db
 from crm.reports.figures import add_months, month_start
-from tests.reports.factories import (
-    BacklinkFactory,
-    CampaignFactory,
-    CostFactory,
-    LinkCheckFactory,
-    MessageFactory,
-    OpportunityFactory,
-    ReplyFactory,
-    SequenceFactory,
-    StepFactory,
-    TargetPageFactory,
-    TaskFactory,
-    TemplateFactory,
-)
+from tests.campaigns.factories import CampaignFactory, CostFactory, OpportunityFactory, TargetPageFactory, TaskFactory
+from tests.links.factories import BacklinkFactory, LinkCheckFactory
+from tests.outreach.factories import ReplyFactory, SentMessageFactory, SequenceFactory, StepFactory, TemplateFactory
 
 
 def month_day(offset: int, day: int) -> datetime:
@@ -45,7 +34,7 @@ class Scenario:
 
 
 def _message(ws, campaign, opp, template, step, sequence, position, **extra):
-    return MessageFactory(workspace_id=ws, campaign_id=campaign.id, opportunity_id=opp.id, template_id=template.id,
+    return SentMessageFactory(workspace_id=ws, campaign_id=campaign.id, opportunity_id=opp.id, template_id=template.id,
                           step_id=step.id, sequence_id=sequence.id, step_position=position, **extra)
 
 
@@ -141,7 +130,7 @@ def build(workspace_id: int, rival_workspace_id: int, user_ids: dict[str, int] |
     s.rival_campaign_id = rival.id
     r_opp = OpportunityFactory(workspace_id=rival_workspace_id, campaign_id=rival.id, stage="live",
                                won_at=utcnow(), price_cents=99900, payment_status="paid")
-    r_msg = MessageFactory(workspace_id=rival_workspace_id, campaign_id=rival.id, opportunity_id=r_opp.id)
+    r_msg = SentMessageFactory(workspace_id=rival_workspace_id, campaign_id=rival.id, opportunity_id=r_opp.id)
     ReplyFactory(workspace_id=rival_workspace_id, opportunity_id=r_opp.id, message_id=r_msg.id)
     BacklinkFactory(workspace_id=rival_workspace_id, campaign_id=rival.id, opportunity_id=r_opp.id, status="live",
                     score=99, first_live_at=utcnow(), harm_reasons=["pharma content"])

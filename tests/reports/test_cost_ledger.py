@@ -12,7 +12,7 @@ from crm.extensions import db
 from crm.links import backlinks
 from crm.links.bulkinput import BacklinkInput
 from crm.reports.headlines import campaign_headline
-from tests.reports.factories import CampaignFactory, OpportunityFactory
+from tests.campaigns.factories import CampaignFactory, OpportunityFactory
 
 pytestmark = pytest.mark.both_databases
 

@@ -13,7 +13,7 @@ from crm.links.models import Backlink
 from crm.reports import harmful
 from crm.reports.models import DisavowDecision
 from tests.conftest import csrf_token
-from tests.reports.factories import BacklinkFactory
+from tests.links.factories import BacklinkFactory
 
 
 def _decide(client, backlink_id, scope, decision, comment=""):

@@ -12,17 +12,10 @@ import pytest
 from crm.campaigns import ledger
 from crm.campaigns.definitions import ANSWERED_STAGES, LIVE_STATUSES
 from crm.extensions import db
+from tests.campaigns.factories import CampaignFactory, CostFactory, OpportunityFactory
 from tests.conftest import csrf_token
-from tests.reports.factories import (
-    BacklinkFactory,
-    CampaignFactory,
-    CostFactory,
-    LinkCheckFactory,
-    MessageFactory,
-    OpportunityFactory,
-    ReplyFactory,
-    TemplateFactory,
-)
+from tests.links.factories import BacklinkFactory, LinkCheckFactory
+from tests.outreach.factories import ReplyFactory, SentMessageFactory, TemplateFactory
 
 pytestmark = pytest.mark.both_databases
 
@@ -62,7 +55,7 @@ def _generate(workspace_id: int, seed: int) -> Truth:
         for _ in range(rng.choice((0, 0, 1, 2, 3))):
             template = rng.choice(templates)
             sent = rng.random() < 0.85
-            message = MessageFactory(workspace_id=workspace_id, campaign_id=campaign.id, opportunity_id=card.id,
+            message = SentMessageFactory(workspace_id=workspace_id, campaign_id=campaign.id, opportunity_id=card.id,
                                      template_id=template.id, status="sent" if sent else "queued",
                                      sent_at=None if not sent else db.func.now())
             if not sent:

@@ -13,8 +13,8 @@ from crm.db import utcnow
 from crm.extensions import db
 from crm.reports import sharing
 from crm.reports.models import ShareLink
+from tests.campaigns.factories import CampaignFactory
 from tests.conftest import csrf_token
-from tests.reports.factories import CampaignFactory
 from tests.web.test_security import INLINE_HANDLER, INLINE_SCRIPT, STYLE_ATTRIBUTE
 
 SHARE_URL = re.compile(r'value="(http://localhost/share/([^"]+))"')

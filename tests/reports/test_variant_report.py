@@ -15,16 +15,10 @@ from crm.db import utcnow
 from crm.extensions import db
 from crm.outreach.models import OutboundMessage, Reply
 from crm.reports.variants import variant_tests
+from tests.campaigns.factories import CampaignFactory
 from tests.conftest import csrf_token
-from tests.outreach.factories import (
-    CampaignFactory,
-    ContactFactory,
-    MessageFactory,
-    SenderFactory,
-    SequenceFactory,
-    SiteFactory,
-    TemplateFactory,
-)
+from tests.outreach.factories import MessageFactory, SenderFactory, SequenceFactory, TemplateFactory
+from tests.prospects.factories import ContactFactory, SiteFactory
 
 pytestmark = pytest.mark.both_databases
 # per variant: sent, replies by a person, of them positive, out-of-office answers, opened-only, clicked

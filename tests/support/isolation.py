@@ -20,3 +20,20 @@ def covers(*endpoints: str):
         return fn
 
     return decorator
+
+
+def factory_row(factory, key: str, *endpoints: str, url: dict | None = None, **values) -> RowMaker:
+    """Register endpoints whose foreign row one factory makes: the row's id goes in as ``key``."""
+
+    def make(workspace_id: int) -> tuple[dict, object]:
+        row = factory(workspace_id=workspace_id, **values)
+        return {key: row.id, **(url or {})}, row
+
+    return covers(*endpoints)(make)
+
+
+def owner_id(workspace_id: int) -> int:
+    """The id of a new owner of the given workspace, for rows that name who made them."""
+    from tests.accounts.factories import MembershipFactory
+
+    return MembershipFactory(workspace_id=workspace_id, role="owner").user_id

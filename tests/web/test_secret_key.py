@@ -13,9 +13,9 @@ import config
 from crm import create_app
 from crm.extensions import db
 from crm.outreach.tokens import unsubscribe_token
+from tests.accounts.factories import WorkspaceFactory
 from tests.conftest import app_settings
-from tests.factories import WorkspaceFactory
-from tests.outreach.factories import ContactFactory
+from tests.prospects.factories import ContactFactory
 
 OLD_PUBLIC_KEY = "dev-only-secret-key-change-me"
 

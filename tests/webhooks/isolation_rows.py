@@ -1,19 +1,15 @@
 """Rows of another workspace for the webhook settings routes that take an id."""
 
-from crm.accounts.models import Workspace
 from crm.api.models import WebhookDelivery, WebhookEndpoint
 from crm.extensions import db
-from tests.factories import MembershipFactory
-from tests.support.isolation import covers
+from tests.support.isolation import covers, owner_id
 
 
 def _rival_endpoint(workspace_id):
-    member = MembershipFactory(workspace=db.session.get(Workspace, workspace_id), role="owner")
-    db.session.flush()
     # Made as a row directly: the address rule would refuse any URL a test could safely point at.
     endpoint = WebhookEndpoint(workspace_id=workspace_id, url="https://hooks.rival.example/in",
                                         events=["backlink.lost"], secret_sealed="sealed",
-                                        created_by_id=member.user_id)
+                                        created_by_id=owner_id(workspace_id))
     db.session.add(endpoint)
     db.session.commit()
     return endpoint

@@ -1,4 +1,4 @@
-"""factory_boy factories for the models; rows are committed so requests in the same test see them."""
+"""Factories for accounts: workspaces, users, memberships, invitations (rows commit so requests see them)."""
 
 from __future__ import annotations
 
@@ -6,24 +6,14 @@ from datetime import timedelta
 
 import factory
 from argon2 import PasswordHasher
-from factory.alchemy import SQLAlchemyModelFactory
 
 from crm.accounts.models import Invitation, Membership, User, Workspace
 from crm.db import utcnow
-from crm.extensions import db
+from tests.support.factorybase import BaseFactory
 
 PASSWORD = "correct horse battery staple"
 # One hash for every test user: argon2 is slow on purpose, and tests make many users.
 PASSWORD_HASH = PasswordHasher().hash(PASSWORD)
-
-
-class BaseFactory(SQLAlchemyModelFactory):
-    """Commits through the app's session (needs an app context)."""
-
-    class Meta:
-        abstract = True
-        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
-        sqlalchemy_session_persistence = "commit"
 
 
 class WorkspaceFactory(BaseFactory):
