@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, select
 
 from crm.accounts import audit
+from crm.db import all_or_nothing
 from crm.extensions import db
 from crm.outreach.models import OutboundMessage, SenderIdentity
 from crm.outreach.scheduling import SendingWindow, day_bounds
@@ -121,8 +122,9 @@ def validate(sender: SenderIdentity) -> None:
         raise IdentityError("the daily cap cannot be negative (0 means no cap)")
 
 
+@all_or_nothing
 def save_identity(sender: SenderIdentity) -> SenderIdentity:
-    """Check and store a sender identity (new or changed); commits."""
+    """Check and store a sender identity (new or changed); commits, or raises IdentityError with nothing kept."""
     sender.from_email = sender.from_email.strip().lower()
     sender.reply_domain = (sender.reply_domain or "").strip().lower()
     validate(sender)

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.extensions import db
-from crm.outreach import launching, sending
+from crm.outreach import identities, launching, sending
 from crm.outreach.models import OutboundMessage, SenderIdentity, Sequence, Suppression, Template
 from tests.conftest import csrf_token
-from tests.outreach.factories import SuppressionFactory, TemplateFactory
+from tests.outreach.factories import SenderFactory, SuppressionFactory, TemplateFactory
 from tests.outreach.webhooks import inbound_url
 from tests.outreach.world import build
 from tests.prospects.factories import ContactFactory
@@ -133,6 +133,16 @@ def test_an_admin_adds_a_sender_with_a_window_and_zone(app, as_role):
         assert (sender.from_email, sender.window_days, sender.window_start, sender.timezone, sender.daily_cap) == (
             "sam@agency.example", "123", "08:30", "Europe/Berlin", 40)
     assert "Mon to Wed, 08:30 to 16:00 (Europe/Berlin)" in admin.get("/outreach/senders").get_data(as_text=True)
+
+
+def test_a_sender_change_the_service_refuses_leaves_the_stored_sender_as_it_was(app):
+    with app.app_context():
+        sender = SenderFactory(daily_cap=40, window_days="12345")
+        sender.window_days, sender.from_name = "", "Changed"  # no day left: the service refuses the change
+        with pytest.raises(identities.IdentityError, match="no days"):
+            identities.save_identity(sender)
+        db.session.expire_all()
+        assert (sender.window_days, sender.from_name) == ("12345", "Sam Rivera")
 
 
 def test_the_suppression_list_takes_addresses_and_domains(app, as_role, team):

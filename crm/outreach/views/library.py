@@ -139,7 +139,6 @@ def _edit_sender(sender: SenderIdentity | None):
         try:
             identities.save_identity(row)
         except identities.IdentityError as exc:
-            db.session.rollback()
             flash(f"Not saved: {exc}", "danger")
         else:
             flash(f"Sender {row.from_email} saved.", "success")
