@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
+from functools import wraps
 
 from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, event
 from sqlalchemy.engine import Engine
@@ -86,12 +87,11 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 def all_or_nothing(service):
     """Wrap a service so that when it raises, nothing it wrote stays in the session: the work is rolled back."""
-    from functools import wraps
 
     @wraps(service)
     def run(*args, **kwargs):
         """The service; on any error its half-written changes are undone before the error goes on."""
-        from crm.extensions import db
+        from crm.extensions import db  # extensions builds on this module's Base: imported when first used
 
         try:
             return service(*args, **kwargs)

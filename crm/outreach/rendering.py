@@ -37,8 +37,6 @@ from crm.mail.message import text_to_html
 from crm.outreach import template_errors
 from crm.outreach.leftovers import unresolved_fields
 from crm.outreach.merge_names import CUSTOM_PREFIX, custom_field, flat_name, names_custom
-from crm.outreach.merge_values import MAX_VALUE_LENGTH as MAX_VALUE_LENGTH  # re-exported: callers read them here
-from crm.outreach.merge_values import MERGE_FIELDS as MERGE_FIELDS
 from crm.outreach.merge_values import Values, prepare
 
 MAX_SUBJECT_SOURCE = 1_000

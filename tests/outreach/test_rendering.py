@@ -4,10 +4,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from crm.outreach.merge_values import MAX_VALUE_LENGTH
 from crm.outreach.recipients import render_context
 from crm.outreach.rendering import (
     MAX_BODY_SOURCE,
-    MAX_VALUE_LENGTH,
     EmailTemplate,
     RenderError,
     check,

@@ -12,9 +12,9 @@ from crm.extensions import db
 from crm.outreach import identities, inbound_addresses, library, mailboxes, queries, suppression
 from crm.outreach.forms import MailboxForm, SenderForm, SuppressionForm, TemplateForm
 from crm.outreach.launching import merged_context
+from crm.outreach.merge_values import MERGE_FIELDS
 from crm.outreach.models import SenderIdentity, Suppression, Template
 from crm.outreach.recipients import Recipient, basic_context, recipients_for
-from crm.outreach.rendering import MERGE_FIELDS
 from crm.outreach.views import bp
 from crm.prospects.models import Contact
 
