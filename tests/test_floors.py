@@ -53,8 +53,6 @@ KNOWN: set[tuple[str, str]] = {
     ("crm.outreach.views.inbox", "crm.prospects.models"),
     ("crm.outreach.views.library", "crm.prospects.models"),
     ("crm.outreach.views.public", "crm.prospects.models"),
-    # custom fields on opportunities: the field definitions should be shared below both features.
-    ("crm.prospects.fielddefs", "crm.campaigns.models"),
     # the import's backlink rows go through links' own service (crm.links.importrows), but prospects still calls
     # it sideways: the file's links should be handed to links from the floor above (or by a signal).
     ("crm.prospects.importing.plan", "crm.links.importrows"),

@@ -2,7 +2,8 @@
 
 
 def init_app(app) -> None:
-    """Register the campaign, board and task pages, demo data, handlers of outreach and link events, recipients."""
+    """Register the campaign, board and task pages, demo data, handlers of outreach and link events, recipients,
+    and the model holding opportunities' custom field values."""
     from crm.campaigns import (  # noqa: F401
         automation,
         demo,
@@ -14,6 +15,10 @@ def init_app(app) -> None:
         views_wonlink,
     )
 
+    from crm.campaigns.models import Opportunity
+    from crm.prospects import fielddefs
+
     app.register_blueprint(views.bp)
+    fielddefs.register_holder("opportunity", Opportunity)  # the delete page counts the cards' values
     automation.connect()
     recipients.register()

@@ -20,14 +20,14 @@ class FieldError(ValueError):
     """A change to the definitions or values that cannot be made; the message says why."""
 
 
-def _record_class(entity: str):
-    if entity == "site":
-        return Site
-    if entity == "contact":
-        return Contact
-    from crm.campaigns.models import Opportunity  # values live on the record; the table stays campaigns'
+# The model holding each entity's values. Opportunities belong to campaigns, which stands above prospects and
+# names its own model here at start-up (register_holder); prospects never imports it.
+_HOLDERS: dict[str, type] = {"site": Site, "contact": Contact}
 
-    return Opportunity
+
+def register_holder(entity: str, model: type) -> None:
+    """Name the model whose `custom_fields` column holds an entity's values (campaigns registers opportunities)."""
+    _HOLDERS[entity] = model
 
 
 def definitions(workspace_id: int, entity: str | None = None) -> list[CustomField]:
@@ -53,7 +53,9 @@ def defined_keys(workspace_id: int) -> dict[str, list[str]]:
 
 def values_count(field: CustomField) -> int:
     """How many records hold a value for the field (what deleting it would hide)."""
-    model = _record_class(field.entity)
+    model = _HOLDERS.get(field.entity)
+    if model is None:  # the feature holding these records is not installed: nothing to hide
+        return 0
     rows = db.session.scalars(select(model.custom_fields).where(
         model.workspace_id == field.workspace_id, model.custom_fields.is_not(None)))
     return sum(1 for values in rows if isinstance(values, dict) and values.get(field.key) not in (None, ""))
