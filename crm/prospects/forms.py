@@ -15,18 +15,22 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from crm.prospects import contactinfo
 
 from crm.prospects.bulk import ACTIONS
 from crm.prospects.importing.formats import METRICS
 from crm.prospects.metrics import SOURCES
-from crm.prospects.models import CONTACT_STATUSES, SITE_STATUSES
+from crm.prospects.models import CONTACT_STATUSES, EDITABLE_VERIFICATIONS, SITE_STATUSES
 from crm.prospects.sites import STATUS_LABELS
 
 STATUS_CHOICES = [SelectChoice(s, STATUS_LABELS[s]) for s in SITE_STATUSES]
 CONTACT_STATUS_CHOICES = [SelectChoice(s, s.replace("_", " ").capitalize()) for s in CONTACT_STATUSES]
 METRIC_CHOICES = [SelectChoice(k, v[0]) for k, v in METRICS.items() if k != "is_spam"]
 SOURCE_CHOICES = [SelectChoice(s, "Search Console" if s == "gsc" else s.capitalize()) for s in SOURCES]
+VERIFICATION_CHOICES = [SelectChoice("", "Not checked"),
+                        *(SelectChoice(s, contactinfo.verification_label(s).capitalize()) for s in EDITABLE_VERIFICATIONS)]
 ACTION_CHOICES = [SelectChoice("", "Choose an action…"), *(SelectChoice(k, v) for k, v in ACTIONS.items())]
 
 
@@ -74,6 +78,29 @@ class ContactForm(FlaskForm):
     last_name = StringField("Last name", validators=[Length(max=100)])
     position = StringField("Position", validators=[Length(max=150)])
     status = SelectField("Status", choices=CONTACT_STATUS_CHOICES, default="ok")
+    linkedin_url = StringField("LinkedIn", validators=[Length(max=2048)],
+                               description="A linkedin.com address, or the profile name after /in/")
+    twitter = StringField("X/Twitter", validators=[Length(max=200)], description="@handle or an x.com address")
+    email_verification = SelectField("Email verification", choices=VERIFICATION_CHOICES, default="")
+
+    def validate_linkedin_url(self, field) -> None:
+        """A linkedin.com http(s) address or a bare profile name, stored as the full address."""
+        field.data = _profile(contactinfo.parse_linkedin, field.data)
+
+    def validate_twitter(self, field) -> None:
+        """An X/Twitter handle, or an x.com / twitter.com http(s) address, stored as the handle."""
+        field.data = _profile(contactinfo.parse_twitter, field.data)
+
+
+def _profile(parse, raw: str | None) -> str:
+    """The normalised profile, empty when left blank; ValidationError naming what was wrong."""
+    text = (raw or "").strip()
+    if not text:
+        return ""
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
 
 
 class MetricForm(FlaskForm):

@@ -14,6 +14,7 @@ SITE_STATUSES = ("active", "blocked", "do_not_contact")
 CONTACT_STATUSES = ("ok", "bounced", "unsubscribed", "do_not_contact")
 # What an email finder (Hunter and the like) said of an address; "" when nobody checked it.
 EMAIL_VERIFICATIONS = ("valid", "accept_all", "unknown", "invalid", "webmail", "disposable")
+EDITABLE_VERIFICATIONS = EMAIL_VERIFICATIONS[:4]  # what a marketer sets by hand; the others only come from files
 # The newest value of these metrics is kept on the site row too, so 100,000 sites sort and filter fast.
 SITE_METRIC_COLUMNS = ("dr", "da", "tf", "cf", "as_score", "traffic", "ref_domains", "spam")
 # Metric names (the import vocabulary) whose site column has another name.

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from crm import timeline
 from crm.accounts.current import current_workspace, get_scoped_or_404, require_role
@@ -78,6 +79,11 @@ def edit_site(site_id: int):
     return redirect(url_for("prospects.site", site_id=row.id))
 
 
+def _profile(form: ContactForm) -> dict[str, str]:
+    """The profile columns a checked contact form posted (one it left out stays as it is)."""
+    return {name: getattr(form, name).data or "" for name in contacts.PROFILE_COLUMNS if name in request.form}
+
+
 @bp.post("/sites/<int:site_id>/contacts")
 @require_role("member")
 def add_contact(site_id: int):
@@ -88,7 +94,7 @@ def add_contact(site_id: int):
         try:
             contact = contacts.add(row, form.email.data, first_name=form.first_name.data or "",
                                    last_name=form.last_name.data or "", position=form.position.data or "",
-                                   status=form.status.data, actor_id=current_user.id)
+                                   status=form.status.data, actor_id=current_user.id, **_profile(form))
         except contacts.ContactError as exc:
             form.email.errors = [*form.email.errors, str(exc)]
         else:
@@ -103,11 +109,14 @@ def edit_contact(contact_id: int):
     """Change a contact's details or status."""
     contact = get_scoped_or_404(Contact, contact_id)
     form = ContactForm()
+    if contact.email_verification not in (c.value for c in form.email_verification.choices):
+        form.email_verification.choices = [*form.email_verification.choices,  # a file's verdict may stay as it is
+                                           SelectChoice(contact.email_verification, contact.email_verification)]
     if form.validate_on_submit():
         try:
             contacts.update(contact, email=form.email.data, first_name=form.first_name.data or "",
                             last_name=form.last_name.data or "", position=form.position.data or "",
-                            status=form.status.data, actor_id=current_user.id)
+                            status=form.status.data, actor_id=current_user.id, **_profile(form))
         except contacts.ContactError as exc:
             flash(str(exc), "danger")
         else:
