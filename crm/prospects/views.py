@@ -24,7 +24,7 @@ from crm.accounts import audit
 from crm.accounts.current import current_workspace, require_role
 from crm.db import utcnow
 from crm.extensions import db
-from crm.prospects import bulk, discovery, export, fielddefs, filters, listing, sites, tasks
+from crm.prospects import bulk, contacts_export, discovery, export, fielddefs, filters, listing, sites, tasks
 from crm.prospects.forms import BulkForm, NewSiteForm, choices
 from crm.prospects.models import Site
 
@@ -96,6 +96,14 @@ def export_sites():
     return _csv_response(export.csv_for_filter(current_workspace().id, _filter_from(request.args)), "sites")
 
 
+@bp.get("/sites/contacts/export")
+@require_role("viewer")
+def export_contacts():
+    """The contacts of every site the current filters show, as a CSV file safe to open in a spreadsheet."""
+    return _csv_response(contacts_export.csv_for_filter(current_workspace().id, _filter_from(request.args)),
+                         "contacts")
+
+
 @bp.post("/sites/new")
 @require_role("member")
 def create_site():
@@ -139,10 +147,11 @@ def bulk_action():
     if not everything and not ids:
         flash("Choose some sites first.", "warning")
         return redirect(back)
-    if action == "export":
+    if action in ("export", "export_contacts"):
+        module, name = (export, "sites") if action == "export" else (contacts_export, "contacts")
         if everything:
-            return _csv_response(export.csv_for_filter(workspace.id, f), "sites")
-        return _csv_response(export.csv_for_ids(workspace.id, ids), "sites")
+            return _csv_response(module.csv_for_filter(workspace.id, f), name)
+        return _csv_response(module.csv_for_ids(workspace.id, ids), name)
     if action == "discover":
         chosen = ids if not everything else list(db.session.scalars(listing.matching_ids(workspace.id, f)))
         try:
