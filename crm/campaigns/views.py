@@ -9,13 +9,14 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from crm.accounts.current import current_membership, current_workspace, get_scoped_or_404, require_role, scoped
-from crm.campaigns import board, forms, guards, money, pipeline, services, stages, tasklist
+from crm.campaigns import board, export, forms, guards, money, pipeline, services, stages, tasklist
 from crm.campaigns.models import CAMPAIGN_KINDS, CAMPAIGN_STATUSES, STAGES, Campaign
 from crm.campaigns.services import KIND_LABELS, CampaignError
 from crm.campaigns.targets import format_targets
 from crm.db import utcnow
 from crm.extensions import db
 from crm.prospects.models import Site
+from crm.prospects.views import csv_response
 from crm.security import safe_next
 
 bp = Blueprint("campaigns", __name__)
@@ -185,6 +186,15 @@ def table_view(campaign_id: int):
     return render_template("campaigns/table.html", campaign=campaign, page=page, filters=filters, bulk=bulk,
                            page_sizes=board.PAGE_SIZES,
                            people=people, numbers=services.numbers_for([campaign])[campaign.id])
+
+
+@bp.get("/campaigns/<int:campaign_id>/table/export")
+@require_role("viewer")
+def export_table(campaign_id: int):
+    """The opportunities the table's filters show, with their custom fields, as a spreadsheet-safe CSV file."""
+    campaign = get_scoped_or_404(Campaign, campaign_id)
+    chunks = export.csv_for_table(campaign.workspace_id, campaign.id, _filters(), int(current_user.get_id()))
+    return csv_response(chunks, "opportunities")
 
 
 @bp.post("/campaigns/<int:campaign_id>/bulk")
