@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import email_validator
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crm.prospects.emails import (
+    _PLAIN,
     EmailError,
     FoundEmail,
     deobfuscate,
     extract_emails,
     is_role_address,
     rank_contacts,
+    _plain,
     validate_email,
 )
 
@@ -174,3 +179,23 @@ def test_ranking_keeps_one_sighting_per_address_preferring_a_link():
         ("JANE@example.com", "https://example.com/contact"),
         ("bo@example.com", "https://example.com/team"),
     ]
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.from_regex(_PLAIN, fullmatch=True) | st.emails())
+def test_the_fast_path_agrees_with_the_full_validator(text):
+    plain = _plain(text)
+    if plain is None:
+        return
+    assert email_validator.validate_email(text, check_deliverability=False).normalized == plain
+
+
+@pytest.mark.parametrize("raw", [
+    "a@b.123", "a@b-.com", "a@-b.com", "a@xn--abc.com", "a@ab--cd.com", "a..b@x.com", ".a@x.com", "a.@x.com",
+    "a@a.test", "a@sub.local", "a@localhost", "a@b", "a@" + "b" * 64 + ".com",
+    "a@" + ("b" * 60 + ".") * 5 + "com",
+])
+def test_the_fast_path_never_vouches_for_an_address_the_full_validator_refuses(raw):
+    assert _plain(raw) is None  # the full validator decides, and refuses
+    with pytest.raises(EmailError):
+        validate_email(raw)
