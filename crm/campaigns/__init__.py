@@ -14,7 +14,6 @@ def init_app(app) -> None:
         views_tasks,
         views_wonlink,
     )
-
     from crm.campaigns.models import Opportunity
     from crm.prospects import fielddefs
 

@@ -28,7 +28,8 @@ CHUNK = 500
 
 def columns(workspace_id: int) -> tuple[tuple[str, str], ...]:
     """The fixed columns, then one per opportunity custom field (headed by its label)."""
-    return COLUMNS + tuple((f"custom.{row.key}", row.label) for row in fielddefs.definitions(workspace_id, "opportunity"))
+    defined = fielddefs.definitions(workspace_id, "opportunity")
+    return COLUMNS + tuple((f"custom.{row.key}", row.label) for row in defined)
 
 
 def row_of(card: Opportunity) -> dict:

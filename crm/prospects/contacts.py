@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from crm import timeline
 from crm.db import all_or_nothing
 from crm.extensions import db
-from crm.prospects.emails import EmailError, is_role_address, validate_email
 from crm.prospects import contactinfo
+from crm.prospects.emails import EmailError, is_role_address, validate_email
 from crm.prospects.models import CONTACT_STATUSES, EDITABLE_VERIFICATIONS, Contact, Site
 
 

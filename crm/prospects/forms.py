@@ -18,7 +18,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from crm.prospects import contactinfo
-
 from crm.prospects.bulk import ACTIONS
 from crm.prospects.importing.formats import METRICS
 from crm.prospects.metrics import SOURCES
@@ -29,8 +28,8 @@ STATUS_CHOICES = [SelectChoice(s, STATUS_LABELS[s]) for s in SITE_STATUSES]
 CONTACT_STATUS_CHOICES = [SelectChoice(s, s.replace("_", " ").capitalize()) for s in CONTACT_STATUSES]
 METRIC_CHOICES = [SelectChoice(k, v[0]) for k, v in METRICS.items() if k != "is_spam"]
 SOURCE_CHOICES = [SelectChoice(s, "Search Console" if s == "gsc" else s.capitalize()) for s in SOURCES]
-VERIFICATION_CHOICES = [SelectChoice("", "Not checked"),
-                        *(SelectChoice(s, contactinfo.verification_label(s).capitalize()) for s in EDITABLE_VERIFICATIONS)]
+VERIFICATION_CHOICES = [SelectChoice("", "Not checked"), *(
+    SelectChoice(s, contactinfo.verification_label(s).capitalize()) for s in EDITABLE_VERIFICATIONS)]
 ACTION_CHOICES = [SelectChoice("", "Choose an action…"), *(SelectChoice(k, v) for k, v in ACTIONS.items())]
 
 

@@ -1,4 +1,4 @@
-"""Opportunity custom fields: their values live on campaigns' cards; the field pages count them, the export carries them."""
+"""Opportunity custom fields live on campaigns' cards: the field pages count them and the export carries them."""
 
 from __future__ import annotations
 
@@ -93,10 +93,10 @@ def test_the_table_export_has_every_column_and_the_cards_custom_fields(app, as_r
 
 
 def test_the_table_filters_apply_and_another_workspace_gets_404(app, as_role, board_cards):
-    campaign_id, card_ids, rival_campaign_id = board_cards
+    campaign_id, _, rival_campaign_id = board_cards
     client = as_role("viewer")
     header, rows = _csv(client.get(f"/campaigns/{campaign_id}/table/export?stage=won"))
     assert [row[header.index("Stage")] for row in rows] == ["won"]
     assert client.get(f"/campaigns/{rival_campaign_id}/table/export").status_code == 404
-    assert 'href="/campaigns/%d/table/export' % campaign_id in client.get(
+    assert f'href="/campaigns/{campaign_id}/table/export' in client.get(
         f"/campaigns/{campaign_id}/table").get_data(as_text=True)

@@ -1,4 +1,4 @@
-"""A contact's LinkedIn, X/Twitter and email verification: set on the site page's contact forms, shown with the contact."""
+"""A contact's LinkedIn, X/Twitter and email verification: set on the site page's forms, shown with the contact."""
 
 from __future__ import annotations
 
@@ -59,13 +59,14 @@ def test_profiles_and_verification_are_saved_normalised_and_shown(app, as_role, 
     assert f"X @{stored_twitter}" in page and "accept-all domain" in page
 
 
-def test_a_profile_is_added_with_a_new_contact(app, as_role, people):
-    site_id = people[0]
-    client = as_role("member")
+def _add(client, site_id: int, **profile: str):
     token = csrf_token(client, f"/sites/{site_id}")
-    response = client.post(f"/sites/{site_id}/contacts", data={
-        "csrf_token": token, "email": "sam@greenthumb.com", "status": "ok", "linkedin_url": "sam-lee",
-        "twitter": "samlee", "email_verification": "valid"})
+    data = {"csrf_token": token, "email": "sam@greenthumb.com", "status": "ok", **profile}
+    return client.post(f"/sites/{site_id}/contacts", data=data)
+
+
+def test_a_profile_is_added_with_a_new_contact(app, as_role, people):
+    response = _add(as_role("member"), people[0], linkedin_url="sam-lee", twitter="samlee", email_verification="valid")
     assert response.status_code == 302
     with app.app_context():
         sam = db.session.query(Contact).filter_by(email="sam@greenthumb.com").one()
@@ -94,11 +95,7 @@ def test_bad_input_is_named_and_writes_nothing(app, as_role, people, profile, me
 
 
 def test_bad_input_on_a_new_contact_adds_nobody(app, as_role, people):
-    site_id = people[0]
-    client = as_role("member")
-    token = csrf_token(client, f"/sites/{site_id}")
-    response = client.post(f"/sites/{site_id}/contacts", data={
-        "csrf_token": token, "email": "sam@greenthumb.com", "status": "ok", "linkedin_url": "https://x.com/sam"})
+    response = _add(as_role("member"), people[0], linkedin_url="https://x.com/sam")
     assert response.status_code == 400
     assert "is not a LinkedIn profile address" in html.unescape(response.get_data(as_text=True))
     with app.app_context():
@@ -136,7 +133,7 @@ def test_the_form_keeps_csrf_and_another_workspace_gets_404(app, as_role, people
 
 
 def test_the_card_page_shows_its_contacts_profiles_and_verdict(app, as_role, team, people):
-    site_id, maya_id, _ = people
+    maya_id = people[1]
     with app.app_context():
         maya = db.session.get(Contact, maya_id)
         maya.linkedin_url, maya.twitter, maya.email_verification = "https://www.linkedin.com/in/maya", "maya", "invalid"

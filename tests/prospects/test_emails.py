@@ -11,11 +11,11 @@ from crm.prospects.emails import (
     _PLAIN,
     EmailError,
     FoundEmail,
+    _plain,
     deobfuscate,
     extract_emails,
     is_role_address,
     rank_contacts,
-    _plain,
     validate_email,
 )
 
