@@ -27,6 +27,9 @@ class Recipient:
     context: dict[str, str] = field(default_factory=dict)
 
 
+_CUSTOM_WORD = CUSTOM_PREFIX.rstrip(".")
+_SCOPE_SEP = "." + CUSTOM_PREFIX
+
 RecipientSource = Callable[[int, int], list[Recipient]]
 _source: RecipientSource | None = None
 
@@ -77,8 +80,11 @@ def render_context(context: Mapping[str, object], sender_name: str = "") -> dict
     custom: dict[str, str] = {}
     scoped: dict[str, dict[str, str]] = {scope: {} for scope in SCOPES}
     for key, value in context.items():
-        text = "" if value is None else str(value)
-        scope, _, rest = key.partition("." + CUSTOM_PREFIX)
+        text = value if type(value) is str else "" if value is None else str(value)
+        if _CUSTOM_WORD not in key:  # names, domain, page fields: most keys, and never a custom one
+            flat[key] = text
+            continue
+        scope, _, rest = key.partition(_SCOPE_SEP)
         if key.startswith(CUSTOM_PREFIX):
             custom[key[len(CUSTOM_PREFIX):]] = text
         elif rest and scope in scoped:

@@ -246,6 +246,7 @@ def _leftovers(text: str, part: str) -> list[Problem]:
 def _stream(template, variables: dict, limit: int, part: str, deadline: float) -> str:
     """The rendered text, chunk by chunk, stopping at the size cap or the deadline; `variables` is the caller's own."""
     pieces: list[str] = []
+    keep, clock = pieces.append, time.monotonic  # looked up once: this loop runs for every chunk of every message
     size = 0
     # Template.generate's own loop, without its per-chunk generator layer
     try:
@@ -253,9 +254,9 @@ def _stream(template, variables: dict, limit: int, part: str, deadline: float) -
             size += len(chunk)
             if size > limit:
                 raise RenderError([Problem("too_long", f"the rendered {part} is longer than {limit} characters", part)])
-            if time.monotonic() > deadline:
+            if clock() > deadline:
                 raise RenderError([Problem("too_slow", f"the {part} took too long to render", part)])
-            pieces.append(chunk)
+            keep(chunk)
     except RenderError:
         raise
     except Exception:  # noqa: BLE001 - re-raised with the template's own line numbers, as generate does

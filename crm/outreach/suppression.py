@@ -80,3 +80,58 @@ def find_many(workspace_id: int, emails: Iterable[str]) -> dict[str, Suppression
         if hit is not None:
             found[address] = hit
     return found
+
+
+def find(workspace_id: int, email: str) -> Suppression | None:
+    """The entry that suppresses this address in this workspace (or globally), if any."""
+    return find_many(workspace_id, [email]).get(normalise_address(email))
+
+
+def describe(row: Suppression) -> str:
+    """Why an address is suppressed, in words."""
+    what = "the domain " + row.value if row.kind == "domain" else row.value
+    where = "everywhere" if row.workspace_id is None else "in this workspace"
+    return f"{what} is suppressed {where} ({REASONS.get(row.reason, row.reason).lower()})"
+
+
+def parse_value(value: str) -> tuple[str, str]:
+    """("address" or "domain", the normalised value) for what someone typed; SuppressionError otherwise."""
+    text = (value or "").strip().lower().removeprefix("mailto:")
+    if text.startswith("@"):
+        text = text[1:]
+    if "@" in text:
+        if not _ADDRESS.match(text):
+            raise SuppressionError(f"{value!r} is not an email address")
+        return "address", text
+    host = normalise_host(text)
+    if not _DOMAIN.match(host):
+        raise SuppressionError(f"{value!r} is neither an email address nor a domain")
+    return "domain", host
+
+
+def suppress(workspace_id: int | None, kind: str, value: str, reason: str, source: str = "") -> Suppression:
+    """Add an entry unless the same one exists (not committed); returns the entry."""
+    value = normalise_address(value) if kind == "address" else normalise_host(value)
+    existing = db.session.scalar(
+        select(Suppression).where(
+            Suppression.workspace_id.is_(None) if workspace_id is None else Suppression.workspace_id == workspace_id,
+            Suppression.kind == kind,
+            Suppression.value == value,
+        )
+    )
+    if existing is not None:
+        return existing
+    row = Suppression(workspace_id=workspace_id, kind=kind, value=value, reason=reason, source=source[:120])
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def listing(workspace_id: int, kind: str | None = None, search: str = ""):
+    """A select of the workspace's entries and the global ones, newest first, for the suppression page."""
+    query = select(Suppression).where(_scope(workspace_id))
+    if kind in ("address", "domain"):
+        query = query.where(Suppression.kind == kind)
+    if search.strip():
+        query = query.where(Suppression.value.contains(search.strip().lower(), autoescape=True))
+    return query.order_by(Suppression.created_at.desc(), Suppression.id.desc())
