@@ -122,8 +122,9 @@ class ParsedPage:
         return (text + "\n").lower()
 
     @cached_property
-    def _quick_hosts(self) -> tuple[Counter, str] | None:
-        """Links per host of the absolute links, and those hosts one per line, when every line reads as text.
+    def _plain_hosts(self) -> tuple[list[str], str] | None:
+        """The host of each absolute link ("" when it has none), and the distinct hosts one per line, when every
+        line reads as text.
 
         Lines without a host ("/path", "mailto:", "//?q") then lead to the base URL's host or nowhere on the web,
         so on a page whose base is its own site they count for no outside host. None: sort line by line.
@@ -134,11 +135,22 @@ class ParsedPage:
         if (not self.hrefs or "\\" in text or "\t" in text or base_host is None or not self._own(base_host)
                 or _ODD_LINE.search(lined)):
             return None
-        counts = Counter(_HOST.findall(lined))
-        counts.pop("", None)
-        lines = "\n" + "\n".join(counts) + "\n"
-        if counts and not _PLAIN_HOSTS.fullmatch(lines, 1):
+        hosts = _HOST.findall(lined)
+        distinct = set(hosts)
+        distinct.discard("")
+        lines = "\n" + "\n".join(distinct) + "\n"
+        if distinct and not _PLAIN_HOSTS.fullmatch(lines, 1):
             return None
+        return hosts, lines
+
+    @cached_property
+    def _quick_hosts(self) -> tuple[Counter, str] | None:
+        """Links per host of the absolute links, and those hosts one per line, when every line reads as text."""
+        if self._plain_hosts is None:
+            return None
+        hosts, lines = self._plain_hosts
+        counts = Counter(hosts)
+        counts.pop("", None)
         return counts, lines
 
     def _own_hosts(self, lines: str) -> list[str]:
@@ -213,9 +225,9 @@ class ParsedPage:
     @cached_property
     def outbound(self) -> int:
         """Links to registrable domains other than the page's own."""
-        if self._quick_hosts is not None:
-            counts, lines = self._quick_hosts
-            return counts.total() - sum(counts[host] for host in self._own_hosts(lines))
+        if self._plain_hosts is not None:
+            hosts, lines = self._plain_hosts
+            return len(hosts) - hosts.count("") - sum(hosts.count(host) for host in self._own_hosts(lines))
         return sum(self.outside_hosts.values())
 
     def candidates(self, sites: set[str]) -> list[int]:
@@ -238,7 +250,7 @@ class ParsedPage:
                 if end == -1:
                     break
                 counted, pos = end, hrefs.find(needle, end)
-        if not self._spelled(sites) and self._quick_hosts is None:
+        if not self._spelled(sites) and self._plain_hosts is None:
             # Escaped, IDN or otherwise unusual hrefs: resolve them to be sure. On a plain page the only such
             # lines are empty, scheme-less or hostless ones, which lead to the base URL or nowhere.
             hits.update(self._unplain)
