@@ -87,7 +87,7 @@ class ParsedPage:
     final_url: str
     base_url: str
     headers: dict[str, str] = field(default_factory=dict)
-    metas: list[LexborNode] = field(default_factory=list)  # every <meta>, found in the same walk as the links
+    metas: list[LexborNode] = field(default_factory=list)  # every <meta>, found in the walk that finds <base>
     nodes: list[LexborNode] = field(default_factory=list)  # every <a href> and <area href>, in document order
 
     @classmethod
