@@ -1,4 +1,4 @@
-"""The links on a parsed page that point at our target, the best of them, and the page's outbound count."""
+"""The links on a parsed page that point at our target, and the best of them."""
 
 from __future__ import annotations
 
@@ -76,7 +76,6 @@ class PageLinks:
     found: list[Candidate] = field(default_factory=list)  # exact, equivalent or other_query, as browsers see them
     wrong: list[Candidate] = field(default_factory=list)  # our registrable domain, another page
     noscript: list[Candidate] = field(default_factory=list)  # only present inside <noscript>
-    outbound: int = 0  # links to registrable domains other than the page's own
 
     def best(self) -> Candidate | None:
         """The link that best represents our backlink on this page, or None."""
@@ -97,7 +96,7 @@ def _best_of(pool: list[Candidate]) -> Candidate:
 
 def collect(parsed: ParsedPage, target_url: str, aliases: tuple[str, ...] = ()) -> PageLinks:
     """Sort out the page's links about our target; only links to the target's own site are resolved."""
-    result = PageLinks(outbound=parsed.outbound)
+    result = PageLinks()
     target_sites = {site for site in (site_of(u) for u in (target_url, *aliases)) if site}
     for order in parsed.candidates(target_sites):
         node, href = parsed.nodes[order], parsed.hrefs[order]

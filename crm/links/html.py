@@ -90,13 +90,16 @@ def link_text(link: LexborNode) -> str:
     return collapse(link.attrs.get("alt")) if link.tag == "area" else ""
 
 
-def snippet(link: LexborNode, width: int = 160) -> str:
-    """About `width` characters of the text around a link, as evidence of where and how it appears."""
+def snippet(link: LexborNode, width: int = 160, anchor: str | None = None) -> str:
+    """About `width` characters of the text around a link, as evidence of where and how it appears.
+
+    `anchor` is the link's text when the caller has it already (link_text(link)).
+    """
     block = link.parent
     while block is not None and block.tag not in _SNIPPET_BLOCKS:
         block = block.parent
     text = _text(block) if block is not None else ""
-    anchor = link_text(link)
+    anchor = link_text(link) if anchor is None else anchor
     if not text:
         return anchor[:width]
     if len(text) <= width:
@@ -146,8 +149,8 @@ def word_count(text: str) -> int:
 def page_language(tree: LexborHTMLParser, content_language: str = "", metas: list | None = None) -> str | None:
     """The page's language tag, lowercase ("en-gb"): <html lang>, then a Content-Language meta or header."""
     candidates = []
-    root = tree.css_first("html")
-    if root is not None:
+    root = tree.root  # the document element, which the HTML parser always makes an <html>
+    if root is not None and root.tag == "html":
         candidates.append(root.attrs.get("lang") or root.attrs.get("xml:lang"))
     meta = next((m for m in (tree.css("meta") if metas is None else metas)
                  if (m.attrs.get("http-equiv") or "").strip().lower() == "content-language"), None)

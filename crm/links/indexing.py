@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from crm.net.urls import join
 
@@ -168,8 +168,7 @@ def directives(tree: LexborHTMLParser, headers: dict[str, str], base_url: str,
 
 def looks_like_not_found(tree: LexborHTMLParser) -> bool:
     """True when a page served with 200 announces in its title or main heading that it does not exist."""
-    for selector in ("title", "h1"):
-        node = tree.css_first(selector)
-        if node is not None and _NOT_FOUND.search(node.text(deep=True) or ""):
-            return True
-    return False
+    firsts: dict[str, LexborNode] = {}
+    for node in tree.css("title, h1"):  # one walk finds the first of each
+        firsts.setdefault(node.tag, node)
+    return any(_NOT_FOUND.search(node.text(deep=True) or "") for node in firsts.values())

@@ -31,6 +31,24 @@ _HTML_TYPES = frozenset({"", "text/html", "application/xhtml+xml"})
 _TRANSIENT_STATUSES = {403: "http_403", 408: "http_408", 429: "http_429"}
 
 
+class _Deferred:
+    """A field counted from the page's one parse when first read, then kept (the parse is let go)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}"
+
+    def __get__(self, verdict: Verdict | None, owner: type | None = None) -> int:
+        if verdict is None:
+            return 0  # the dataclass default
+        value = verdict.__dict__.get(self.slot, 0)
+        if isinstance(value, ParsedPage):
+            value = verdict.__dict__[self.slot] = value.outbound
+        return value
+
+    def __set__(self, verdict: Verdict, value: int | ParsedPage) -> None:
+        verdict.__dict__[self.slot] = value
+
+
 @dataclass
 class Verdict:
     """The verifier's answer for one (source page, target) pair, with the evidence behind it."""
@@ -51,7 +69,7 @@ class Verdict:
     indexable: bool | None = False  # None when robots.txt kept us out of a page search engines may read
     reasons: list[str] = field(default_factory=list)
     placement: str | None = None
-    outbound_links: int = 0
+    outbound_links: int = _Deferred()  # type: ignore[assignment]  # counted from the parse when first read
     links_to_target: int = 0
     page_noindex: bool = False
     page_nofollow: bool = False
@@ -132,8 +150,10 @@ def _rel_mismatch(expected: str | Iterable[str], actual: list[str]) -> bool:
 
 def _redirected_home(page: FetchResult) -> bool:
     """A deep URL that redirects to its site's home page is a removed page (a soft 404) to search engines."""
+    if not page.redirects:
+        return False
     first, final = parse(page.url), parse(page.final_url)
-    if not page.redirects or first is None or final is None:
+    if first is None or final is None:
         return False
     return first.pathname not in ("", "/") and final.pathname == "/" and site_of(page.url) == site_of(page.final_url)
 
@@ -150,7 +170,7 @@ def _describe_link(verdict: Verdict, link: Candidate) -> None:
     verdict.placement = link.placement
     verdict.hidden = link.hidden is not None
     verdict.hidden_kind = link.hidden
-    verdict.snippet = snippet(link.node)
+    verdict.snippet = snippet(link.node, anchor=verdict.anchor_text)
 
 
 def _read_signals(verdict: Verdict, parsed: ParsedPage, page: FetchResult, now: datetime | None) -> None:
@@ -160,7 +180,7 @@ def _read_signals(verdict: Verdict, parsed: ParsedPage, page: FetchResult, now: 
     verdict.page_noindex, verdict.page_nofollow = signals.meta_noindex, signals.meta_nofollow
     verdict.x_robots_noindex, verdict.x_robots_nofollow = signals.header_noindex, signals.header_nofollow
     verdict.canonical = signals.canonical
-    if signals.canonical:
+    if signals.canonical and signals.canonical != verdict.final_url:  # the same URL, as most pages give it, is exact
         verdict.canonical_elsewhere = match_target(signals.canonical, verdict.final_url) not in ("exact", "equivalent")
     verdict.indexable = not (verdict.page_noindex or verdict.x_robots_noindex or verdict.robots_disallowed
                              or verdict.canonical_elsewhere)
@@ -257,7 +277,7 @@ def verify(page: FetchResult, target_url: str, *, aliases: Iterable[str] = (),
     verdict.encoding = parsed.codec
     _read_signals(verdict, parsed, page, now)
     links = collect(parsed, target_url, aliases)
-    verdict.outbound_links = links.outbound
+    verdict.outbound_links = parsed  # type: ignore[assignment]  # counted from this parse when first read
     verdict.links_to_target = len(links.found)
     best = links.best()
     if best is None:

@@ -42,7 +42,6 @@ class _Key(NamedTuple):
     params: tuple[tuple[str, str], ...]  # escapes normalised, tracking ones removed, in order
     tracking: tuple[tuple[str, str], ...]
     fragment: str
-    site: str
 
 
 def _is_tracking(name: str) -> bool:
@@ -72,7 +71,7 @@ def _key(url: str) -> _Key | None:
     pieces = [_param(p) for p in raw_query.split("&") if p]
     return _Key(parts["protocol"][:-1], host, host[4:] if host.startswith("www.") else host, parts["port"], path,
                 loose, raw_query, tuple(p for p in pieces if not _is_tracking(p[0])),
-                tuple(p for p in pieces if _is_tracking(p[0])), parts["hash"][1:], site_of_host(host))
+                tuple(p for p in pieces if _is_tracking(p[0])), parts["hash"][1:])
 
 
 def _grouped(params: tuple[tuple[str, str], ...]) -> dict[str, list[str]]:
@@ -120,7 +119,8 @@ def _written_differences(raw_found: str, raw_target: str) -> list[str]:
 
 def _compare(found: _Key, target: _Key) -> tuple[str, list[str]] | None:
     if found.loose_host != target.loose_host or found.port != target.port or found.loose_path != target.loose_path:
-        return ("same_domain", []) if found.site == target.site else None
+        # The public-suffix lookup is only needed here, for links to another page or host.
+        return ("same_domain", []) if site_of_host(found.host) == site_of_host(target.host) else None
     query = _query_differences(found, target)
     if query is None:
         return "same_domain", []

@@ -69,3 +69,17 @@ def test_queries_are_encoded_in_the_documents_encoding():
     assert encode_query("/search?q=café#é", "cp1252") == "/search?q=caf%E9#é"
     assert encode_query("/café?q=é", "utf-8") == "/café?q=é"
     assert encode_query("/s?q=日本", "cp1252") == "/s?q=%26%2326085%3B%26%2326412%3B"
+
+
+def test_the_verdict_counts_outbound_links_in_its_json_and_as_an_attribute():
+    links = "".join(f'<a href="https://news{i}.example/story">n</a>' for i in range(3))
+    page = make_page(article(f'<p><a href="{TARGET}">road</a> {links} <a href="/more">more</a>'
+                             '<a href="https://cdn.example.org/x">own</a></p>'))
+    verdict = verify(page, TARGET)
+    # The target, three news sites and the sidebar's sponsor; the page's own site and relative links do not count.
+    assert verdict.to_dict()["outbound_links"] == 5
+    assert verdict.outbound_links == 5
+    verdict.outbound_links = 7
+    assert verdict.to_dict()["outbound_links"] == 7
+    missing = verify(make_page(article(links)), TARGET)
+    assert (missing.status, missing.outbound_links) == ("missing", 4)
