@@ -61,6 +61,9 @@ def _plain_name(name: object) -> str:
 
 
 def _text(name: str, value: object) -> str:
+    # the usual value, a short non-blank string, is taken as it is before the checks below
+    if type(value) is str and len(value) <= MAX_VALUE_LENGTH and not value.isspace():
+        return value
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -83,17 +86,10 @@ def _normalise_context(context: Mapping[str, object]) -> tuple[dict[str, str], s
             prefix = _SCOPED.get(name, "")
             for key, custom_value in value.items():
                 field_name, variable = _custom_name(prefix, key)
-                # the usual value, a short non-blank string, is taken as it is; _text checks the rest
-                if type(custom_value) is str and len(custom_value) <= MAX_VALUE_LENGTH and not custom_value.isspace():
-                    flat[variable] = custom_value
-                else:
-                    flat[variable] = _text(field_name, custom_value)
+                flat[variable] = _text(field_name, custom_value)
                 known.add(field_name)
             continue
-        if type(value) is str and len(value) <= MAX_VALUE_LENGTH and not value.isspace():
-            flat[_plain_name(name)] = value
-        else:
-            flat[_plain_name(name)] = _text(name, value)
+        flat[_plain_name(name)] = _text(name, value)
         known.add(name)
     return flat, known
 
