@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.accounts.models import Workspace
+from crm.campaigns import launching
 from crm.extensions import db
-from crm.outreach import launching
 from crm.outreach.models import Enrollment, OutboundMessage, SenderIdentity, Suppression
 from crm.outreach.recipients import Recipient
 from crm.prospects.models import Contact, Site

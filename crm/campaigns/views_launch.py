@@ -1,4 +1,8 @@
-"""A campaign's sequence editor and its launch page (checklist, launch button, and how each enrollment stands)."""
+"""A campaign's sequence editor and its launch page (checklist, launch button, and how each enrollment stands).
+
+The pages are campaigns': they list the campaign's cards (crm.campaigns.recipients) and launch through
+crm.campaigns.launching, which hands each person down to outreach.
+"""
 
 from __future__ import annotations
 
@@ -7,31 +11,20 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from crm.accounts.current import can, current_workspace, require_role, scoped
+from crm.accounts.current import can, current_workspace, get_scoped_or_404, require_role, scoped
 from crm.accounts.forms import ActionForm
+from crm.campaigns.launching import LaunchError, checklist, launch
+from crm.campaigns.models import Campaign
+from crm.campaigns.recipients import campaign_recipients
+from crm.campaigns.views import bp
 from crm.extensions import db
 from crm.outreach import identities, library, queries, skips
 from crm.outreach.forms import SequenceForm
-from crm.outreach.launching import LaunchError, checklist, launch
 from crm.outreach.models import SenderIdentity, Template
-from crm.outreach.recipients import has_recipient_source, recipients_for
-from crm.outreach.views import bp
 
 
-def _campaign_or_404(campaign_id: int):
-    row = queries.campaign(current_workspace().id, campaign_id)
-    if row is None:
-        abort(404)
-    return row
-
-
-@bp.route("/campaigns/<int:campaign_id>/sequence", methods=["GET", "POST"])
-@require_role("viewer")
-def sequence(campaign_id: int):
-    """The campaign's first pitch and follow-ups, and the identity they come from."""
-    campaign = _campaign_or_404(campaign_id)
-    workspace = current_workspace()
-    current = library.sequence_for(workspace.id, campaign.id)
+def _sequence_form() -> tuple[SequenceForm, list[Template], list[SenderIdentity]]:
+    """The sequence form with the workspace's templates and senders as its choices."""
     form = SequenceForm()
     templates = db.session.scalars(scoped(Template).order_by(Template.name)).all()
     senders = db.session.scalars(scoped(SenderIdentity).order_by(SenderIdentity.from_email)).all()
@@ -42,6 +35,25 @@ def sequence(campaign_id: int):
         entry.form.template_id.choices = [SelectChoice("", "No step"), *names]
         for variant in entry.form.variant_fields():
             variant.choices = [SelectChoice("", "No variant"), *names]
+    return form, templates, senders
+
+
+def _fill(form: SequenceForm, current) -> None:
+    form.sender_id.data = str(current.sender_id or "")
+    for entry, step in zip(form.steps, sorted(current.steps, key=lambda s: s.position), strict=False):
+        entry.form.template_id.data, entry.form.delay.data = str(step.template_id), step.delay_business_days
+        for variant, row in zip(entry.form.variant_fields(), step.variants, strict=False):
+            variant.data = str(row.template_id)
+
+
+@bp.route("/campaigns/<int:campaign_id>/sequence", methods=["GET", "POST"])
+@require_role("viewer")
+def sequence(campaign_id: int):
+    """The campaign's first pitch and follow-ups, and the identity they come from."""
+    campaign = get_scoped_or_404(Campaign, campaign_id)
+    workspace = current_workspace()
+    current = library.sequence_for(workspace.id, campaign.id)
+    form, templates, senders = _sequence_form()
     if form.is_submitted():
         if not can("member"):
             abort(403)
@@ -53,14 +65,10 @@ def sequence(campaign_id: int):
                 flash(f"Not saved: {exc}", "danger")
             else:
                 flash("Sequence saved.", "success")
-                return redirect(url_for("outreach.sequence", campaign_id=campaign.id))
+                return redirect(url_for("campaigns.sequence", campaign_id=campaign.id))
     elif current is not None:
-        form.sender_id.data = str(current.sender_id or "")
-        for entry, step in zip(form.steps, sorted(current.steps, key=lambda s: s.position), strict=False):
-            entry.form.template_id.data, entry.form.delay.data = str(step.template_id), step.delay_business_days
-            for variant, row in zip(entry.form.variant_fields(), step.variants, strict=False):
-                variant.data = str(row.template_id)
-    return render_template("outreach/sequence.html", form=form, campaign=campaign, sequence=current,
+        _fill(form, current)
+    return render_template("campaigns/sequence.html", form=form, campaign=campaign, sequence=current,
                            templates=templates, senders=senders)
 
 
@@ -68,14 +76,14 @@ def sequence(campaign_id: int):
 @require_role("viewer")
 def launch_page(campaign_id: int):
     """Every reason a message would not go, per recipient, before anything is queued; then launch."""
-    campaign = _campaign_or_404(campaign_id)
+    campaign = get_scoped_or_404(Campaign, campaign_id)
     workspace = current_workspace()
     current = library.sequence_for(workspace.id, campaign.id)
     form = ActionForm()
     if current is None:
         flash("Write the sequence first: its steps and the sender identity.", "info")
-        return redirect(url_for("outreach.sequence", campaign_id=campaign.id))
-    recipients = recipients_for(workspace.id, campaign.id, with_contactless=True)  # listed, so their skip is seen
+        return redirect(url_for("campaigns.sequence", campaign_id=campaign.id))
+    recipients = campaign_recipients(workspace.id, campaign.id)  # cards without a contact too: their skip is seen
     if form.is_submitted():
         if not can("member"):
             abort(403)
@@ -88,7 +96,7 @@ def launch_page(campaign_id: int):
                 flash(f"Launched: {result.enrolled} first pitch(es) queued"
                       + (f", {len(result.skipped)} recipient(s) skipped (see why below)." if result.skipped else "."),
                       "success")
-                return redirect(url_for("outreach.launch_page", campaign_id=campaign.id))
+                return redirect(url_for("campaigns.launch_page", campaign_id=campaign.id))
     try:
         checks = checklist(workspace.id, current.id, recipients)
     except identities.IdentityError as exc:
@@ -96,9 +104,8 @@ def launch_page(campaign_id: int):
         flash(f"The sender identity needs fixing: {exc}", "danger")
     sender = db.session.scalar(select(SenderIdentity).where(SenderIdentity.id == current.sender_id))
     return render_template(
-        "outreach/launch.html", campaign=campaign, sequence=current, checks=checks, form=form,
+        "campaigns/launch.html", campaign=campaign, sequence=current, checks=checks, form=form,
         enrollments=queries.enrollments(workspace.id, current.id),
-        enrollment_counts=queries.enrollment_counts(workspace.id, current.id),
-        has_source=has_recipient_source(), sender=sender,
+        enrollment_counts=queries.enrollment_counts(workspace.id, current.id), sender=sender,
         window=identities.describe_window(sender) if sender else "", skip_labels=skips.LABELS,
     )
