@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from crm import timeline
@@ -20,7 +20,7 @@ from crm.accounts.models import Workspace
 from crm.db import utcnow
 from crm.extensions import db
 from crm.mail import link_safety
-from crm.outreach import identities, mailboxes, skips, suppression, variants
+from crm.outreach import identities, mailboxes, rowbatch, skips, suppression, variants
 from crm.outreach.models import Enrollment, OutboundMessage, Sequence
 from crm.outreach.recipients import Recipient, basic_context, storable_context
 from crm.outreach.sequencing import (
@@ -182,7 +182,7 @@ def screen(workspace_id: int, sequence: Sequence, people: list[Addressee], now: 
 def _record_queued(workspace_id: int, pitches: list[FirstPitch], actor_id: int | None) -> None:
     """One timeline event per queued first pitch, written as one multi-row INSERT (not committed)."""
     stamp = utcnow()
-    db.session.execute(insert(timeline.Activity.__table__), [{
+    rowbatch.insert_rows(timeline.Activity.__table__, [{
         "workspace_id": workspace_id, "kind": "outreach_queued", "summary": f"First pitch to {p.contact.email} queued",
         "site_id": p.contact.site_id, "contact_id": p.contact.id, "opportunity_id": p.opportunity_id,
         "actor_id": actor_id, "data": None, "happened_at": stamp} for p in pitches])
