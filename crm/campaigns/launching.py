@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from crm.db import utcnow
+from crm.db import all_or_nothing, utcnow
 from crm.extensions import db
 from crm.outreach import skips
 from crm.outreach.collecting import collector_paused
@@ -207,20 +207,17 @@ class LaunchResult:
 
 
 @collector_paused()
+@all_or_nothing
 def launch(workspace_id: int, sequence_id: int, recipients: list[Recipient], actor_id: int | None,
            now: datetime | None = None) -> LaunchResult:
     """Enrol every ready recipient and queue their first pitch in one transaction; commits, or writes nothing."""
     now = now or utcnow()
-    try:
-        result = checklist(workspace_id, sequence_id, recipients, now)
-        if result.sequence_problems:
-            raise LaunchError(" ".join(result.sequence_problems))
-        if not result.ready:
-            raise LaunchError("Nobody is ready to receive this sequence; the checklist says why for each recipient.")
-        enrol_and_queue(workspace_id, sequence_of(workspace_id, sequence_id), [c.first for c in result.ready],
-                        actor_id, now)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    result = checklist(workspace_id, sequence_id, recipients, now)
+    if result.sequence_problems:
+        raise LaunchError(" ".join(result.sequence_problems))
+    if not result.ready:
+        raise LaunchError("Nobody is ready to receive this sequence; the checklist says why for each recipient.")
+    enrol_and_queue(workspace_id, sequence_of(workspace_id, sequence_id), [c.first for c in result.ready],
+                    actor_id, now)
+    db.session.commit()
     return LaunchResult(enrolled=len(result.ready), skipped=tuple(result.blocked))

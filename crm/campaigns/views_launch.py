@@ -46,27 +46,38 @@ def _fill(form: SequenceForm, current) -> None:
             variant.data = str(row.template_id)
 
 
+def _opened(campaign_id: int):
+    """The workspace's campaign (404 otherwise), the workspace, and the campaign's sequence or None."""
+    campaign = get_scoped_or_404(Campaign, campaign_id)
+    workspace = current_workspace()
+    return campaign, workspace, library.sequence_for(workspace.id, campaign.id)
+
+
+def _posted(form) -> bool:
+    """True for a valid submission of the form; a viewer's submission is refused with 403."""
+    if not form.is_submitted():
+        return False
+    if not can("member"):
+        abort(403)
+    return form.validate()
+
+
 @bp.route("/campaigns/<int:campaign_id>/sequence", methods=["GET", "POST"])
 @require_role("viewer")
 def sequence(campaign_id: int):
     """The campaign's first pitch and follow-ups, and the identity they come from."""
-    campaign = get_scoped_or_404(Campaign, campaign_id)
-    workspace = current_workspace()
-    current = library.sequence_for(workspace.id, campaign.id)
+    campaign, workspace, current = _opened(campaign_id)
     form, templates, senders = _sequence_form()
-    if form.is_submitted():
-        if not can("member"):
-            abort(403)
-        if form.validate():
-            sender_id = int(form.sender_id.data) if str(form.sender_id.data or "").isdigit() else None
-            try:
-                library.save_sequence(workspace.id, campaign.id, sender_id, form.chosen_steps())
-            except library.LibraryError as exc:
-                flash(f"Not saved: {exc}", "danger")
-            else:
-                flash("Sequence saved.", "success")
-                return redirect(url_for("campaigns.sequence", campaign_id=campaign.id))
-    elif current is not None:
+    if _posted(form):
+        sender_id = int(form.sender_id.data) if str(form.sender_id.data or "").isdigit() else None
+        try:
+            library.save_sequence(workspace.id, campaign.id, sender_id, form.chosen_steps())
+        except library.LibraryError as exc:
+            flash(f"Not saved: {exc}", "danger")
+        else:
+            flash("Sequence saved.", "success")
+            return redirect(url_for("campaigns.sequence", campaign_id=campaign.id))
+    elif not form.is_submitted() and current is not None:
         _fill(form, current)
     return render_template("campaigns/sequence.html", form=form, campaign=campaign, sequence=current,
                            templates=templates, senders=senders)
@@ -76,27 +87,22 @@ def sequence(campaign_id: int):
 @require_role("viewer")
 def launch_page(campaign_id: int):
     """Every reason a message would not go, per recipient, before anything is queued; then launch."""
-    campaign = get_scoped_or_404(Campaign, campaign_id)
-    workspace = current_workspace()
-    current = library.sequence_for(workspace.id, campaign.id)
+    campaign, workspace, current = _opened(campaign_id)
     form = ActionForm()
     if current is None:
         flash("Write the sequence first: its steps and the sender identity.", "info")
         return redirect(url_for("campaigns.sequence", campaign_id=campaign.id))
     recipients = campaign_recipients(workspace.id, campaign.id)  # cards without a contact too: their skip is seen
-    if form.is_submitted():
-        if not can("member"):
-            abort(403)
-        if form.validate():
-            try:
-                result = launch(workspace.id, current.id, recipients, current_user.id)
-            except (LaunchError, identities.IdentityError) as exc:
-                flash(f"Not launched: {exc}", "danger")
-            else:
-                flash(f"Launched: {result.enrolled} first pitch(es) queued"
-                      + (f", {len(result.skipped)} recipient(s) skipped (see why below)." if result.skipped else "."),
-                      "success")
-                return redirect(url_for("campaigns.launch_page", campaign_id=campaign.id))
+    if _posted(form):
+        try:
+            result = launch(workspace.id, current.id, recipients, current_user.id)
+        except (LaunchError, identities.IdentityError) as exc:
+            flash(f"Not launched: {exc}", "danger")
+        else:
+            flash(f"Launched: {result.enrolled} first pitch(es) queued"
+                  + (f", {len(result.skipped)} recipient(s) skipped (see why below)." if result.skipped else "."),
+                  "success")
+            return redirect(url_for("campaigns.launch_page", campaign_id=campaign.id))
     try:
         checks = checklist(workspace.id, current.id, recipients)
     except identities.IdentityError as exc:
