@@ -33,8 +33,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from crm import create_app  # noqa: E402
+from crm.campaigns import launching  # noqa: E402
 from crm.extensions import db  # noqa: E402
-from crm.outreach import launching, variants  # noqa: E402
+from crm.outreach import variants  # noqa: E402
 from crm.outreach.models import OutboundMessage, SenderIdentity, Sequence, SequenceStep, StepVariant, Template  # noqa: E402
 from crm.outreach.recipients import Recipient, basic_context, render_context  # noqa: E402
 from crm.prospects.models import Contact, CustomField, Site  # noqa: E402

@@ -2,13 +2,14 @@
 
 
 def init_app(app) -> None:
-    """Register the campaign, board and task pages, demo data, handlers of outreach and link events, recipients,
-    and the model holding opportunities' custom field values."""
+    """Register the campaign, board, task, sequence and launch pages, demo data, handlers of outreach and link
+    events, recipients, and the model holding opportunities' custom field values."""
     from crm.campaigns import (  # noqa: F401
         automation,
         demo,
         recipients,
         views,
+        views_launch,
         views_personal,
         views_pipeline,
         views_tasks,

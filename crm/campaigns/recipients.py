@@ -1,9 +1,10 @@
 """Who a campaign's outreach sequence goes to: its not-yet-pitched cards, and their merge fields.
 
-Outreach never imports campaigns; it asks through the hook it offers (crm.outreach.recipients), which
-campaigns fills in init_app. Each recipient carries the fields only campaigns knows: the target page we
-want a link to, the anchor we would like, and the card's personal first line and P.S. Cards without a contact
-are supplied too (with no contact id), so the launch checklist can say it skips them.
+The launch (crm.campaigns.launching) takes them from here and hands them down to outreach. Each recipient
+carries the fields only campaigns knows: the target page we want a link to, the anchor we would like, and the
+card's personal first line and P.S. Cards without a contact are listed too (with no contact id), so the launch
+checklist can say it skips them. Outreach's template preview and dry render still ask through the hook outreach
+offers (crm.outreach.recipients), which register() fills.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""Who a campaign's sequence goes to: plain Recipient values, supplied by the campaigns feature through a hook.
+"""Who a sequence goes to, as plain Recipient values, and their merge fields as the renderer takes them.
 
-Outreach never imports campaigns (DESIGN §2). Campaigns registers a function with
-``set_recipient_source(fn)``; ``fn(workspace_id, campaign_id)`` returns the campaign's recipients with the
-merge fields for each. Without a registered source, outreach can still build the basic fields of a contact
-from its own reads of the contact and site.
+Outreach never imports campaigns (DESIGN §2): the launch is campaigns' (crm.campaigns.launching), which hands
+each recipient down. The template preview, the dry render and the outreach demo still ask for a campaign's
+recipients through ``recipients_for``, which campaigns fills with ``set_recipient_source``; that hook goes when
+they are handed their recipients too.
 """
 
 from __future__ import annotations
@@ -40,20 +40,11 @@ def set_recipient_source(fn: RecipientSource | None) -> None:
     _source = fn
 
 
-def has_recipient_source() -> bool:
-    """Whether a feature has registered where recipients come from."""
-    return _source is not None
-
-
-def recipients_for(workspace_id: int, campaign_id: int, *, with_contactless: bool = False) -> list[Recipient]:
-    """The campaign's recipients from the registered source; empty when none is registered.
-
-    Cards without a contact are left out unless with_contactless (the launch checklist lists them as skipped).
-    """
+def recipients_for(workspace_id: int, campaign_id: int) -> list[Recipient]:
+    """The campaign's recipients with a contact, from the registered source; empty when none is registered."""
     if _source is None:
         return []
-    found = _source(workspace_id, campaign_id)
-    return [r for r in found if with_contactless or r.contact_id is not None]
+    return [r for r in _source(workspace_id, campaign_id) if r.contact_id is not None]
 
 
 def basic_context(contact, site) -> dict[str, str]:

@@ -8,11 +8,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from crm.accounts.models import Workspace
 from crm.extensions import db
-from crm.outreach import composing, identities, rendering, variants
+from crm.outreach import composing, identities, rendering, rowbatch, variants
 from crm.outreach.models import Enrollment, OutboundMessage, SenderIdentity, Sequence, SequenceStep
 from crm.outreach.recipients import render_context
 from crm.outreach.scheduling import add_business_days, day_bounds, next_send_time
@@ -205,21 +205,22 @@ def _ids_by(key_column, keys: list, *where) -> dict:
 def queue_first_steps(sequence: Sequence, step: SequenceStep, pitches: list[FirstPitch]) -> None:
     """Enrol every recipient and queue their rendered first pitch (not committed).
 
-    Plain rows and one executemany per table: a launch of thousands would otherwise spend its time building
-    ORM objects and on round trips. A key already in the outbox raises IntegrityError, which undoes it all.
+    Plain rows and one executemany per table (crm.outreach.rowbatch): a launch of thousands would otherwise spend
+    its time building ORM objects and on round trips. A key already in the outbox raises IntegrityError, which
+    undoes it all.
     """
     if not pitches:
         return
     sender, ws = sequence.sender, sequence.workspace_id
     enrollments, outbox = Enrollment.__table__, OutboundMessage.__table__
-    db.session.execute(insert(enrollments), [{
+    rowbatch.insert_rows(enrollments, [{
         "workspace_id": ws, "sequence_id": sequence.id, "opportunity_id": p.opportunity_id, "contact_id": p.contact.id,
         "site_id": p.contact.site_id, "status": "active", "next_position": 1, "context": p.context,
     } for p in pitches])
     contact_ids = [p.contact.id for p in pitches]
     enrolled = _ids_by(enrollments.c.contact_id, contact_ids, enrollments.c.sequence_id == sequence.id)
     shared = _Shared.of(ws, sender)
-    db.session.execute(insert(outbox), [message_values(
+    rowbatch.insert_rows(outbox, [message_values(
         _Enrolled(enrolled[p.contact.id], ws, sequence.campaign_id, sequence.id, p.opportunity_id, p.contact.id,
                   p.contact.site_id), step, p.label, p.template_id, p.rendered, p.contact, p.at, sender, shared)
         for p in pitches])

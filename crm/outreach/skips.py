@@ -6,8 +6,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from crm.prospects.emails import EmailError, validate_email
-
 # Codes in the order the checklist's summary lists them, with the heading each count is shown under.
 LABELS = {
     "no_contact": "no contact",
@@ -31,17 +29,6 @@ class SkipReason:
 
     code: str
     words: str
-
-
-def address_reasons(email: str) -> list[SkipReason]:
-    """No email, or one that cannot be mailed; empty when the address looks deliverable."""
-    if not (email or "").strip():
-        return [SkipReason("no_email", "The contact has no email address.")]
-    try:
-        validate_email(email)
-    except EmailError as exc:
-        return [SkipReason("invalid_email", str(exc))]
-    return []
 
 
 def render_reasons(label: str, template_name: str, problems: Iterable, email: str) -> list[SkipReason]:

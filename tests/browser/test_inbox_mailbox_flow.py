@@ -13,8 +13,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from crm.campaigns import launching
 from crm.extensions import db
-from crm.outreach import launching, mailboxes, sending
+from crm.outreach import mailboxes, sending
 from crm.outreach.models import OutboundMessage, SenderIdentity
 from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
 from tests.mail import mailbox

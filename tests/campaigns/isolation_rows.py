@@ -7,7 +7,8 @@ campaign = factory_row(
     CampaignFactory, "campaign_id",
     "campaigns.show_campaign", "campaigns.edit_campaign", "campaigns.board_column", "campaigns.table_view",
     "campaigns.bulk_change", "campaigns.pick_sites", "campaigns.campaign_costs", "campaigns.add_cost",
-    "campaigns.personal_lines", "campaigns.export_table", url={"stage": "prospect"},
+    "campaigns.personal_lines", "campaigns.export_table", "campaigns.sequence", "campaigns.launch_page",
+    url={"stage": "prospect"},
 )
 opportunity = factory_row(
     OpportunityFactory, "opportunity_id",

@@ -180,8 +180,9 @@ def test_every_message_the_product_builds_is_accepted(prism, app, team):
 
     from sqlalchemy import select
 
+    from crm.campaigns import launching
     from crm.extensions import db
-    from crm.outreach import launching, sending
+    from crm.outreach import sending
     from crm.outreach.models import OutboundMessage
     from tests.outreach.world import build, use_opportunity_recipients
 

@@ -5,9 +5,10 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import select
 
+from crm.campaigns import launching
 from crm.extensions import db
 from crm.mail.message import Address, OutgoingMessage, make_message_id, unsubscribe_headers
-from crm.outreach import launching, mailboxes, sending
+from crm.outreach import mailboxes, sending
 from crm.outreach.models import OutboundMessage, SenderIdentity
 from crm.outreach.tokens import reply_address, unsubscribe_token
 from tests.mail.dovecot import remove, start_dovecot

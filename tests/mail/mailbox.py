@@ -84,8 +84,9 @@ def rival_pitch(workspace_id: int) -> OutboundMessage:
     """Launch a one-person campaign in another workspace and send its pitch; the sent row, detached."""
     from sqlalchemy import select
 
+    from crm.campaigns import launching
     from crm.extensions import db
-    from crm.outreach import launching, sending
+    from crm.outreach import sending
     from tests.outreach.world import build
 
     rival = build(workspace_id, people=1)

@@ -153,7 +153,8 @@ def _killed_worker(app, team, dovecot, mode: str) -> list:
     import sys
     from pathlib import Path
 
-    from crm.outreach import launching, sending
+    from crm.campaigns import launching
+    from crm.outreach import sending
     from tests.conftest import app_settings
     from tests.mail.conftest import connect_mailbox
     from tests.outreach.world import build
@@ -202,7 +203,8 @@ def test_a_worker_killed_after_a_batch_committed_resumes_past_it(app, team, reci
 
 
 def test_an_unmarked_spam_folder_is_polled_by_its_name(app, team, recipient_source):
-    from crm.outreach import launching, sending
+    from crm.campaigns import launching
+    from crm.outreach import sending
     from tests.mail.conftest import connect_mailbox
     from tests.mail.dovecot import remove, start_dovecot
     from tests.outreach.world import build

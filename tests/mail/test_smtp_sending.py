@@ -7,8 +7,9 @@ from urllib.parse import quote
 
 from sqlalchemy import select
 
+from crm.campaigns import launching
 from crm.extensions import db
-from crm.outreach import launching, mailboxes, sending, tasks
+from crm.outreach import mailboxes, sending, tasks
 from crm.outreach.models import OutboundMessage, SenderIdentity
 from tests.outreach.world import build
 

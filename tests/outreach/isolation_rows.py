@@ -4,12 +4,10 @@ import uuid
 
 from crm.extensions import db
 from crm.outreach.models import Reply, Snippet, Thread
-from tests.campaigns.factories import CampaignFactory
 from tests.outreach.factories import MessageFactory, SenderFactory, SuppressionFactory, TemplateFactory
 from tests.prospects.factories import ContactFactory, SiteFactory
 from tests.support.isolation import covers, factory_row
 
-campaign = factory_row(CampaignFactory, "campaign_id", "outreach.sequence", "outreach.launch_page")
 site = factory_row(SiteFactory, "site_id", "outreach.thread", "outreach.mark_thread_read")
 template = factory_row(TemplateFactory, "template_id", "outreach.edit_template", "outreach.delete_template")
 sender = factory_row(SenderFactory, "sender_id", "outreach.edit_sender", "outreach.test_sender_connection",

@@ -13,9 +13,10 @@ import pytest
 from sqlalchemy import select
 from werkzeug import Response
 
+from crm.campaigns import launching
 from crm.db import utcnow
 from crm.extensions import db
-from crm.outreach import launching, outbox, recording, sending
+from crm.outreach import outbox, recording, sending
 from crm.outreach.models import EmailEvent, OutboundMessage
 from tests.conftest import app_settings
 from tests.outreach.webhooks import console_key, event, post_events

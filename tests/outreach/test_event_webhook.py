@@ -7,9 +7,10 @@ import pytest
 from sqlalchemy import func, select
 
 from crm import events as signals
+from crm.campaigns import launching
 from crm.db import utcnow
 from crm.extensions import db
-from crm.outreach import launching, sending
+from crm.outreach import sending
 from crm.outreach.models import EmailEvent, Enrollment, OutboundMessage, Suppression
 from crm.prospects.models import Contact
 from tests.outreach.webhooks import console_key, event, post_events, signed_headers

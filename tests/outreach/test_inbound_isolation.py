@@ -7,8 +7,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from crm.campaigns import launching
 from crm.extensions import db
-from crm.outreach import launching, sending
+from crm.outreach import sending
 from crm.outreach.models import Enrollment, InboundAddress, OutboundMessage, Reply, Suppression
 from crm.outreach.tokens import unsubscribe_token
 from crm.prospects.models import Contact

@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from crm import events as signals
+from crm.campaigns import launching
 from crm.campaigns.models import Campaign
 from crm.extensions import db
-from crm.outreach import launching, sending
+from crm.outreach import sending
 from crm.outreach.models import Enrollment, OutboundMessage, Reply, Suppression
 from crm.prospects.models import Contact
 from tests.campaigns.factories import OpportunityFactory, TargetPageFactory

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from crm.campaigns import launching
 from crm.extensions import db
-from crm.outreach import launching
 from crm.prospects.models import Contact
 from tests.outreach.world import build
 

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.accounts.models import Workspace
+from crm.campaigns import launching
 from crm.extensions import db
-from crm.outreach import launching
 from crm.outreach.models import Enrollment, OutboundMessage, SenderIdentity, Suppression
 from crm.outreach.recipients import Recipient
 from crm.prospects.models import Contact, Site
@@ -140,3 +140,19 @@ def test_a_template_used_by_a_step_is_not_affected_by_other_templates(ctx, team,
     world = build(team.workspace_id, people=1)
     TemplateFactory(workspace_id=team.workspace_id, body="{{ broken")  # unrelated drafts never block a launch
     assert launching.checklist(world.workspace_id, world.sequence_id, world.recipients(), NOW).can_launch
+
+
+def test_a_launch_that_fails_at_its_last_write_leaves_nothing_behind(ctx, team, recipient_source):
+    from sqlalchemy.exc import IntegrityError
+
+    from crm.outreach.models import Sequence
+    from crm.timeline import Activity
+
+    world = build(team.workspace_id)
+    with pytest.raises(IntegrityError):  # the timeline names an actor who does not exist: written last, refused
+        launching.launch(world.workspace_id, world.sequence_id, world.recipients(), 10**9, NOW)
+    assert db.session.scalar(select(func.count(Enrollment.id))) == 0
+    assert db.session.scalar(select(func.count(OutboundMessage.id))) == 0
+    assert db.session.scalar(select(func.count(Activity.id)).where(Activity.kind == "outreach_queued")) == 0
+    assert db.session.get(Sequence, world.sequence_id).launched_at is None
+    assert launching.launch(world.workspace_id, world.sequence_id, world.recipients(), None, NOW).enrolled == 3

@@ -5,8 +5,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from crm.campaigns import launching
 from crm.extensions import db
-from crm.outreach import identities, launching, sending
+from crm.outreach import identities, sending
 from crm.outreach.models import OutboundMessage, SenderIdentity, Sequence, Suppression, Template
 from tests.conftest import csrf_token
 from tests.outreach.factories import SenderFactory, SuppressionFactory, TemplateFactory

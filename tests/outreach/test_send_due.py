@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 from werkzeug import Response
 
 from crm import events
+from crm.campaigns import launching
 from crm.db import utcnow
 from crm.extensions import db
-from crm.outreach import launching, sending
+from crm.outreach import sending
 from crm.outreach.models import Enrollment, OutboundMessage, Suppression
 from crm.outreach.recording import MAX_ATTEMPTS
 from crm.prospects.models import Site

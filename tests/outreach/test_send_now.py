@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 from werkzeug import Response
 
+from crm.campaigns import launching
 from crm.extensions import db
-from crm.outreach import launching
 from crm.outreach.models import OutboundMessage
 from tests.conftest import csrf_token
 from tests.outreach.world import build

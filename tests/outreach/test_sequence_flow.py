@@ -5,11 +5,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from crm.campaigns import launching
 from crm.extensions import db
 from crm.mail import delivery
 from crm.mail.backends import FileBackend
 from crm.mail.incoming import InboundMail
-from crm.outreach import advancing, inbound, launching, sending
+from crm.outreach import advancing, inbound, sending
 from crm.outreach.models import Enrollment, OutboundMessage
 from tests.outreach.world import build
 

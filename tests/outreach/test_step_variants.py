@@ -6,8 +6,9 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
+from crm.campaigns.models import Opportunity
 from crm.db import utcnow
 from crm.extensions import db
 from crm.outreach import advancing, sending
@@ -75,9 +76,10 @@ def test_a_step_splits_recipients_between_its_variants_and_each_keeps_theirs(app
             assert row.variant == LABELS[assign(second.id, row.contact_id, 2)]
             assert row.body_text.startswith("Any thoughts?" if row.variant == "A" else "One more try.")
             assert row.template_id == (ids["nudge"] if row.variant == "A" else ids["nudge2"])
-        # launched again from scratch, every contact gets the very same variant
+        # launched again from scratch (the cards back at the first stage), every contact gets the very same variant
         db.session.execute(delete(OutboundMessage))
         db.session.execute(delete(Enrollment))
+        db.session.execute(update(Opportunity).values(stage="prospect"))
         db.session.commit()
     member.post(launch, data={"csrf_token": csrf_token(member, launch)})
     with app.app_context():

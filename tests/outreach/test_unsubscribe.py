@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from crm import events as signals
+from crm.campaigns import launching
 from crm.extensions import db
-from crm.outreach import launching
 from crm.outreach.models import Enrollment, OutboundMessage, Suppression
 from crm.prospects.models import Contact
 from tests.conftest import csrf_token

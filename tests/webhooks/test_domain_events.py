@@ -66,7 +66,8 @@ def test_an_import_sends_import_finished_with_its_counts(hooks_app, runner, team
 
 def _launched(team):
     """A campaign whose two pitches went out; the cards are pitched."""
-    from crm.outreach import launching, sending
+    from crm.campaigns import launching
+    from crm.outreach import sending
     from tests.outreach.world import build, use_opportunity_recipients
 
     restore = use_opportunity_recipients()
