@@ -70,9 +70,9 @@ def test_a_human_reply_moves_to_replied_and_makes_one_reply_waiting_task(app, te
     opp_id = card("pitched")
     with app.app_context():
         opp = db.session.get(Opportunity, opp_id)
-
-                              for _ in range(2):  # the same reply announced twice makes one task
-            announce_now(events.reply_received, team.workspace_id, reply_id=42, kind="human", campaign_id=opp.campaign_id,
+        for _ in range(2):  # the same reply announced twice makes one task
+            announce_now(events.reply_received, team.workspace_id, reply_id=42, kind="human",
+                         campaign_id=opp.campaign_id,
                                        opportunity_id=opp_id, contact_id=None)
         opp = fresh(app, opp_id)
         assert opp.stage == "replied"
@@ -135,15 +135,15 @@ def test_a_card_a_person_closed_as_lost_stays_lost(app, team, card):
 
 
 def test_a_link_lost_again_after_its_task_was_done_reopens_the_task(app, team, card):
-
-                     opp_id = card("live")
+    opp_id = card("live")
     with app.app_context():
-        announce_now(events.link_lost, team.workspace_id, backlink_id=4, opportunity_id=opp_id, campaign_id=None, reasons=[])
-
-                                 [task] = tasks_of(opp_id)
+        announce_now(events.link_lost, team.workspace_id, backlink_id=4, opportunity_id=opp_id, campaign_id=None,
+                     reasons=[])
+        [task] = tasks_of(opp_id)
         tasklist.complete_task(task, role="member", actor_id=team.user_ids["member"])
         announce_now(events.link_live, team.workspace_id, backlink_id=4, opportunity_id=opp_id, campaign_id=None)
-        announce_now(events.link_lost, team.workspace_id, backlink_id=4, opportunity_id=opp_id, campaign_id=None, reasons=[])
+        announce_now(events.link_lost, team.workspace_id, backlink_id=4, opportunity_id=opp_id, campaign_id=None,
+                     reasons=[])
         db.session.remove()
         [task] = tasks_of(opp_id)
         assert task.done_at is None
@@ -177,17 +177,17 @@ def test_a_changed_link_is_noted_and_a_worse_one_makes_a_task(app, team, card):
 
 
 def test_events_from_another_workspace_or_campaign_are_ignored(app, team, card):
-
-                     opp_id = card("prospect")
+    opp_id = card("prospect")
     with app.app_context():
         opp = db.session.get(Opportunity, opp_id)
-
-                                                other_campaign = CampaignFactory(workspace_id=team.workspace_id).id
-        announce_now(events.message_sent, team.rival_workspace_id, message_id=1, campaign_id=None, opportunity_id=opp_id,
+        other_campaign = CampaignFactory(workspace_id=team.workspace_id).id
+        announce_now(events.message_sent, team.rival_workspace_id, message_id=1, campaign_id=None,
+                     opportunity_id=opp_id,
                                  contact_id=None, step=1)
         announce_now(events.reply_received, team.rival_workspace_id, reply_id=1, kind="human", campaign_id=None,
                                    opportunity_id=opp_id, contact_id=None)
-        announce_now(events.link_live, team.workspace_id, backlink_id=1, opportunity_id=opp_id, campaign_id=other_campaign)
+        announce_now(events.link_live, team.workspace_id, backlink_id=1, opportunity_id=opp_id,
+                     campaign_id=other_campaign)
         announce_now(events.message_sent, team.workspace_id, message_id=1, campaign_id=None, opportunity_id=None,
                                  contact_id=None, step=1)
         assert fresh(app, opp.id).stage == "prospect"

@@ -59,9 +59,9 @@ def test_cli_add_prints_id_and_whsec_secret_and_events_are_signed(hooks_app, run
 def test_a_tampered_body_fails_verification(hooks_app, team, httpserver):
     httpserver.expect_request("/hook").respond_with_data("")
     with hooks_app.app_context():
-        _, secret = _endpoint(team,
-                              httpserver.url_for("/hook"))
-        announce_now(events.link_lost, team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None, reasons=[])
+        _, secret = _endpoint(team, httpserver.url_for("/hook"))
+        announce_now(events.link_lost, team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None,
+                     reasons=[])
     (request,) = _received(httpserver)
     headers = {name.lower(): value for name, value in request.headers.items()}
     with pytest.raises(Exception, match=r"(?i)signature"):
@@ -78,10 +78,10 @@ def test_unknown_event_names_are_refused_and_nothing_is_written(hooks_app, runne
 
 def test_events_only_reach_endpoints_subscribed_to_them(hooks_app, team, httpserver):
     httpserver.expect_request("/hook").respond_with_data("")
-
-                                  with hooks_app.app_context():
+    with hooks_app.app_context():
         _endpoint(team, httpserver.url_for("/hook"), ("reply.received",))
-        announce_now(events.link_lost, team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None, reasons=[])
+        announce_now(events.link_lost, team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None,
+                     reasons=[])
         announce_now(events.link_lost, team.rival_workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None,
                               reasons=[])
     assert _received(httpserver) == []
@@ -89,11 +89,11 @@ def test_events_only_reach_endpoints_subscribed_to_them(hooks_app, team, httpser
 
 def test_a_500_is_retried_later_with_the_same_webhook_id(hooks_app, team, httpserver):
     answers = iter([Response("busy", status=500), Response("ok", status=200)])
-
-                                 httpserver.expect_request("/hook").respond_with_handler(lambda request: next(answers))
+    httpserver.expect_request("/hook").respond_with_handler(lambda request: next(answers))
     with hooks_app.app_context():
         _endpoint(team, httpserver.url_for("/hook"))
-        announce_now(events.link_lost, team.workspace_id, backlink_id=5, opportunity_id=None, campaign_id=None, reasons=[])
+        announce_now(events.link_lost, team.workspace_id, backlink_id=5, opportunity_id=None, campaign_id=None,
+                     reasons=[])
         row = db.session.scalar(select(WebhookDelivery))
         assert row.status == "pending" and row.response_status == 500 and row.next_attempt_at > utcnow()
         assert webhooks.deliver_due() == {"delivered": 0, "pending": 0, "failed": 0}  # not due yet
@@ -106,12 +106,12 @@ def test_a_500_is_retried_later_with_the_same_webhook_id(hooks_app, team, httpse
 
 def test_an_endpoint_failing_again_and_again_is_paused_and_its_owner_gets_a_task(hooks_app, team, httpserver):
     hooks_app.config.update(WEBHOOK_PAUSE_AFTER=3, WEBHOOK_MAX_ATTEMPTS=1)
-    httpserver.expect_request("/hook").respond_with_data("down",
-                              status=503)
+    httpserver.expect_request("/hook").respond_with_data("down", status=503)
     with hooks_app.app_context():
         endpoint, _ = _endpoint(team, httpserver.url_for("/hook"))
         for backlink_id in range(4):
-            announce_now(events.link_lost, team.workspace_id, backlink_id=backlink_id, opportunity_id=None, campaign_id=None,
+            announce_now(events.link_lost, team.workspace_id, backlink_id=backlink_id, opportunity_id=None,
+                         campaign_id=None,
                                   reasons=[])
         db.session.refresh(endpoint)
         assert endpoint.paused and "3 failed" in endpoint.paused_reason
@@ -120,13 +120,13 @@ def test_an_endpoint_failing_again_and_again_is_paused_and_its_owner_gets_a_task
     assert len(_received(httpserver)) == 3  # the fourth event found the endpoint paused
 
 
-def test_a_redirect_is_not_followed(hooks_app, team,
-                                    httpserver):
+def test_a_redirect_is_not_followed(hooks_app, team, httpserver):
     httpserver.expect_request("/hook").respond_with_data("", status=302, headers={"Location": "/elsewhere"})
     httpserver.expect_request("/elsewhere").respond_with_data("should not be reached")
     with hooks_app.app_context():
         _endpoint(team, httpserver.url_for("/hook"))
-        announce_now(events.link_lost, team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None, reasons=[])
+        announce_now(events.link_lost, team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None,
+                     reasons=[])
         row = db.session.scalar(select(WebhookDelivery))
         assert row.status == "failed" and row.response_status == 302
     assert [r.path for r in _received(httpserver)] == ["/hook"]
@@ -146,7 +146,8 @@ def test_loopback_is_refused_at_delivery_once_the_switch_is_off(hooks_app, team,
     with hooks_app.app_context():
         _endpoint(team, httpserver.url_for("/hook"))
         hooks_app.config["FETCH_ALLOW_PRIVATE_NETWORKS"] = False  # as if the name now resolved inward
-        announce_now(events.link_lost, team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None, reasons=[])
+        announce_now(events.link_lost, team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None,
+                     reasons=[])
         row = db.session.scalar(select(WebhookDelivery))
         assert row.status == "failed" and row.error == "blocked_address" and row.response_status is None
     assert _received(httpserver) == []
@@ -197,9 +198,11 @@ def test_pause_and_resume_from_the_page(hooks_app, team, as_role, httpserver):
     token = csrf_token(admin, "/settings/webhooks")
     admin.post(f"/settings/webhooks/{endpoint_id}/pause", data={"csrf_token": token})
     with hooks_app.app_context():
-        announce_now(events.link_lost, team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None, reasons=[])
+        announce_now(events.link_lost, team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None,
+                     reasons=[])
     assert _received(httpserver) == []
     admin.post(f"/settings/webhooks/{endpoint_id}/resume", data={"csrf_token": token})
     with hooks_app.app_context():
-        announce_now(events.link_lost, team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None, reasons=[])
+        announce_now(events.link_lost, team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None,
+                     reasons=[])
     assert len(_received(httpserver)) == 1
