@@ -196,22 +196,35 @@ def dispatch_overdue(now: datetime | None = None, older_than: timedelta = OVERDU
     return {"dispatched": delivered, "pruned": pruned}
 
 
+class _Held:
+    """Committed events waiting for one dispatch (see `held`)."""
+
+    def __init__(self, session, every: int | None) -> None:
+        self.session, self.every, self.ids = session, every, []
+
+    def flush(self) -> None:
+        """Dispatch what is waiting now."""
+        ids, self.ids = self.ids, []
+        if ids:
+            _dispatch_safely(self.session, ids)
+
+
 @contextmanager
-def held(session=None, every: int = 200):
-    """Within the block, dispatch committed events in batches of `every` (and the rest at its end), not per commit.
+def held(session=None, every: int | None = None):
+    """Within the block, committed events wait and go in one dispatch (at `every` events, `flush()`, or the end).
 
     For loops that commit once per item (the outbox): one dispatch transaction serves many items.
     """
     session = _session(session)
-    outer = _HELD in session.info
-    session.info.setdefault(_HELD, {"ids": [], "every": every})
+    if _HELD in session.info:  # an outer block already holds them
+        yield session.info[_HELD]
+        return
+    holding = session.info[_HELD] = _Held(session, every)
     try:
-        yield
+        yield holding
     finally:
-        if not outer:
-            waiting = session.info.pop(_HELD)["ids"]
-            if waiting:
-                _dispatch_safely(session, waiting)
+        session.info.pop(_HELD, None)
+        holding.flush()
 
 
 # After the commit: ids announced in a transaction wait on the session (dropped when it or their savepoint rolls
@@ -273,10 +286,9 @@ def _announce(session, transaction) -> None:
     if ids:
         holding = session.info.get(_HELD)
         if holding is not None:
-            holding["ids"].extend(ids)
-            if len(holding["ids"]) >= holding["every"]:
-                ids, holding["ids"] = holding["ids"], []
-                _dispatch_safely(session, ids)
+            holding.ids.extend(ids)
+            if holding.every is not None and len(holding.ids) >= holding.every:
+                holding.flush()
         else:
             _dispatch_safely(session, ids)
     for effect in ready:  # the session is free again

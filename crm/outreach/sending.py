@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from crm import events
 from crm.db import utcnow
 from crm.extensions import db
 from crm.mail import link_safety
@@ -98,9 +99,19 @@ def send_rows(rows: list[OutboundMessage], worker: str, backend: MailBackend, no
     """Send claimed rows one by one: build, mark the request started, send, record. Returns counts.
 
     The rows come detached from the claim with their values loaded; nothing here reads them again. `writes`
-    is held around each write (see `writer_turns`).
+    is held around each write (see `writer_turns`). The batch's events ("message sent") go in one dispatch at its
+    end, not one transaction per message.
     """
     writes = writes if writes is not None else nullcontext()
+    with events.held() as waiting:
+        counts = _send_each(rows, worker, backend, now, writes)
+        with writes:
+            waiting.flush()
+    return counts
+
+
+def _send_each(rows: list[OutboundMessage], worker: str, backend: MailBackend, now: datetime | None,
+               writes: AbstractContextManager) -> Counter:
     counts: Counter = Counter()
     config, settings, backends, default = current_app.config, {}, {}, backend
     for row in rows:
