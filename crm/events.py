@@ -201,6 +201,7 @@ class _Held:
 
     def __init__(self, session, every: int | None) -> None:
         self.session, self.every, self.ids = session, every, []
+        self.outer = False  # set by a caller holding around other holders: they leave flushing to it
 
     def flush(self) -> None:
         """Dispatch what is waiting now."""

@@ -105,8 +105,9 @@ def send_rows(rows: list[OutboundMessage], worker: str, backend: MailBackend, no
     writes = writes if writes is not None else nullcontext()
     with events.held() as waiting:
         counts = _send_each(rows, worker, backend, now, writes)
-        with writes:
-            waiting.flush()
+        if len(waiting.ids) >= DISPATCH_EVERY or not waiting.outer:
+            with writes:
+                waiting.flush()
     return counts
 
 
@@ -151,6 +152,10 @@ def _send_each(rows: list[OutboundMessage], worker: str, backend: MailBackend, n
     return counts
 
 
+# events of sent mail are dispatched together once this many wait (a transaction each, so fewer is slower)
+DISPATCH_EVERY = 100
+
+
 def _worker_name(index: int) -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}:{index}"
 
@@ -175,7 +180,8 @@ def drain(app: Flask, backend: MailBackend, *, now: datetime | None = None, work
     def work(index: int) -> Counter:
         counts: Counter = Counter()
         worker = _worker_name(index)
-        with app.app_context():
+        with app.app_context(), events.held() as waiting:
+            waiting.outer = True  # each batch's send_rows leaves its events here until enough wait
             try:
                 while deadline is None or time.monotonic() < deadline:
                     size = take()
@@ -187,6 +193,8 @@ def drain(app: Flask, backend: MailBackend, *, now: datetime | None = None, work
                     if not claim.counts["claimed"]:
                         break
                     counts.update(send_rows(claim.rows, worker, backend, now, writes))
+                with writes:
+                    waiting.flush()
             finally:
                 db.session.remove()
         return counts
