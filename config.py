@@ -80,6 +80,9 @@ class Config:
             "SENDGRID_API_HOST": _env("SENDGRID_API_HOST", "https://api.sendgrid.com"),
             "SENDGRID_WEBHOOK_PUBLIC_KEY": _env("SENDGRID_WEBHOOK_PUBLIC_KEY"),
             "SENDGRID_TIMEOUT": _int("SENDGRID_TIMEOUT", 10),
+            # Deliver announced events right after their commit (off: they wait for the overdue sweep; tests use
+            # it to stand for a worker killed between the commit and the delivery).
+            "EVENTS_DISPATCH": _flag("EVENTS_DISPATCH", True),
             "OUTREACH_SEND_WORKERS": _int("OUTREACH_SEND_WORKERS", 4),
             "REPLY_DOMAIN": _env("REPLY_DOMAIN"),
             # JSON API: calls one token may make per window (seconds) before it is answered 429.

@@ -4,6 +4,7 @@ import crm.accounts.audit_models
 import crm.accounts.models
 import crm.api.models
 import crm.campaigns.models
+import crm.events
 import crm.links.models
 import crm.ops.models
 import crm.outreach.models

@@ -40,11 +40,8 @@ KNOWN: set[tuple[str, str]] = {
     ("crm.outreach.demo", "crm.prospects.models"),
     ("crm.outreach.dryrender", "crm.prospects.models"),
     ("crm.outreach.field_names", "crm.prospects.models"),
-    ("crm.outreach.inbound", "crm.prospects.models"),
     ("crm.outreach.outbox", "crm.prospects.models"),
     ("crm.outreach.queries", "crm.prospects.models"),
-    ("crm.outreach.recording", "crm.prospects.models"),  # the double write of Site.last_contacted_at
-    ("crm.outreach.stopping", "crm.prospects.models"),  # the double write of Contact.status
     ("crm.outreach.thread_queries", "crm.prospects.models"),
     ("crm.outreach.views.inbox", "crm.campaigns.stages"),
     ("crm.outreach.views.inbox", "crm.prospects.models"),

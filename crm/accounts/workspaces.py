@@ -11,6 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select
 
+from crm import events
 from crm.accounts import audit
 from crm.accounts.auth import AuthError, hash_password, normalise_email
 from crm.accounts.models import ROLES, Invitation, Membership, User, Workspace
@@ -64,6 +65,12 @@ def get_or_create_workspace(name: str) -> Workspace:
     return workspace
 
 
+def _announce_member(workspace_id: int, user: User, role: str) -> None:
+    """Tell the features someone joined the workspace (delivered after the caller's commit)."""
+    db.session.flush()  # the user's id
+    events.announce(events.member_joined, workspace_id, user_id=user.id, role=role)
+
+
 def create_user(
     email: str, password: str, *, name: str = "", workspace: str | None = None, role: str = "owner",
     admin: bool = False,
@@ -81,6 +88,7 @@ def create_user(
         joined = get_or_create_workspace(workspace)
         db.session.add(Membership(user=user, workspace=joined, role=check_role(role)))
         audit.record(joined.id, "member_added", detail={"member": email, "role": role})
+        _announce_member(joined.id, user, role)
     db.session.commit()
     return user
 
@@ -208,6 +216,7 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
     if membership is None:
         membership = Membership(user=user, workspace_id=invitation.workspace_id, role=invitation.role)
         db.session.add(membership)
+        _announce_member(invitation.workspace_id, user, invitation.role)
     invitation.accepted_at = utcnow()
     audit.record(invitation.workspace_id, "invitation_accepted", user.id,
                  detail={"email": invitation.email, "role": membership.role})

@@ -21,12 +21,12 @@ _MAP = (
 
 
 def publish(workspace_id: int, event_type: str, data: dict) -> list[int]:
-    """Queue the event for its endpoints and hand each delivery to the job queue."""
+    """Queue the event for its endpoints (not committed); each delivery goes to the job queue once that commits."""
     from crm.api import webhook_tasks
 
     ids = webhooks.record_event(workspace_id, event_type, data)
     for delivery_id in ids:
-        webhook_tasks.deliver(delivery_id)
+        events.after_commit(lambda d=delivery_id: webhook_tasks.deliver(d))
     return ids
 
 

@@ -119,12 +119,12 @@ def wanted(workspace_id: int, event_type: str) -> bool:
 
 
 def record_event(workspace_id: int, event_type: str, data: dict) -> list[int]:
-    """Queue the event for each live endpoint subscribed to it; returns the delivery ids. Commits."""
+    """Queue the event for each live endpoint subscribed to it; returns the delivery ids (not committed)."""
     event = payload(event_type, data)
     rows = [_new_delivery(endpoint, event_type, body_for(endpoint, event))
             for endpoint in endpoints_of(workspace_id) if not endpoint.paused and event_type in endpoint.events]
     if rows:
-        db.session.commit()
+        db.session.flush()
     return [row.id for row in rows]
 
 

@@ -1,4 +1,7 @@
-"""Signal handlers: outreach and links announce events, and campaigns moves cards and makes tasks."""
+"""Signal handlers: outreach and links announce events, and campaigns moves cards and makes tasks.
+
+Each runs in the event dispatch's transaction, in its own savepoint, and never commits (crm/events.py).
+"""
 
 from __future__ import annotations
 
@@ -62,28 +65,6 @@ def apply_event(opportunity: Opportunity, event: str, detail: str = "") -> bool:
     return set_stage(opportunity, target, actor_id=None, reason=reason)
 
 
-def _guarded(handler):
-    """Run a handler in a savepoint and commit; a failure here must never break the sender's send or check."""
-
-    def run(sender, **kwargs):
-        """The handler, contained: its changes are saved or, on failure, undone and logged."""
-        try:
-            with db.session.begin_nested():  # a failure undoes only this handler's changes
-                handler(sender, **kwargs)
-        except Exception:
-            log.exception("campaigns could not handle %s for workspace %s", handler.__name__, sender)
-            return
-        try:
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            log.exception("campaigns could not save %s for workspace %s", handler.__name__, sender)
-
-    run.__name__ = handler.__name__
-    return run
-
-
-@_guarded
 def on_message_sent(sender, *, opportunity_id=None, campaign_id=None, step=None, **_):
     """A pitch or follow-up went out: the card is pitched (unless it has moved further)."""
     opportunity = _opportunity(sender, opportunity_id, campaign_id)
@@ -91,7 +72,6 @@ def on_message_sent(sender, *, opportunity_id=None, campaign_id=None, step=None,
         apply_event(opportunity, "sent", f"step {step}" if step else "")
 
 
-@_guarded
 def on_reply_received(sender, *, reply_id=None, kind="human", opportunity_id=None, campaign_id=None, **_):
     """A person answered: the card is replied and someone gets a "Reply waiting" task."""
     if kind != "human":
@@ -138,7 +118,6 @@ def close_lost_task(workspace_id: int, backlink_id: int) -> Task | None:
     return task
 
 
-@_guarded
 def on_link_live(sender, *, backlink_id=None, opportunity_id=None, campaign_id=None, **_):
     """The verifier confirmed the link on the page: the card is live, and a "link lost" task closes itself."""
     backlink = _backlink(sender, backlink_id)
@@ -150,7 +129,6 @@ def on_link_live(sender, *, backlink_id=None, opportunity_id=None, campaign_id=N
         apply_event(opportunity, "live", f"on {detail}" if detail else "")
 
 
-@_guarded
 def on_link_lost(sender, *, backlink_id=None, opportunity_id=None, campaign_id=None, reasons=(), **_):
     """A won link disappeared: the card is lost and someone gets a task saying so in words."""
     opportunity = _opportunity(sender, opportunity_id, campaign_id)
@@ -173,7 +151,6 @@ def on_link_lost(sender, *, backlink_id=None, opportunity_id=None, campaign_id=N
                         opportunity_id=opportunity.id)
 
 
-@_guarded
 def on_link_changed(sender, *, backlink_id=None, opportunity_id=None, campaign_id=None, old_status=None,
                     new_status=None, **_):
     """A live link changed: note it on the timeline, and ask someone to look when it got worse."""
@@ -195,7 +172,6 @@ def on_link_changed(sender, *, backlink_id=None, opportunity_id=None, campaign_i
         )
 
 
-@_guarded
 def on_link_cost_set(sender, *, backlink_id=None, campaign_id=None, opportunity_id=None, cost_cents=None,
                      currency="", source_url="", placed_on=None, deleted=False, **_):
     """A backlink's cost was entered, changed, cleared, or the backlink deleted: its one ledger entry follows."""

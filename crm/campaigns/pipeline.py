@@ -61,9 +61,9 @@ def set_stage(opportunity: Opportunity, stage: str, *, actor_id: int | None, rea
             actor_id=actor_id,
             data={"from": previous, "to": stage, "by": "person" if actor_id else "event", "reason": reason},
         )
-        events.send_after_commit(events.stage_changed, opportunity.workspace_id, opportunity_id=opportunity.id,
-                                 campaign_id=opportunity.campaign_id, site_id=opportunity.site_id,
-                                 from_stage=previous, to_stage=stage, reason=reason)
+        events.announce(events.stage_changed, opportunity.workspace_id, opportunity_id=opportunity.id,
+                        campaign_id=opportunity.campaign_id, site_id=opportunity.site_id,
+                        from_stage=previous, to_stage=stage, reason=reason)
     return True
 
 

@@ -53,9 +53,9 @@ def _currency(workspace_id: int, row: BacklinkInput, campaign_id: int | None) ->
 
 
 def announce_cost(backlink: Backlink, *, deleted: bool = False) -> None:
-    """Tell the ledger (campaigns) what the backlink cost, after the commit that changed it."""
-    events.link_cost_set.send(
-        backlink.workspace_id, backlink_id=backlink.id, campaign_id=backlink.campaign_id,
+    """Tell the ledger (campaigns) what the backlink cost (in the caller's transaction; delivered after its commit)."""
+    events.announce(
+        events.link_cost_set, backlink.workspace_id, backlink_id=backlink.id, campaign_id=backlink.campaign_id,
         opportunity_id=backlink.opportunity_id, cost_cents=backlink.cost_cents, currency=backlink.currency,
         source_url=backlink.source_url, placed_on=backlink.placed_on, deleted=deleted)
 
@@ -103,10 +103,11 @@ def add_many(workspace_id: int, rows: list[BacklinkInput], *, campaign_id: int |
             backlink = _new(workspace_id, row, campaign_id, opportunity_id)
             db.session.add(backlink)
             result.added.append(backlink)
-    db.session.commit()
+    db.session.flush()
     for backlink in result.added:
         if backlink.cost_cents:
             announce_cost(backlink)
+    db.session.commit()
     return result
 
 
@@ -143,8 +144,8 @@ def update_backlink(backlink: Backlink, row: BacklinkInput, *, campaign_id: int 
     backlink.cost_cents, backlink.placed_on = row.cost_cents, row.placed_on
     backlink.currency = _currency(backlink.workspace_id, row, campaign_id)
     backlink.campaign_id, backlink.opportunity_id = campaign_id, opportunity_id
-    db.session.commit()
     announce_cost(backlink)
+    db.session.commit()
     return backlink
 
 

@@ -42,14 +42,10 @@ def _confirm_after() -> timedelta:
 
 
 def send_signals(signals: Iterable[tuple[str, int, dict]]) -> None:
-    """Announce committed changes; a failing subscriber is logged and never undoes the checks."""
+    """Announce committed changes (delivered after this commit); a failing subscriber never undoes the checks."""
     for name, workspace_id, kwargs in signals:
-        try:
-            getattr(events, name).send(workspace_id, **kwargs)
-            db.session.commit()  # subscribers (campaigns) add their rows to the same session
-        except Exception:
-            log.exception("a subscriber of %s failed for backlink %s", name, kwargs.get("backlink_id"))
-            db.session.rollback()
+        events.announce(getattr(events, name), workspace_id, **kwargs)
+    db.session.commit()
 
 
 def _record_source(result: SourceResult, backlinks: list[Backlink], quality: QualityContext, now: datetime,

@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from crm import events
 from crm.extensions import db
 from crm.jobs import huey
 from crm.ops import backup
@@ -28,6 +29,9 @@ def worker(workers, periodic):
     if huey.immediate:
         raise click.ClickException("HUEY_IMMEDIATE is on: tasks run in the caller, there is nothing to consume.")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    overdue = events.dispatch_overdue()  # what a killed worker committed but never delivered
+    if overdue["dispatched"]:
+        click.echo(f"Delivered {overdue['dispatched']} event(s) left over by a stopped worker")
     count = workers or current_app.config["HUEY_WORKERS"]
     click.echo(f"Job consumer on {huey.describe()}, {count} thread(s), periodic tasks {'on' if periodic else 'off'}")
     consumer = huey.create_consumer(workers=count, worker_type="thread", periodic=periodic, check_worker_health=True)

@@ -1,7 +1,8 @@
-"""Periodic housekeeping: the worker heartbeat, clearing ended sessions and pruning the audit trail."""
+"""Periodic housekeeping: the worker heartbeat, overdue events, clearing ended sessions and pruning the audit trail."""
 
 from huey import crontab
 
+from crm import events
 from crm.accounts import audit, auth
 from crm.jobs import periodic_task, task
 from crm.ops import services
@@ -11,6 +12,12 @@ from crm.ops import services
 def heartbeat():
     """Every minute: show the dashboard that periodic work runs."""
     services.beat()
+
+
+@periodic_task(crontab(minute="*"))
+def dispatch_overdue_events():
+    """Every minute: deliver events whose worker died between their commit and their delivery; prune old ones."""
+    events.dispatch_overdue()
 
 
 @task()

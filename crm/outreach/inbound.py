@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from crm import events, timeline
@@ -23,7 +23,6 @@ from crm.outreach.composing import UNSUBSCRIBE_PREFIX
 from crm.outreach.models import OutboundMessage, Reply, SenderIdentity
 from crm.outreach.scheduling import add_business_days
 from crm.outreach.tokens import REPLY_PREFIX, TokenError, read_reply_token, read_unsubscribe_token
-from crm.prospects.models import Contact
 
 DEFAULT_AWAY = timedelta(days=7)  # an out-of-office that names no return date pauses a week
 KIND_LABELS = {HUMAN: "Reply", OUT_OF_OFFICE: "Out-of-office", UNSUBSCRIBE: "Unsubscribe request", BOUNCE: "Bounce"}
@@ -104,9 +103,8 @@ def _resume_at(row: OutboundMessage, return_on, now: datetime) -> datetime:
     return max(now, add_business_days(back, 1, zone))
 
 
-def _act(row: OutboundMessage, reply: Reply, now: datetime, permanent: bool = True) -> list:
-    """Stop, pause or suppress as the reply's kind demands (not committed); returns announcements for later."""
-    after = []
+def _act(row: OutboundMessage, reply: Reply, now: datetime, permanent: bool = True) -> None:
+    """Stop, pause or suppress as the reply's kind demands, and announce it (not committed)."""
     workspace_id = row.workspace_id
     if reply.kind == HUMAN and row.site_id is not None:
         stopping.stop_enrollments(workspace_id, "replied", site_id=row.site_id)
@@ -114,20 +112,28 @@ def _act(row: OutboundMessage, reply: Reply, now: datetime, permanent: bool = Tr
         until = _resume_at(row, reply.return_on, now)
         stopping.pause_contact(workspace_id, row.contact_id, until, f"out of office until {until.date()}")
     elif reply.kind == UNSUBSCRIBE:
-        for address in dict.fromkeys((row.to_email, reply.from_email)):
-            for contact in stopping.block_address(workspace_id, address, "unsubscribe", "reply asked to stop"):
-                after.append(lambda c=contact: events.unsubscribe.send(workspace_id, contact_id=c.id, email=c.email))
+        named = {reply.from_email.lower(): None, row.to_email.lower(): row.contact_id}  # the pitched one wins
+        for address, contact_id in named.items():
+            for contact in stopping.block_address(workspace_id, address, "unsubscribe", "reply asked to stop",
+                                                  [contact_id]):
+                events.announce(events.unsubscribe, workspace_id, contact_id=contact, email=address)
     elif reply.kind == BOUNCE and not permanent:  # a soft bounce (mailbox full, greylisted): recorded only
-        after.append(lambda: events.bounce.send(workspace_id, message_id=row.id, contact_id=row.contact_id,
-                                                email=row.to_email, permanent=False))
+        events.announce(events.bounce, workspace_id, message_id=row.id, contact_id=row.contact_id,
+                        email=row.to_email, permanent=False)
     elif reply.kind == BOUNCE:
-        stopping.block_address(workspace_id, row.to_email, "bounce", "bounce report by email")
+        stopping.block_address(workspace_id, row.to_email, "bounce", "bounce report by email", [row.contact_id])
         db.session.execute(update(OutboundMessage).where(OutboundMessage.id == row.id)
                            .values(status="bounced", last_error=f"bounce report: {reply.subject}"[:500]),
                            execution_options={"synchronize_session": False})
-        after.append(lambda: events.bounce.send(workspace_id, message_id=row.id, contact_id=row.contact_id,
-                                                email=row.to_email, permanent=True))
-    return after
+        events.announce(events.bounce, workspace_id, message_id=row.id, contact_id=row.contact_id,
+                        email=row.to_email, permanent=True)
+
+
+def _contact_written_at(workspace_id: int, email: str) -> int | None:
+    """The contact outreach last wrote to at this address, if any (outreach's own rows, not prospects')."""
+    return db.session.scalar(select(OutboundMessage.contact_id).where(
+        OutboundMessage.workspace_id == workspace_id, func.lower(OutboundMessage.to_email) == email.lower(),
+        OutboundMessage.contact_id.is_not(None)).order_by(OutboundMessage.id.desc()).limit(1))
 
 
 def _unsubscribe_by_mail(workspace_id: int, mail: InboundMail) -> bool:
@@ -163,8 +169,7 @@ def store(workspace_id: int, mail: InboundMail, now: datetime | None = None, per
         return {"result": "duplicate", "reply_id": existing}
     text = mail.text or text_of_html(mail.html)
     verdict = classify_reply(mail.subject, text, mail.headers, now)
-    sender_contact = db.session.scalar(select(Contact.id).where(Contact.workspace_id == row.workspace_id,
-                                                                Contact.email == mail.from_email))
+    sender_contact = _contact_written_at(row.workspace_id, mail.from_email)
     reply = Reply(
         workspace_id=row.workspace_id, dedupe_key=key, message_id=row.id, enrollment_id=row.enrollment_id,
         opportunity_id=row.opportunity_id, contact_id=sender_contact or row.contact_id, site_id=row.site_id,
@@ -176,18 +181,16 @@ def store(workspace_id: int, mail: InboundMail, now: datetime | None = None, per
         with db.session.begin_nested():
             db.session.add(reply)
             db.session.flush()
-            after = _act(row, reply, now, permanent)
+            _act(row, reply, now, permanent)
             timeline.record(row.workspace_id, "reply", f"{KIND_LABELS[reply.kind]} from {reply.from_email}: "
                             f"{reply.subject or '(no subject)'}", site_id=row.site_id, contact_id=reply.contact_id,
                             opportunity_id=row.opportunity_id, data={"reply_id": reply.id, "kind": reply.kind},
                             when=now)
             db.session.flush()
-            # announced once the caller's transaction saves the reply
-            events.send_after_commit(events.reply_received, row.workspace_id, reply_id=reply.id, kind=reply.kind,
-                                     campaign_id=row.campaign_id, opportunity_id=row.opportunity_id,
-                                     contact_id=reply.contact_id)
-            for announce in after:
-                events.after_commit(announce)
+            # delivered once the caller's transaction saves the reply
+            events.announce(events.reply_received, row.workspace_id, reply_id=reply.id, kind=reply.kind,
+                            campaign_id=row.campaign_id, opportunity_id=row.opportunity_id,
+                            contact_id=reply.contact_id)
     except IntegrityError:  # the same reply delivered twice at once: the other delivery stored it
         return {"result": "duplicate"}
     return {"result": "stored", "reply_id": reply.id, "kind": reply.kind}

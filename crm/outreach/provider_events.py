@@ -56,14 +56,14 @@ def _advance(row: OutboundMessage, status: str, when: datetime) -> None:
     )
 
 
-def _apply(row: OutboundMessage, event: dict, when: datetime, after: list) -> None:
+def _apply(row: OutboundMessage, event: dict, when: datetime) -> None:
     kind = event.get("event")
     db.session.execute(update(OutboundMessage).where(OutboundMessage.id == row.id)
                        .values(last_event_at=when), execution_options=_NO_SYNC)
     if kind in ACCEPTED_EVENTS or kind == "bounce":
         first = mark_sent(row.id, when, str(event.get("sg_message_id") or "").split(".", 1)[0] or None)
         if first is not None:
-            after.append(lambda r=first: announce_sent(r))
+            announce_sent(first)
     if kind in ACCEPTED_EVENTS:
         _advance(row, ACCEPTED_EVENTS[kind], when)
     elif kind == "bounce":
@@ -72,11 +72,11 @@ def _apply(row: OutboundMessage, event: dict, when: datetime, after: list) -> No
         db.session.execute(update(OutboundMessage).where(OutboundMessage.id == row.id)
                            .values(status="bounced", last_error=reason), execution_options=_NO_SYNC)
         if permanent:
-            block_address(row.workspace_id, row.to_email, "bounce", "sendgrid bounce")
+            block_address(row.workspace_id, row.to_email, "bounce", "sendgrid bounce", [row.contact_id])
         elif row.contact_id is not None:
             stop_enrollments(row.workspace_id, "bounced", contact_id=row.contact_id)
-        after.append(lambda: signals.bounce.send(row.workspace_id, message_id=row.id, contact_id=row.contact_id,
-                                                 email=row.to_email, permanent=permanent))
+        signals.announce(signals.bounce, row.workspace_id, message_id=row.id, contact_id=row.contact_id,
+                         email=row.to_email, permanent=permanent)
     elif kind == "dropped":
         reason = str(event.get("reason") or "dropped by SendGrid")
         db.session.execute(update(OutboundMessage).where(OutboundMessage.id == row.id,
@@ -85,14 +85,13 @@ def _apply(row: OutboundMessage, event: dict, when: datetime, after: list) -> No
                            execution_options=_NO_SYNC)
         blocked = DROP_REASONS.get(reason.strip().lower())
         if blocked:
-            block_address(row.workspace_id, row.to_email, blocked, "sendgrid dropped")
+            block_address(row.workspace_id, row.to_email, blocked, "sendgrid dropped", [row.contact_id])
         elif row.contact_id is not None:
             stop_enrollments(row.workspace_id, "dropped", contact_id=row.contact_id)
     elif kind in ("spamreport", "unsubscribe", "group_unsubscribe"):
         reason = "spam_report" if kind == "spamreport" else "unsubscribe"
-        block_address(row.workspace_id, row.to_email, reason, f"sendgrid {kind}")
-        after.append(lambda: signals.unsubscribe.send(row.workspace_id, contact_id=row.contact_id,
-                                                      email=row.to_email))
+        block_address(row.workspace_id, row.to_email, reason, f"sendgrid {kind}", [row.contact_id])
+        signals.announce(signals.unsubscribe, row.workspace_id, contact_id=row.contact_id, email=row.to_email)
 
 
 def process(events: object, now: datetime | None = None) -> dict[str, int]:
@@ -101,7 +100,6 @@ def process(events: object, now: datetime | None = None) -> dict[str, int]:
         raise EventError("expected a JSON list of events")
     now = now or utcnow()
     counts = {"stored": 0, "duplicates": 0, "unmatched": 0, "invalid": 0}
-    after: list = []
     try:
         for event in events:
             event_id = event.get("sg_event_id") if isinstance(event, dict) else None
@@ -127,9 +125,7 @@ def process(events: object, now: datetime | None = None) -> dict[str, int]:
             if row is None:
                 counts["unmatched"] += 1
                 continue
-            _apply(row, event, when, after)
-        for announce in after:  # once our changes are saved; subscribers commit their own
-            signals.after_commit(announce)
+            _apply(row, event, when)  # its announcements are delivered once this commits
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, bindparam, case, func, or_, select, update
+from sqlalchemy import String, bindparam, case, func, select, update
 
 from crm import events, timeline
 from crm.db import utcnow
@@ -13,7 +13,7 @@ from crm.extensions import db
 from crm.mail.message import SendOutcome
 from crm.outreach.models import EmailEvent, Enrollment, OutboundMessage
 from crm.outreach.sequencing import after_sent
-from crm.prospects.models import Site
+from crm.outreach.threads import note_sent
 
 MAX_ATTEMPTS = 8
 # SendGrid reports "processed" within seconds; with its events flowing for later mail and none for ours after
@@ -57,6 +57,7 @@ class Sent:
     step_position: int
     to_email: str
     subject: str
+    sent_at: datetime
 
 
 _FIRST_SENT = (
@@ -64,12 +65,6 @@ _FIRST_SENT = (
     .values(sent_at=bindparam("p_when"), status=case((_T.c.status.in_(_UNSENT), bindparam("p_status", type_=String)),
                                                      else_=_T.c.status), **_SETTLED)
     .returning(*(_T.c[name] for name in Sent.__dataclass_fields__))
-)
-_SITE = Site.__table__
-_CONTACTED = (
-    update(_SITE).where(_SITE.c.id == bindparam("p_site"),
-                        or_(_SITE.c.last_contacted_at.is_(None), _SITE.c.last_contacted_at < bindparam("p_when")))
-    .values(last_contacted_at=bindparam("p_when"))
 )
 _SETTLE_AGAIN = (update(_T).where(_T.c.id == bindparam("p_id"), _T.c.status.in_(_UNSENT))
                  .values(status=bindparam("p_status", type_=String), **_SETTLED))
@@ -86,8 +81,7 @@ def mark_sent(message_id: int, when: datetime, provider_message_id: str | None =
         return None
     row = Sent(*first)
     after_sent(row, when)
-    if row.site_id is not None:  # prospects' row, but outreach owns the fact of contact
-        db.session.execute(_CONTACTED, {"p_site": row.site_id, "p_when": when})
+    note_sent(row)
     what = ("Answer" if row.step_position == 0 else "First pitch" if row.step_position == 1
             else f"Follow-up {row.step_position - 1}")
     timeline.record(row.workspace_id, "message_sent", f"{what} sent to {row.to_email}: {row.subject}",
@@ -97,9 +91,10 @@ def mark_sent(message_id: int, when: datetime, provider_message_id: str | None =
 
 
 def announce_sent(row: Sent) -> None:
-    """Tell other features a message went out (in the sender's transaction, just before it commits)."""
-    events.message_sent.send(row.workspace_id, message_id=row.id, campaign_id=row.campaign_id,
-                             opportunity_id=row.opportunity_id, contact_id=row.contact_id, step=row.step_position)
+    """Tell other features a message went out (in the sender's transaction: delivered once it commits)."""
+    events.announce(events.message_sent, row.workspace_id, message_id=row.id, campaign_id=row.campaign_id,
+                    opportunity_id=row.opportunity_id, contact_id=row.contact_id, site_id=row.site_id,
+                    step=row.step_position, sent_at=row.sent_at)
 
 
 def _stop_after_failure(enrollment_id: int | None, reason: str) -> None:

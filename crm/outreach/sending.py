@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from crm import events
 from crm.db import utcnow
 from crm.extensions import db
 from crm.mail import link_safety
@@ -98,9 +99,20 @@ def send_rows(rows: list[OutboundMessage], worker: str, backend: MailBackend, no
     """Send claimed rows one by one: build, mark the request started, send, record. Returns counts.
 
     The rows come detached from the claim with their values loaded; nothing here reads them again. `writes`
-    is held around each write (see `writer_turns`).
+    is held around each write (see `writer_turns`). The batch's events ("message sent") go in one dispatch at its
+    end, not one transaction per message.
     """
     writes = writes if writes is not None else nullcontext()
+    with events.held() as waiting:
+        counts = _send_each(rows, worker, backend, now, writes)
+        if len(waiting.ids) >= DISPATCH_EVERY or not waiting.outer:
+            with writes:
+                waiting.flush()
+    return counts
+
+
+def _send_each(rows: list[OutboundMessage], worker: str, backend: MailBackend, now: datetime | None,
+               writes: AbstractContextManager) -> Counter:
     counts: Counter = Counter()
     config, settings, backends, default = current_app.config, {}, {}, backend
     for row in rows:
@@ -140,6 +152,10 @@ def send_rows(rows: list[OutboundMessage], worker: str, backend: MailBackend, no
     return counts
 
 
+# events of sent mail are dispatched together once this many wait (a transaction each, so fewer is slower)
+DISPATCH_EVERY = 100
+
+
 def _worker_name(index: int) -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}:{index}"
 
@@ -164,7 +180,8 @@ def drain(app: Flask, backend: MailBackend, *, now: datetime | None = None, work
     def work(index: int) -> Counter:
         counts: Counter = Counter()
         worker = _worker_name(index)
-        with app.app_context():
+        with app.app_context(), events.held() as waiting:
+            waiting.outer = True  # each batch's send_rows leaves its events here until enough wait
             try:
                 while deadline is None or time.monotonic() < deadline:
                     size = take()
@@ -176,6 +193,8 @@ def drain(app: Flask, backend: MailBackend, *, now: datetime | None = None, work
                     if not claim.counts["claimed"]:
                         break
                     counts.update(send_rows(claim.rows, worker, backend, now, writes))
+                with writes:
+                    waiting.flush()
             finally:
                 db.session.remove()
         return counts

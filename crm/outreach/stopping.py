@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from crm import events, timeline
 from crm.db import utcnow
 from crm.extensions import db
 from crm.outreach import suppression
 from crm.outreach.models import Enrollment, OutboundMessage
-from crm.prospects.models import Contact
 
 LIVE = ("active", "paused")
-# which contact status each suppression reason leaves behind
-CONTACT_STATUS_FOR = {"unsubscribe": "unsubscribed", "bounce": "bounced", "spam_report": "do_not_contact"}
 
 
 def _cancel_queued(workspace_id: int, reason: str, **where) -> int:
@@ -67,38 +65,55 @@ def pause_contact(workspace_id: int, contact_id: int, until: datetime, reason: s
     return paused
 
 
-def set_contact_status(workspace_id: int, email: str, status: str) -> list[Contact]:
-    """Mark the workspace's contacts with this address (not committed); returns them."""
-    contacts = db.session.scalars(
-        select(Contact).where(Contact.workspace_id == workspace_id,
-                              Contact.email == suppression.normalise_address(email))
-    ).all()
-    for contact in contacts:
-        contact.status = status
-    return list(contacts)
+def _contacts_written_at(workspace_id: int, email: str) -> set[int]:
+    """The contacts outreach has mail for at this address (its own rows: prospects' tables are not read here)."""
+    return {contact_id for contact_id in db.session.scalars(
+        select(OutboundMessage.contact_id).where(OutboundMessage.workspace_id == workspace_id,
+                                                 func.lower(OutboundMessage.to_email) == email).distinct())
+            if contact_id is not None}
 
 
-def block_address(workspace_id: int, email: str, reason: str, source: str) -> list[Contact]:
-    """Suppress an address, mark its contacts and stop their sequences (not committed); returns the contacts."""
-    suppression.suppress(workspace_id, "address", email, reason, source)
-    contacts = set_contact_status(workspace_id, email, CONTACT_STATUS_FOR.get(reason, "do_not_contact"))
-    for contact in contacts:
-        stop_enrollments(workspace_id, reason, contact_id=contact.id)
+def block_address(workspace_id: int, email: str, reason: str, source: str,
+                  contact_ids: Iterable[int | None] = ()) -> list[int]:
+    """Suppress an address, stop its contacts' sequences and announce it (not committed); returns those contacts.
+
+    The contacts are the ones the caller names plus those outreach has written to at the address; prospects
+    marks the contacts' status from the `address_blocked` event.
+    """
+    address = suppression.normalise_address(email)
+    suppression.suppress(workspace_id, "address", address, reason, source)
+    contacts = sorted({c for c in contact_ids if c is not None} | _contacts_written_at(workspace_id, address))
+    for contact_id in contacts:
+        stop_enrollments(workspace_id, reason, contact_id=contact_id)
+    events.announce(events.address_blocked, workspace_id, email=address, reason=reason)
     return contacts
 
 
-def unsubscribe(workspace_id: int, contact_id: int, source: str) -> str | None:
-    """Unsubscribe a contact: suppressed, marked, sequences stopped; commits and announces. Repeats change nothing."""
-    contact = db.session.get(Contact, contact_id)
-    if contact is None or contact.workspace_id != workspace_id:
-        return None
-    already = suppression.find(workspace_id, contact.email)
-    if already is not None and already.reason == "unsubscribe" and contact.status == "unsubscribed":
-        return contact.email
-    block_address(workspace_id, contact.email, "unsubscribe", source)
-    timeline.record(workspace_id, "unsubscribed", f"{contact.email} unsubscribed ({source})",
-                    site_id=contact.site_id, contact_id=contact.id)
-    email, contact_id = contact.email, contact.id
-    events.send_after_commit(events.unsubscribe, workspace_id, contact_id=contact_id, email=email)
+def _last_written(workspace_id: int, contact_id: int) -> tuple[str, int | None] | None:
+    row = db.session.execute(select(OutboundMessage.to_email, OutboundMessage.site_id).where(
+        OutboundMessage.workspace_id == workspace_id, OutboundMessage.contact_id == contact_id)
+        .order_by(OutboundMessage.id.desc()).limit(1)).first()
+    return (row.to_email, row.site_id) if row is not None else None
+
+
+def unsubscribe(workspace_id: int, contact_id: int, source: str, *, email: str | None = None,
+                site_id: int | None = None) -> str | None:
+    """Unsubscribe a contact: suppressed, sequences stopped, announced; commits. Repeats change nothing.
+
+    The caller passes the contact's address and site when it has them; else they are those of the last mail
+    outreach wrote to the contact (None when there is none).
+    """
+    if email is None:
+        written = _last_written(workspace_id, contact_id)
+        if written is None:
+            return None
+        email, site_id = written
+    already = suppression.find(workspace_id, email)
+    if already is not None and already.reason == "unsubscribe":
+        return email
+    block_address(workspace_id, email, "unsubscribe", source, [contact_id])
+    timeline.record(workspace_id, "unsubscribed", f"{email} unsubscribed ({source})",
+                    site_id=site_id, contact_id=contact_id)
+    events.announce(events.unsubscribe, workspace_id, contact_id=contact_id, email=email)
     db.session.commit()
     return email

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import and_, case, delete, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from crm import events
@@ -76,17 +77,46 @@ def note_inbound(reply: Reply) -> Thread | None:
 
 
 def on_reply_received(workspace_id, *, reply_id=None, **_) -> None:
-    """A reply was stored: its thread now holds it and needs a reply (for a person's reply). Commits."""
-    for _attempt in range(2):  # two replies of a new thread at once: the loser finds the winner's thread
-        reply = db.session.get(Reply, reply_id) if reply_id is not None else None
-        if reply is None or reply.workspace_id != workspace_id:
-            return
-        try:
+    """A reply was stored: its thread now holds it and needs a reply (for a person's reply). Not committed."""
+    reply = db.session.get(Reply, reply_id) if reply_id is not None else None
+    if reply is None or reply.workspace_id != workspace_id:
+        return
+    try:
+        with db.session.begin_nested():
             note_inbound(reply)
-            db.session.commit()
-            return
-        except IntegrityError:
-            db.session.rollback()
+    except IntegrityError:  # another reply made the thread a moment ago: join it
+        note_inbound(reply)
+
+
+_THREADS = Thread.__table__
+_DIALECT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+
+def note_sent(sent) -> None:
+    """A message went out: its conversation's thread exists from the first pitch on (waiting for the contact), and
+    knows when we last wrote. One upsert, so a reply later joins the same thread. Not committed."""
+    if sent.contact_id is None:
+        return
+    opportunity = db.metadata.tables["opportunity"]
+    owner = (select(opportunity.c.owner_id).where(opportunity.c.id == sent.opportunity_id).scalar_subquery()
+             if sent.opportunity_id is not None else None)
+    values = {"workspace_id": sent.workspace_id, "thread_key": thread_key(sent.contact_id, sent.opportunity_id),
+              "contact_id": sent.contact_id, "opportunity_id": sent.opportunity_id, "campaign_id": sent.campaign_id,
+              "site_id": sent.site_id, "owner_id": owner, "state": "waiting", "last_outbound_at": sent.sent_at,
+              "last_activity_at": sent.sent_at, "created_at": sent.sent_at, "updated_at": sent.sent_at}
+    make = _DIALECT_INSERT.get(db.session.get_bind().dialect.name)
+    if make is None:  # another database: find, then make
+        if find(sent.workspace_id, sent.contact_id, sent.opportunity_id) is None:
+            db.session.execute(insert(_THREADS).values(**values))
+        return
+    statement = make(_THREADS).values(**values)
+    later = statement.excluded.last_outbound_at
+    statement = statement.on_conflict_do_update(index_elements=[_THREADS.c.workspace_id, _THREADS.c.thread_key], set_={
+        "last_outbound_at": case((_THREADS.c.last_outbound_at.is_(None), later),
+                                 (_THREADS.c.last_outbound_at < later, later), else_=_THREADS.c.last_outbound_at),
+        "last_activity_at": case((_THREADS.c.last_activity_at < later, later), else_=_THREADS.c.last_activity_at),
+    })
+    db.session.execute(statement)
 
 
 def note_answer(row: OutboundMessage, now: datetime | None = None) -> None:
@@ -174,6 +204,22 @@ def latest_for_contact(workspace_id: int, contact_id: int) -> Thread | None:
                              .order_by(Thread.last_activity_at.desc(), Thread.id.desc()))
 
 
+def on_member_joined(workspace_id, *, user_id=None, **_) -> None:
+    """Someone joined the workspace: the threads waiting for an answer are unread for them too. Not committed."""
+    if user_id is None:
+        return
+    waiting = select(Thread.id, Thread.last_inbound_at, Thread.last_activity_at).where(
+        Thread.workspace_id == workspace_id, Thread.state == "needs_reply")
+    already = set(db.session.scalars(select(ThreadUnread.thread_id).where(ThreadUnread.user_id == user_id,
+                                                                          ThreadUnread.workspace_id == workspace_id)))
+    for thread_id, inbound_at, active_at in db.session.execute(waiting):
+        if thread_id not in already:
+            db.session.add(ThreadUnread(user_id=user_id, thread_id=thread_id, workspace_id=workspace_id,
+                                        since=inbound_at or active_at))
+    db.session.flush()
+
+
 def connect() -> None:
-    """Keep threads as replies arrive (blinker ignores repeated connections)."""
+    """Keep threads as replies arrive and members join (blinker ignores repeated connections)."""
     events.reply_received.connect(on_reply_received)
+    events.member_joined.connect(on_member_joined)

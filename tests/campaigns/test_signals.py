@@ -12,6 +12,7 @@ from crm.extensions import db
 from crm.timeline import Activity
 from tests.campaigns.factories import CampaignFactory, OpportunityFactory, TaskFactory
 from tests.links.factories import BacklinkFactory
+from tests.support.announcing import announce_now
 
 pytestmark = pytest.mark.both_databases
 
@@ -39,7 +40,8 @@ def tasks_of(opportunity_id) -> list[Task]:
 
 
 def sent(ws, opp, step=1):
-    events.message_sent.send(ws, message_id=1, campaign_id=opp.campaign_id, opportunity_id=opp.id, contact_id=None,
+    announce_now(events.message_sent, ws, message_id=1, campaign_id=opp.campaign_id, opportunity_id=opp.id,
+                 contact_id=None,
                              step=step)
 
 
@@ -69,7 +71,8 @@ def test_a_human_reply_moves_to_replied_and_makes_one_reply_waiting_task(app, te
     with app.app_context():
         opp = db.session.get(Opportunity, opp_id)
         for _ in range(2):  # the same reply announced twice makes one task
-            events.reply_received.send(team.workspace_id, reply_id=42, kind="human", campaign_id=opp.campaign_id,
+            announce_now(events.reply_received, team.workspace_id, reply_id=42, kind="human",
+                         campaign_id=opp.campaign_id,
                                        opportunity_id=opp_id, contact_id=None)
         opp = fresh(app, opp_id)
         assert opp.stage == "replied"
@@ -84,7 +87,7 @@ def test_automatic_replies_change_nothing(app, team, card):
     opp_id = card("pitched")
     with app.app_context():
         for kind in ("out_of_office", "unsubscribe", "bounce"):
-            events.reply_received.send(team.workspace_id, reply_id=7, kind=kind, campaign_id=None,
+            announce_now(events.reply_received, team.workspace_id, reply_id=7, kind=kind, campaign_id=None,
                                        opportunity_id=opp_id, contact_id=None)
         assert fresh(app, opp_id).stage == "pitched" and tasks_of(opp_id) == []
 
@@ -93,7 +96,7 @@ def test_a_reply_reopens_no_response_but_not_declined(app, team, card):
     silent, declined = card("no_response"), card("declined")
     with app.app_context():
         for n, opp_id in enumerate((silent, declined)):
-            events.reply_received.send(team.workspace_id, reply_id=100 + n, kind="human", campaign_id=None,
+            announce_now(events.reply_received, team.workspace_id, reply_id=100 + n, kind="human", campaign_id=None,
                                        opportunity_id=opp_id, contact_id=None)
         assert fresh(app, silent).stage == "replied"
         assert fresh(app, declined).stage == "declined"
@@ -103,7 +106,7 @@ def test_a_reply_reopens_no_response_but_not_declined(app, team, card):
 def test_a_live_link_makes_the_card_live_and_won(app, team, card):
     opp_id = card("negotiating")
     with app.app_context():
-        events.link_live.send(team.workspace_id, backlink_id=5, opportunity_id=opp_id, campaign_id=None)
+        announce_now(events.link_live, team.workspace_id, backlink_id=5, opportunity_id=opp_id, campaign_id=None)
         opp = fresh(app, opp_id)
         assert opp.stage == "live" and opp.won_at is not None
 
@@ -112,13 +115,13 @@ def test_a_lost_link_closes_the_card_with_a_task_and_a_returning_link_reopens_it
     opp_id = card("live")
     with app.app_context():
         for _ in range(2):
-            events.link_lost.send(team.workspace_id, backlink_id=9, opportunity_id=opp_id, campaign_id=None,
+            announce_now(events.link_lost, team.workspace_id, backlink_id=9, opportunity_id=opp_id, campaign_id=None,
                                   reasons=["link_missing"])
         opp = fresh(app, opp_id)
         assert opp.stage == "lost"
         [task] = tasks_of(opp_id)
         assert task.title == f"The link on {opp.site.domain} was removed" and task.origin == "link-lost:9"
-        events.link_live.send(team.workspace_id, backlink_id=9, opportunity_id=opp_id, campaign_id=None)
+        announce_now(events.link_live, team.workspace_id, backlink_id=9, opportunity_id=opp_id, campaign_id=None)
         assert fresh(app, opp_id).stage == "live"  # the verifier closed it, the verifier reopens it
 
 
@@ -127,18 +130,20 @@ def test_a_card_a_person_closed_as_lost_stays_lost(app, team, card):
     with app.app_context():
         opp = db.session.get(Opportunity, opp_id)
         pipeline.move(opp, "lost", role="member", actor_id=team.user_ids["member"])
-        events.link_live.send(team.workspace_id, backlink_id=3, opportunity_id=opp_id, campaign_id=None)
+        announce_now(events.link_live, team.workspace_id, backlink_id=3, opportunity_id=opp_id, campaign_id=None)
         assert fresh(app, opp_id).stage == "lost"
 
 
 def test_a_link_lost_again_after_its_task_was_done_reopens_the_task(app, team, card):
     opp_id = card("live")
     with app.app_context():
-        events.link_lost.send(team.workspace_id, backlink_id=4, opportunity_id=opp_id, campaign_id=None, reasons=[])
+        announce_now(events.link_lost, team.workspace_id, backlink_id=4, opportunity_id=opp_id, campaign_id=None,
+                     reasons=[])
         [task] = tasks_of(opp_id)
         tasklist.complete_task(task, role="member", actor_id=team.user_ids["member"])
-        events.link_live.send(team.workspace_id, backlink_id=4, opportunity_id=opp_id, campaign_id=None)
-        events.link_lost.send(team.workspace_id, backlink_id=4, opportunity_id=opp_id, campaign_id=None, reasons=[])
+        announce_now(events.link_live, team.workspace_id, backlink_id=4, opportunity_id=opp_id, campaign_id=None)
+        announce_now(events.link_lost, team.workspace_id, backlink_id=4, opportunity_id=opp_id, campaign_id=None,
+                     reasons=[])
         db.session.remove()
         [task] = tasks_of(opp_id)
         assert task.done_at is None
@@ -147,7 +152,7 @@ def test_a_link_lost_again_after_its_task_was_done_reopens_the_task(app, team, c
 def test_a_lost_link_of_a_campaign_without_a_card_still_makes_a_task(app, team):
     with app.app_context():
         campaign_id = CampaignFactory(workspace_id=team.workspace_id, owner_id=team.user_ids["admin"]).id
-        events.link_lost.send(team.workspace_id, backlink_id=77, opportunity_id=None, campaign_id=campaign_id,
+        announce_now(events.link_lost, team.workspace_id, backlink_id=77, opportunity_id=None, campaign_id=campaign_id,
                               reasons=["http_404"])
         db.session.remove()
         task = db.session.scalar(select(Task).where(Task.origin == "link-lost:77"))
@@ -159,9 +164,9 @@ def test_a_lost_link_of_a_campaign_without_a_card_still_makes_a_task(app, team):
 def test_a_changed_link_is_noted_and_a_worse_one_makes_a_task(app, team, card):
     opp_id = card("live")
     with app.app_context():
-        events.link_changed.send(team.workspace_id, backlink_id=6, opportunity_id=opp_id, campaign_id=None,
+        announce_now(events.link_changed, team.workspace_id, backlink_id=6, opportunity_id=opp_id, campaign_id=None,
                                  old_status="live", new_status="live_nofollow")
-        events.link_changed.send(team.workspace_id, backlink_id=6, opportunity_id=opp_id, campaign_id=None,
+        announce_now(events.link_changed, team.workspace_id, backlink_id=6, opportunity_id=opp_id, campaign_id=None,
                                  old_status="live_nofollow", new_status="live")
         db.session.remove()
         notes = db.session.scalars(select(Activity.summary).where(Activity.opportunity_id == opp_id,
@@ -176,12 +181,14 @@ def test_events_from_another_workspace_or_campaign_are_ignored(app, team, card):
     with app.app_context():
         opp = db.session.get(Opportunity, opp_id)
         other_campaign = CampaignFactory(workspace_id=team.workspace_id).id
-        events.message_sent.send(team.rival_workspace_id, message_id=1, campaign_id=None, opportunity_id=opp_id,
+        announce_now(events.message_sent, team.rival_workspace_id, message_id=1, campaign_id=None,
+                     opportunity_id=opp_id,
                                  contact_id=None, step=1)
-        events.reply_received.send(team.rival_workspace_id, reply_id=1, kind="human", campaign_id=None,
+        announce_now(events.reply_received, team.rival_workspace_id, reply_id=1, kind="human", campaign_id=None,
                                    opportunity_id=opp_id, contact_id=None)
-        events.link_live.send(team.workspace_id, backlink_id=1, opportunity_id=opp_id, campaign_id=other_campaign)
-        events.message_sent.send(team.workspace_id, message_id=1, campaign_id=None, opportunity_id=None,
+        announce_now(events.link_live, team.workspace_id, backlink_id=1, opportunity_id=opp_id,
+                     campaign_id=other_campaign)
+        announce_now(events.message_sent, team.workspace_id, message_id=1, campaign_id=None, opportunity_id=None,
                                  contact_id=None, step=1)
         assert fresh(app, opp.id).stage == "prospect"
         assert db.session.scalar(select(Task.id)) is None
@@ -191,7 +198,7 @@ def test_a_handler_commits_its_own_change_together_with_an_existing_task(app, te
     opp_id = card("pitched")
     with app.app_context():
         TaskFactory(workspace_id=team.workspace_id, origin="reply:5", title="Already there")
-        events.reply_received.send(team.workspace_id, reply_id=5, kind="human", campaign_id=None,
+        announce_now(events.reply_received, team.workspace_id, reply_id=5, kind="human", campaign_id=None,
                                    opportunity_id=opp_id, contact_id=None)
         assert fresh(app, opp_id).stage == "replied"
         assert db.session.scalars(select(Task.title).where(Task.origin == "reply:5")).all() == ["Already there"]
@@ -206,7 +213,7 @@ def test_a_lost_link_task_names_the_page_and_our_page_in_words(app, team, card):
                                source_domain="example.com", status="missing")
         db.session.commit()
         link_id = link.id
-        events.link_lost.send(team.workspace_id, backlink_id=link_id, opportunity_id=opp_id,
+        announce_now(events.link_lost, team.workspace_id, backlink_id=link_id, opportunity_id=opp_id,
                               campaign_id=opp.campaign_id, reasons=["no_link"])
         db.session.remove()
         [task] = tasks_of(opp_id)
@@ -223,7 +230,7 @@ def test_a_page_gone_task_says_so(app, team, card):
                                source_url="https://blog.example/old-post", target_url="https://shop.example/",
                                source_domain="blog.example", status="page_error")
         db.session.commit()
-        events.link_lost.send(team.workspace_id, backlink_id=link.id, opportunity_id=opp_id,
+        announce_now(events.link_lost, team.workspace_id, backlink_id=link.id, opportunity_id=opp_id,
                               campaign_id=opp.campaign_id, reasons=["http_410"])
         db.session.remove()
         [task] = tasks_of(opp_id)
@@ -238,12 +245,12 @@ def test_a_lost_link_task_closes_itself_with_a_note_when_the_link_is_live_again(
         link_id = BacklinkFactory(workspace_id=team.workspace_id, campaign_id=campaign_id,
                                   opportunity_id=opp_id, status="missing").id
         db.session.commit()
-        events.link_lost.send(team.workspace_id, backlink_id=link_id, opportunity_id=opp_id,
+        announce_now(events.link_lost, team.workspace_id, backlink_id=link_id, opportunity_id=opp_id,
                               campaign_id=campaign_id, reasons=["no_link"])
         db.session.remove()
         [task] = tasks_of(opp_id)
         assert task.done_at is None
-        events.link_live.send(team.workspace_id, backlink_id=link_id, opportunity_id=opp_id,
+        announce_now(events.link_live, team.workspace_id, backlink_id=link_id, opportunity_id=opp_id,
                               campaign_id=campaign_id)
         db.session.remove()
         [task] = tasks_of(opp_id)
@@ -257,9 +264,9 @@ def test_a_live_link_closes_only_its_own_lost_task(app, team, card):
     opp_id = card("live")
     with app.app_context():
         for backlink_id in (31, 32):
-            events.link_lost.send(team.workspace_id, backlink_id=backlink_id, opportunity_id=opp_id,
+            announce_now(events.link_lost, team.workspace_id, backlink_id=backlink_id, opportunity_id=opp_id,
                                   campaign_id=None, reasons=[])
-        events.link_live.send(team.workspace_id, backlink_id=31, opportunity_id=opp_id, campaign_id=None)
+        announce_now(events.link_live, team.workspace_id, backlink_id=31, opportunity_id=opp_id, campaign_id=None)
         db.session.remove()
         done = {t.origin: t.done_at is not None for t in tasks_of(opp_id)}
         assert done == {"link-lost:31": True, "link-lost:32": False}
@@ -276,8 +283,8 @@ def test_automatic_moves_announce_the_stage_change_once_after_saving_it(app, tea
 
     with app.app_context(), events.stage_changed.connected_to(listener):
         for _ in range(2):  # the second lost report changes nothing and announces nothing
-            events.link_lost.send(team.workspace_id, backlink_id=9, opportunity_id=opp_id, campaign_id=None,
+            announce_now(events.link_lost, team.workspace_id, backlink_id=9, opportunity_id=opp_id, campaign_id=None,
                                   reasons=["link_missing"])
-        events.link_live.send(team.workspace_id, backlink_id=9, opportunity_id=opp_id, campaign_id=None)
+        announce_now(events.link_live, team.workspace_id, backlink_id=9, opportunity_id=opp_id, campaign_id=None)
     assert heard == [(team.workspace_id, "live", "lost", "link lost (Link missing)", "lost"),
                      (team.workspace_id, "lost", "live", "link verified live", "live")]

@@ -274,8 +274,22 @@ def conversations_before_threads(conn):
     return check
 
 
+def threads_before_the_event_queue(conn):
+    """Threads written before the event queue stay (checked by their own seed); the queue starts empty."""
+    threads = conn.execute(text("SELECT COUNT(*) FROM thread")).scalar()
+
+    def check(conn):
+        assert conn.execute(text("SELECT COUNT(*) FROM thread")).scalar() == threads
+        assert conn.execute(text("SELECT COUNT(*) FROM pending_event")).scalar() == 0
+        conn.execute(text("INSERT INTO pending_event (workspace_id, signal, payload, created_at) VALUES "
+                          "(920, 'message-sent', '{}', :t)"), {"t": "2026-02-01 12:00:00"})
+        assert conn.execute(text("SELECT COUNT(*) FROM pending_event WHERE dispatched_at IS NULL")).scalar() == 1
+
+    return check
+
+
 SEEDS = {"15f329872188": accounts, "reports_1": instance_admins, "audit_1": sites_before_search,
          "fields_1": senders_before_mailboxes, "smtp_1": costs_before_ledger, "share_1": contacts_before_profiles,
          "contactinfo_1": cards_before_personal_lines,
          "personal_1": messages_before_variants,
-         "variants_1": conversations_before_threads}
+         "variants_1": conversations_before_threads, "threads_1": threads_before_the_event_queue}

@@ -63,7 +63,8 @@ def test_another_workspaces_snippets_are_not_listed_or_offered(app, client, as_r
     form = parse_form(row, headers={"In-Reply-To": row.message_id_header})
     assert client.post(inbound_url(app, row.workspace_id), data=form).json["result"] == "stored"
     with app.app_context():
-        thread_id = db.session.scalar(select(Thread.id))
+        thread_id = db.session.scalar(select(Thread.id).where(Thread.contact_id == row.contact_id,
+                                                              Thread.opportunity_id == row.opportunity_id))
     composer = as_role("member").get(f"/inbox/threads/{thread_id}").get_data(as_text=True)
     assert '<template id="snippet-' in composer and "Our rates are &lt;b&gt;fair&lt;/b&gt;</template>" in composer
     assert 'class="btn btn-sm btn-outline-secondary js-insert-snippet"' in composer

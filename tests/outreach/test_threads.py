@@ -140,13 +140,15 @@ def test_marking_done_assigning_and_filtering(app, client, as_role, team, sent):
         html = member.get(f"/inbox{query}").get_data(as_text=True)
         return {int(i) for i in re.findall(r'data-thread-id="(\d+)"', html)}
 
-    assert listed("") == {first.id, second.id, other.id}
+    waiting = _thread(app, sent[2])  # pitched, no answer yet: its thread waits for the contact
+    assert listed("") == {first.id, second.id, other.id, waiting.id}
+    assert listed("?state=waiting") == {waiting.id}
     assert listed("?state=needs_reply") == {second.id, other.id}
     assert listed("?state=done") == {first.id}
     assert listed("?mine=1") == {second.id}
     assert listed(f"?campaign={sent[3].campaign_id}") == {other.id}
     assert listed(f"?state=needs_reply&campaign={sent[0].campaign_id}") == {second.id}
-    assert "No thread matches these filters" in member.get("/inbox?state=waiting").get_data(as_text=True)
+    assert "No thread matches these filters" in member.get("/inbox?state=waiting&mine=1").get_data(as_text=True)
     assert "Mine" in as_role("owner").get("/inbox").get_data(as_text=True)
 
 

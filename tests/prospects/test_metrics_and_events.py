@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +14,7 @@ from crm.prospects import metrics
 from crm.prospects.models import Contact, Site, SiteMetric
 from tests.accounts.factories import WorkspaceFactory
 from tests.prospects.factories import ContactFactory, SiteFactory, SiteMetricFactory
+from tests.support.announcing import announce_now
 
 pytestmark = pytest.mark.both_databases
 
@@ -59,21 +60,26 @@ def test_recording_a_value_replaces_the_same_day_and_updates_the_newest_column(c
 def test_a_sent_message_dates_the_sites_last_contact(ctx):
     contact = ContactFactory()
     site_id, workspace_id = contact.site_id, contact.workspace_id
-    events.message_sent.send(workspace_id, message_id=1, campaign_id=None, opportunity_id=None,
-                             contact_id=contact.id, step=1)
-    db.session.commit()
-    assert db.session.get(Site, site_id).last_contacted_at is not None
+    sent_at = datetime(2026, 3, 4, 9, 30, tzinfo=UTC)
+    announce_now(events.message_sent, workspace_id, message_id=1, campaign_id=None, opportunity_id=None,
+                 contact_id=contact.id, site_id=site_id, step=1, sent_at=sent_at)
+    announce_now(events.message_sent, WorkspaceFactory().id, message_id=2, campaign_id=None, opportunity_id=None,
+                 contact_id=contact.id, site_id=site_id, step=1, sent_at=sent_at + timedelta(days=1))  # not its site
+    assert db.session.get(Site, site_id).last_contacted_at == sent_at
 
 
-def test_bounces_and_unsubscribes_set_the_contact_status(ctx):
-    hard, soft, leaving = ContactFactory(), ContactFactory(), ContactFactory()
-    events.bounce.send(hard.workspace_id, message_id=1, contact_id=hard.id, email=hard.email, permanent=True)
-    events.bounce.send(soft.workspace_id, message_id=2, contact_id=soft.id, email=soft.email, permanent=False)
-    events.unsubscribe.send(leaving.workspace_id, contact_id=None, email=leaving.email.upper())
-    events.unsubscribe.send(WorkspaceFactory().id, contact_id=hard.id, email=None)  # another workspace: ignored
+def test_blocked_addresses_set_the_contact_status(ctx):
+    bounced, leaving, spam, barred = ContactFactory(), ContactFactory(), ContactFactory(), ContactFactory()
+    barred.status = "do_not_contact"
     db.session.commit()
+    announce_now(events.address_blocked, bounced.workspace_id, email=bounced.email, reason="bounce")
+    announce_now(events.address_blocked, leaving.workspace_id, email=leaving.email.upper(), reason="unsubscribe")
+    announce_now(events.address_blocked, spam.workspace_id, email=spam.email, reason="spam_report")
+    announce_now(events.address_blocked, barred.workspace_id, email=barred.email, reason="unsubscribe")
+    announce_now(events.address_blocked, WorkspaceFactory().id, email=barred.email, reason="bounce")  # ignored
     statuses = dict(db.session.execute(select(Contact.id, Contact.status)).all())
-    assert (statuses[hard.id], statuses[soft.id], statuses[leaving.id]) == ("bounced", "ok", "unsubscribed")
+    assert [statuses[c.id] for c in (bounced, leaving, spam, barred)] == [
+        "bounced", "unsubscribed", "do_not_contact", "do_not_contact"]
 
 
 def test_demo_prospects_twice(app, runner):

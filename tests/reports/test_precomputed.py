@@ -14,6 +14,7 @@ from crm.extensions import db
 from crm.links.models import Backlink
 from crm.reports import headlines, precomputed
 from crm.reports.models import ReportFigures
+from tests.support.announcing import announce_now
 
 pytestmark = pytest.mark.both_databases
 
@@ -42,7 +43,7 @@ def test_figures_are_reused_until_an_event_marks_them_stale(app, scenario):
         assert _live_links(scenario) == 4
         _lose_a_link(scenario)
         assert _live_links(scenario) == 4  # stored figures, still fresh
-        events.link_lost.send(scenario.workspace_id, backlink_id=scenario.links["nat"], opportunity_id=None,
+        announce_now(events.link_lost, scenario.workspace_id, backlink_id=scenario.links["nat"], opportunity_id=None,
                               campaign_id=scenario.campaign_id, reasons=["link_not_found"])
         db.session.commit()
         assert _live_links(scenario) == 3

@@ -11,6 +11,7 @@ from crm.campaigns import pipeline
 from crm.extensions import db
 from tests.campaigns.factories import OpportunityFactory
 from tests.prospects.samples import SAMPLES
+from tests.support.announcing import announce_now
 
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
@@ -46,8 +47,9 @@ def test_a_live_link_event_carries_the_link_itself(hooks_app, team, httpserver):
         _hook(team, httpserver, "backlink.live")
         link = BacklinkFactory(workspace_id=team.workspace_id)
         db.session.commit()
-        events.link_live.send(team.workspace_id, backlink_id=link.id, opportunity_id=None, campaign_id=None)
-        events.link_live.send(team.rival_workspace_id, backlink_id=link.id, opportunity_id=None, campaign_id=None)
+        announce_now(events.link_live, team.workspace_id, backlink_id=link.id, opportunity_id=None, campaign_id=None)
+        announce_now(events.link_live, team.rival_workspace_id, backlink_id=link.id, opportunity_id=None,
+                     campaign_id=None)
         (body,) = _bodies(httpserver)
         assert body["data"]["backlink_id"] == link.id
         assert (body["data"]["source_url"], body["data"]["target_url"]) == (link.source_url, link.target_url)
@@ -139,13 +141,13 @@ def test_an_unsubscribe_whose_caller_then_fails_sends_no_webhook(hooks_app, team
         second_email = second.email
         try:  # as the inbound path does: block, queue the announcement, then fail before the commit
             stopping.block_address(team.workspace_id, second_email, "unsubscribe", "reply asked to stop")
-            events.send_after_commit(events.unsubscribe, team.workspace_id, contact_id=second.id, email=second_email)
+            events.announce(events.unsubscribe, team.workspace_id, contact_id=second.id, email=second_email)
             raise RuntimeError("the caller fails before committing")
         except RuntimeError:
             db.session.rollback()
         db.session.commit()
         assert _bodies(httpserver) == [] and find(team.workspace_id, second_email) is None
-        assert stopping.unsubscribe(team.workspace_id, first.id, "unsubscribe page") == first.email
+        assert stopping.unsubscribe(team.workspace_id, first.id, "unsubscribe page", email=first.email) == first.email
         (body,) = _bodies(httpserver)  # sent once the unsubscribe was saved
         assert body["data"]["contact_id"] == first.id
         assert find(team.workspace_id, first.email) is not None

@@ -17,6 +17,7 @@ from crm.campaigns.models import Task
 from crm.db import utcnow
 from crm.extensions import db
 from tests.conftest import csrf_token
+from tests.support.announcing import announce_now
 
 pytestmark = pytest.mark.both_databases
 
@@ -44,7 +45,8 @@ def test_cli_add_prints_id_and_whsec_secret_and_events_are_signed(hooks_app, run
     printed = json.loads(result.output)
     assert printed["secret"].startswith("whsec_") and printed["id"]
     with hooks_app.app_context():
-        events.link_lost.send(team.workspace_id, backlink_id=7, opportunity_id=3, campaign_id=2, reasons=["removed"])
+        announce_now(events.link_lost, team.workspace_id, backlink_id=7, opportunity_id=3, campaign_id=2,
+                     reasons=["removed"])
         row = db.session.scalar(select(WebhookDelivery))
         assert row.status == "delivered" and row.response_status == 200 and row.response_excerpt == "thanks"
     (request,) = _received(httpserver)
@@ -58,7 +60,8 @@ def test_a_tampered_body_fails_verification(hooks_app, team, httpserver):
     httpserver.expect_request("/hook").respond_with_data("")
     with hooks_app.app_context():
         _, secret = _endpoint(team, httpserver.url_for("/hook"))
-        events.link_lost.send(team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None, reasons=[])
+        announce_now(events.link_lost, team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None,
+                     reasons=[])
     (request,) = _received(httpserver)
     headers = {name.lower(): value for name, value in request.headers.items()}
     with pytest.raises(Exception, match=r"(?i)signature"):
@@ -77,8 +80,9 @@ def test_events_only_reach_endpoints_subscribed_to_them(hooks_app, team, httpser
     httpserver.expect_request("/hook").respond_with_data("")
     with hooks_app.app_context():
         _endpoint(team, httpserver.url_for("/hook"), ("reply.received",))
-        events.link_lost.send(team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None, reasons=[])
-        events.link_lost.send(team.rival_workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None,
+        announce_now(events.link_lost, team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None,
+                     reasons=[])
+        announce_now(events.link_lost, team.rival_workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None,
                               reasons=[])
     assert _received(httpserver) == []
 
@@ -88,7 +92,8 @@ def test_a_500_is_retried_later_with_the_same_webhook_id(hooks_app, team, httpse
     httpserver.expect_request("/hook").respond_with_handler(lambda request: next(answers))
     with hooks_app.app_context():
         _endpoint(team, httpserver.url_for("/hook"))
-        events.link_lost.send(team.workspace_id, backlink_id=5, opportunity_id=None, campaign_id=None, reasons=[])
+        announce_now(events.link_lost, team.workspace_id, backlink_id=5, opportunity_id=None, campaign_id=None,
+                     reasons=[])
         row = db.session.scalar(select(WebhookDelivery))
         assert row.status == "pending" and row.response_status == 500 and row.next_attempt_at > utcnow()
         assert webhooks.deliver_due() == {"delivered": 0, "pending": 0, "failed": 0}  # not due yet
@@ -105,7 +110,8 @@ def test_an_endpoint_failing_again_and_again_is_paused_and_its_owner_gets_a_task
     with hooks_app.app_context():
         endpoint, _ = _endpoint(team, httpserver.url_for("/hook"))
         for backlink_id in range(4):
-            events.link_lost.send(team.workspace_id, backlink_id=backlink_id, opportunity_id=None, campaign_id=None,
+            announce_now(events.link_lost, team.workspace_id, backlink_id=backlink_id, opportunity_id=None,
+                         campaign_id=None,
                                   reasons=[])
         db.session.refresh(endpoint)
         assert endpoint.paused and "3 failed" in endpoint.paused_reason
@@ -119,7 +125,8 @@ def test_a_redirect_is_not_followed(hooks_app, team, httpserver):
     httpserver.expect_request("/elsewhere").respond_with_data("should not be reached")
     with hooks_app.app_context():
         _endpoint(team, httpserver.url_for("/hook"))
-        events.link_lost.send(team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None, reasons=[])
+        announce_now(events.link_lost, team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None,
+                     reasons=[])
         row = db.session.scalar(select(WebhookDelivery))
         assert row.status == "failed" and row.response_status == 302
     assert [r.path for r in _received(httpserver)] == ["/hook"]
@@ -139,7 +146,8 @@ def test_loopback_is_refused_at_delivery_once_the_switch_is_off(hooks_app, team,
     with hooks_app.app_context():
         _endpoint(team, httpserver.url_for("/hook"))
         hooks_app.config["FETCH_ALLOW_PRIVATE_NETWORKS"] = False  # as if the name now resolved inward
-        events.link_lost.send(team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None, reasons=[])
+        announce_now(events.link_lost, team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None,
+                     reasons=[])
         row = db.session.scalar(select(WebhookDelivery))
         assert row.status == "failed" and row.error == "blocked_address" and row.response_status is None
     assert _received(httpserver) == []
@@ -149,7 +157,7 @@ def test_slack_endpoints_get_the_event_in_words(hooks_app, team, httpserver):
     httpserver.expect_request("/slack").respond_with_data("ok")
     with hooks_app.app_context():
         _endpoint(team, httpserver.url_for("/slack"), ("contact.unsubscribed",), kind="slack")
-        events.unsubscribe.send(team.workspace_id, contact_id=12, email="ann@blog.example")
+        announce_now(events.unsubscribe, team.workspace_id, contact_id=12, email="ann@blog.example")
     (request,) = _received(httpserver)
     assert request.get_json() == {"text": "ann@blog.example unsubscribed (contact 12)."}
 
@@ -190,9 +198,11 @@ def test_pause_and_resume_from_the_page(hooks_app, team, as_role, httpserver):
     token = csrf_token(admin, "/settings/webhooks")
     admin.post(f"/settings/webhooks/{endpoint_id}/pause", data={"csrf_token": token})
     with hooks_app.app_context():
-        events.link_lost.send(team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None, reasons=[])
+        announce_now(events.link_lost, team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None,
+                     reasons=[])
     assert _received(httpserver) == []
     admin.post(f"/settings/webhooks/{endpoint_id}/resume", data={"csrf_token": token})
     with hooks_app.app_context():
-        events.link_lost.send(team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None, reasons=[])
+        announce_now(events.link_lost, team.workspace_id, backlink_id=1, opportunity_id=None, campaign_id=None,
+                     reasons=[])
     assert len(_received(httpserver)) == 1

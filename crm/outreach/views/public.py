@@ -92,7 +92,8 @@ def unsubscribe(token: str):
     if request.method == "GET":
         return render_template("outreach/unsubscribe.html", email=_masked(contact.email), workspace=workspace,
                                token=token, form=ActionForm(), already=contact.status == "unsubscribed")
-    stopping.unsubscribe(workspace.id, contact.id, "one-click" if one_click else "unsubscribe page")
+    stopping.unsubscribe(workspace.id, contact.id, "one-click" if one_click else "unsubscribe page",
+                         email=contact.email, site_id=contact.site_id)
     if one_click:
         return jsonify(result="unsubscribed")
     return render_template("outreach/unsubscribed.html", email=_masked(contact.email), workspace=workspace)

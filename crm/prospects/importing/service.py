@@ -151,8 +151,10 @@ def _run(workspace_id: int, data: bytes | BinaryIO, options: ImportOptions, spoo
     except BaseException:
         db.session.rollback()  # whatever stopped the write, none of it stays
         raise
-    events.import_finished.send(workspace_id, job_id=job.id if job is not None else None, format=summary.get("format"),
-                                **{key: summary.get(key) for key in ("new", "updated", "skipped", "errors")})
+    events.announce(events.import_finished, workspace_id, job_id=job.id if job is not None else None,
+                    format=summary.get("format"),
+                    **{key: summary.get(key) for key in ("new", "updated", "skipped", "errors")})
+    db.session.commit()
     return summary
 
 
