@@ -14,9 +14,7 @@ MAX_LISTED rows in detail, the rest counted) and which site an address seen on s
 from __future__ import annotations
 
 import heapq
-import marshal
 import pickle
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import attrgetter
 from typing import Any
@@ -34,59 +32,14 @@ from crm.prospects.importing.map import (
     _identify,
 )
 from crm.prospects.importing.spool import TITLE_MAX, BacklinkSpool
+from crm.spill import Run
 
 BUCKETS = 32  # about 30,000 rows a bucket for a million-row file
-HELD = 2000  # items a bucket holds in memory before they go to disk
 MAX_LISTED = 200  # rows the report lists in detail; the rest are counted
 # The mapped facts a site record is folded from (dates and the link's own details are not needed here).
 _KEPT = frozenset({"site_name", "tags", "site_custom", "site_metrics", "email", "contact_name", "first_name",
                    "last_name", "position", "email_type", "confidence", "verification", "linkedin", "twitter",
                    "contact_custom"})
-
-
-class Run:
-    """Items in the order added: in memory while few, then in batches in a temporary file (marshal or pickle)."""
-
-    def __init__(self, codec: Any = marshal) -> None:
-        self._codec, self._held, self._file = codec, [], None
-
-    def add(self, item: Any) -> None:
-        """Keep one item."""
-        self._held.append(item)
-        if len(self._held) >= HELD:
-            self._spill()
-
-    def _spill(self) -> None:
-        """Write the items held to the file."""
-        if self._file is None:
-            self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
-        self._codec.dump(self._held, self._file)
-        self._held = []
-
-    def __iter__(self) -> Iterator[Any]:
-        """The items in the order added (the file's batches, then those held)."""
-        if self._file is not None:
-            self._file.seek(0)
-            while True:
-                try:
-                    batch = self._codec.load(self._file)  # our own temporary file
-                except EOFError:
-                    break
-                yield from batch
-        yield from self._held
-
-    def clear(self, codec: Any) -> None:
-        """Forget the items; the next ones are stored with this codec (the file is kept, empty, for them)."""
-        self._codec, self._held = codec, []
-        if self._file is not None:
-            self._file.seek(0)
-            self._file.truncate()
-
-    def close(self) -> None:
-        """Delete the temporary file."""
-        if self._file is not None:
-            self._file.close()
-            self._file = None
 
 
 class FoldedSites:

@@ -289,7 +289,7 @@ def _plan_backlinks(plan: Plan, workspace_id: int) -> None:
         """The spooled links as (source, target) pairs, a batch at a time."""
         return ([(link[2], link[3]) for link in batch] for batch in spool.batches())
 
-    tracked = sum(1 for _ in importrows.tracked_pairs(workspace_id, pairs, spool.count))
+    tracked = importrows.count_tracked(workspace_id, pairs, spool.count)
     if tracked:
         skipped["already tracked"] = tracked
     plan.backlinks_count = spool.count - tracked
