@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Any
 
-HELD = 500  # items a run holds in memory before they go to disk
+HELD = 250  # items a run holds in memory before they go to disk
 PARTS = 32  # partitions of an exact count in common
 
 
@@ -25,10 +25,12 @@ class Run:
         """Keep one item."""
         self._held.append(item)
         if len(self._held) >= HELD:
-            self._spill()
+            self.spill()
 
-    def _spill(self) -> None:
-        """Write the items held to the file."""
+    def spill(self) -> None:
+        """Write the items held to the file (none are left in memory)."""
+        if not self._held:
+            return
         if self._file is None:
             self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
         self._codec.dump(self._held, self._file)

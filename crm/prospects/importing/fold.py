@@ -55,6 +55,7 @@ class FoldedSites:
         for record in sorted(records, key=attrgetter("row")):
             self.domains.add(record.domain)
             run.add(record)
+        run.spill()  # the next buckets are folded with none of this one's records in memory
         self._runs.append(run)
 
     def __len__(self) -> int:
