@@ -6,40 +6,45 @@ commits, so a failed import leaves no backlink behind.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from sqlalchemy import func, select, tuple_
 
-from crm import bulkwrite
+from crm import bulkwrite, spill
 from crm.extensions import db
 from crm.links.models import Backlink
 
 CHUNK = 500  # pairs per IN (...) list
+READ_BATCH = 10_000  # tracked links read at a time
 Pair = tuple[str, str]  # (source URL, target URL)
 
 
-def tracked_pairs(workspace_id: int, batches: Callable[[], Iterable[list[Pair]]], count: int) -> Iterator[Pair]:
-    """The (source, target) pairs among `count` pairs (given again by each call of `batches`) already tracked."""
+def count_tracked(workspace_id: int, batches: Callable[[], Iterable[list[Pair]]], count: int) -> int:
+    """How many of `count` distinct (source, target) pairs (given again by each call of `batches`) are tracked already.
+
+    Exact: pairs are compared by their full URLs. When the workspace tracks few links beside the file's, they are
+    read once, READ_BATCH at a time, and compared on disk partition by partition (crm.spill); when it tracks
+    many more, the file's pairs are looked up instead.
+    """
     if not count:
-        return
+        return 0
     tracked = db.session.scalar(select(func.count()).where(Backlink.workspace_id == workspace_id))
     if not tracked:
-        return
+        return 0
     connection = db.session.connection()
-    if tracked <= 2 * count:  # reading them all (as hashes) is cheaper than many lookups
+    if tracked <= 2 * count:  # reading them all is cheaper than many lookups
         query = select(Backlink.source_url, Backlink.target_url).where(Backlink.workspace_id == workspace_id)
-        known = {hash(tuple(row)) for row in connection.execute(query)}
-        for batch in batches():
-            # Hashes only count: track() leaves tracked pairs alone by the table's unique key.
-            yield from (pair for pair in batch if hash(pair) in known)
-        return
+        rows = connection.execution_options(yield_per=READ_BATCH).execute(query)
+        return spill.count_common((tuple(row) for row in rows), lambda: (p for batch in batches() for p in batch))
+    found = 0
     for batch in batches():
         for start in range(0, len(batch), CHUNK):
-            query = select(Backlink.source_url, Backlink.target_url).where(
+            query = select(func.count()).where(
                 Backlink.workspace_id == workspace_id,
                 tuple_(Backlink.source_url, Backlink.target_url).in_(batch[start : start + CHUNK]))
-            yield from (tuple(row) for row in connection.execute(query))
+            found += connection.execute(query).scalar_one()
+    return found
 
 
 def track(workspace_id: int, batches: Iterable[list[dict]], now: datetime, count: Callable[[int], None], *,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from crm.prospects.emails import is_freemail, is_role_address
 from crm.prospects.importing.cells import site_of
@@ -14,6 +14,9 @@ from crm.prospects.importing.detect import Detection, apply_mapping, detect, is_
 from crm.prospects.importing.formats import METRICS
 from crm.prospects.importing.limits import ImportFileError, Limits
 from crm.prospects.importing.read import open_table
+
+if TYPE_CHECKING:
+    from crm.prospects.importing.spool import BacklinkSpool
 
 MAX_PAGES_PER_SITE = 50  # enough to show where a site links from; the backlinks keep every page
 PROGRESS_EVERY = 5000  # rows between two progress reports
@@ -52,6 +55,7 @@ class ProspectRecord:
     metric_sources: dict[str, str] = field(default_factory=dict)  # same keys: ahrefs, moz, semrush, majestic, ...
     contacts: list[ContactRecord] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)  # every row merged into this site
+    page_titles: dict[str, str] = field(default_factory=dict)  # page URL -> title, from the importer's link rows
     extra: dict[str, str] = field(default_factory=dict)  # the first row's cells of the columns not imported
     custom: dict[str, str] = field(default_factory=dict)  # custom field key -> text, first non-empty cell wins
 
@@ -85,14 +89,6 @@ class BacklinkRecord:
         return tuple(token for token, on in flags if on)
 
 
-class BacklinkSink(Protocol):
-    """Where backlink rows go while a file is read (the importer's on-disk spool)."""
-
-    def add(self, row: int, domain: str, source: str, target: str | None, anchor: str | None, title: str | None,
-            lost: bool, site_pages: list[str]) -> bool:
-        """Take one backlink row (the fields an import uses); False when it repeats an earlier row exactly."""
-
-
 @dataclass(frozen=True, slots=True)
 class RowError:
     """A problem with one row (the row is skipped), or a note about it (the row is kept)."""
@@ -114,6 +110,7 @@ class ParsedFile:
     prospects: list[ProspectRecord] = field(default_factory=list)
     backlinks: list[BacklinkRecord] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)  # rows skipped
+    errors_unlisted: int = 0  # rows skipped beyond those the importer lists in errors
     notes: list[RowError] = field(default_factory=list)  # rows kept, with something worth knowing
     rows_read: int = 0
     duplicates: int = 0  # backlink rows repeating an earlier one exactly
@@ -245,12 +242,11 @@ def map_rows(
     detection: Detection,
     raw_headers: Sequence[str],
     progress: Callable[[int], None] | None = None,
-    spool: BacklinkSink | None = None,
 ) -> ParsedFile:
     """Map (row number, cells) pairs with a detection into deduplicated records, collecting per-row errors.
 
-    With a spool, backlink rows go to it as they are read (without their unimported cells) instead of into
-    the result, so that memory grows with the sites of the file, not with its rows.
+    Everything stays in memory, with each row's unimported cells: for previews and tests of small files. The
+    importer streams its files through fold.fold_rows instead.
     """
     plan = RowPlan(detection, raw_headers)
     parsed = ParsedFile(detection, "", "", 0, tuple(raw_headers))
@@ -275,10 +271,8 @@ def map_rows(
         host, domain = identity
         site = sites.get(domain)
         if site is None:
-            # The importer (with a spool) stores neither the unimported cells nor every row number of a site.
-            site = sites[domain] = ProspectRecord(domain=domain, row=row,
-                                                  extra=plan.unimported(cells) if spool is None else {})
-        _add_row(site, host, row, got, plan.source, spool is None)
+            site = sites[domain] = ProspectRecord(domain=domain, row=row, extra=plan.unimported(cells))
+        _add_row(site, host, row, got, plan.source, True)
         email = got.get("email")
         if email is not None:
             contact, key = _contact(email, row, got), email.lower()
@@ -293,11 +287,7 @@ def map_rows(
                 parsed.notes.append(
                     RowError(row, f"{email} is already listed for {owner[0]} (row {owner[1].row}); kept there.")
                 )
-        if "source_url" in got and spool is not None:
-            target, lost = got.get("target_url"), bool(got.get("lost")) or got.get("lost_at") is not None
-            parsed.duplicates += not spool.add(row, domain, got["source_url"][0], target[0] if target else None,
-                                               got.get("anchor"), got.get("source_title"), lost, site.page_urls)
-        elif "source_url" in got:
+        if "source_url" in got:
             link = _backlink(row, domain, got, plan.unimported(cells))
             key = (link.source_url, link.target_url, link.anchor)
             if key in seen_links:
@@ -331,9 +321,12 @@ def read_export(
     user_mapping: Mapping[str, str | None] | None = None,
     limits: Limits | None = None,
     progress: Callable[[int], None] | None = None,
-    spool: BacklinkSink | None = None,
+    spool: BacklinkSpool | None = None,
 ) -> ParsedFile:
-    """Read an uploaded export end to end; ImportFileError for whole-file problems, row errors in the result."""
+    """Read an uploaded export end to end; ImportFileError for whole-file problems, row errors in the result.
+
+    With a spool (the importer), the file is streamed: site records on disk, links in the spool (fold.py).
+    """
     table = open_table(data, limits=limits, header_matcher=is_header_row)
     rows = table.rows()
     head, rows = _peek(rows, 10)
@@ -345,6 +338,11 @@ def read_export(
     if not detection.importable:
         # The caller shows the mapping step with these headers; no row is read.
         return ParsedFile(detection, table.encoding, table.delimiter, table.header_line, table.raw_headers)
-    parsed = map_rows(rows, detection, table.raw_headers, progress, spool)
+    if spool is None:
+        parsed = map_rows(rows, detection, table.raw_headers, progress)
+    else:
+        from crm.prospects.importing.fold import fold_rows  # fold builds on this module's record helpers
+
+        parsed = fold_rows(rows, detection, table.raw_headers, spool, progress)
     parsed.encoding, parsed.delimiter, parsed.header_line = table.encoding, table.delimiter, table.header_line
     return parsed

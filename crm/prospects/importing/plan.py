@@ -8,9 +8,10 @@ written (and forgotten) before the next is planned, so memory does not grow with
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import func, select
@@ -60,7 +61,6 @@ class Plan:
     backlinks_count: int = 0  # links the import could start tracking
     backlinks_tracked: int = 0  # links of the file the workspace tracks already
     backlinks_skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
-    titles: dict[str, str] = field(default_factory=dict)  # page URL -> title, from backlink rows
     custom: CustomPlan = field(default_factory=CustomPlan)  # the custom fields the file sets
 
     def count(self, action: str) -> int:
@@ -124,7 +124,7 @@ _SITE_FIELDS = (Site.id, Site.domain, Site.name, Site.homepage, Site.custom_fiel
                 *(getattr(Site, c) for c in SITE_METRIC_COLUMNS))
 
 
-def _site_ids(workspace_id: int, records: list[ProspectRecord]) -> dict[str, int] | None:
+def _site_ids(workspace_id: int, records: Collection[ProspectRecord]) -> dict[str, int] | None:
     """For a large file, the ids of the workspace's sites the file names, read in one pass (None for a small file).
 
     One pass over the workspace beats an IN list per few hundred domains (PostgreSQL scans each), and reading it
@@ -132,7 +132,7 @@ def _site_ids(workspace_id: int, records: list[ProspectRecord]) -> dict[str, int
     """
     if len(records) <= 5 * CHUNK:
         return None
-    wanted = {r.domain for r in records}
+    wanted = getattr(records, "domains", None) or {r.domain for r in records}
     query = select(Site.domain, Site.id).where(Site.workspace_id == workspace_id)
     return {domain: site_id for domain, site_id in db.session.execute(query) if domain in wanted}
 
@@ -289,10 +289,9 @@ def _plan_backlinks(plan: Plan, workspace_id: int) -> None:
         """The spooled links as (source, target) pairs, a batch at a time."""
         return ([(link[2], link[3]) for link in batch] for batch in spool.batches())
 
-    tracked = sum(1 for _ in importrows.tracked_pairs(workspace_id, pairs, spool.count))
+    tracked = importrows.count_tracked(workspace_id, pairs, spool.count)
     if tracked:
         skipped["already tracked"] = tracked
-    plan.titles = spool.titles
     plan.backlinks_count = spool.count - tracked
     plan.backlinks_tracked = tracked
     plan.backlinks_skipped = skipped
@@ -310,18 +309,26 @@ def parts(workspace_id: int, plan: Plan, extra_tags: tuple[str, ...] = (),
           size: int = PART_SITES) -> Iterator[list[SitePlan]]:
     """The file's sites compared with the workspace, PART_SITES at a time, in file order.
 
-    Consumes the parsed records: each is dropped once its part has been handed out, so a caller that writes a
-    part before asking for the next holds one part's plans at a time. Counts go into plan.counts.
+    Consumes the parsed records (a list, or the importer's records on disk): a caller that writes a part before
+    asking for the next holds one part's plans at a time. Counts go into plan.counts.
     """
     records = plan.parsed.prospects
     known = _site_ids(workspace_id, records)
-    for start in range(0, len(records), size):
-        part = _plan_part(workspace_id, records[start : start + size], plan.measured_at, extra_tags, plan.custom,
-                          known)
+    for start, chunk in _consumed(records, size):
+        part = _plan_part(workspace_id, chunk, plan.measured_at, extra_tags, plan.custom, known)
         for site_plan in part:
             plan.counts[site_plan.action] += 1
         yield part
-        records[start : start + len(part)] = [None] * len(part)  # the records live on only in the plans given out
+        if isinstance(records, list):  # the records live on only in the plans given out
+            records[start : start + len(part)] = [None] * len(part)
+
+
+def _consumed(records: Iterable[ProspectRecord], size: int) -> Iterator[tuple[int, list[ProspectRecord]]]:
+    """(position, slice) of the records, size at a time."""
+    iterator, start = iter(records), 0
+    while chunk := list(islice(iterator, size)):
+        yield start, chunk
+        start += len(chunk)
 
 
 def _plan_custom(site_plan: SitePlan, site: Any, custom: CustomPlan) -> None:

@@ -65,7 +65,7 @@ def summarise(plan: Plan, tally: Tally, create_backlinks: bool, *, dry_run: bool
         "format": det.format, "label": det.label, "kind": det.kind, "source": det.source,
         "encoding": parsed.encoding, "rows": parsed.rows_read, "dry_run": dry_run,
         "new": plan.count("new"), "updated": plan.count("update"), "skipped": plan.count("skip"),
-        "errors": len({e.row for e in parsed.errors}),  # rows skipped (a row may have several problems)
+        "errors": len({e.row for e in parsed.errors}) + parsed.errors_unlisted,  # rows skipped
         "contacts": dict(tally.contacts), "metrics": dict(tally.metrics), "pages": tally.pages,
         "backlinks": {"available": plan.backlinks_count, "created": plan.backlinks_count
                       if create_backlinks and not dry_run else 0,

@@ -179,7 +179,7 @@ class Writer:
             table = SiteMetric.__table__
             statement = update(table).where(table.c.id == bindparam("_id")).values(value=bindparam("_value"))
             db.session.connection().execute(statement, metric_updates)
-        _insert_rows(SitePage, ({"site_id": p.site_id, "url": url, "title": self.plan.titles.get(url, "")}
+        _insert_rows(SitePage, ({"site_id": p.site_id, "url": url, "title": p.record.page_titles.get(url, "")}
                                 for p in touched for url in p.pages_new),
                      None, {"workspace_id": workspace_id, "source": self.source_key[:40], "first_seen_at": now})
         contacts = []
