@@ -36,8 +36,6 @@ KNOWN: set[tuple[str, str]] = {
     ("crm.outreach.answering", "crm.campaigns.models"),
     ("crm.outreach.answering", "crm.prospects.models"),
     ("crm.outreach.demo", "crm.prospects.models"),
-    ("crm.outreach.dryrender", "crm.prospects.models"),
-    ("crm.outreach.field_names", "crm.prospects.models"),
     ("crm.outreach.inbound", "crm.prospects.models"),
     ("crm.outreach.launching", "crm.prospects.contactinfo"),  # launching moves under campaigns
     ("crm.outreach.launching", "crm.prospects.models"),
@@ -49,7 +47,6 @@ KNOWN: set[tuple[str, str]] = {
     ("crm.outreach.thread_queries", "crm.prospects.models"),
     ("crm.outreach.views.inbox", "crm.campaigns.stages"),
     ("crm.outreach.views.inbox", "crm.prospects.models"),
-    ("crm.outreach.views.library", "crm.prospects.models"),
     ("crm.outreach.views.public", "crm.prospects.models"),
     # the import's backlink rows go through links' own service (crm.links.importrows), but prospects still calls
     # it sideways: the file's links should be handed to links from the floor above (or by a signal).

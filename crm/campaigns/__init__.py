@@ -2,16 +2,18 @@
 
 
 def init_app(app) -> None:
-    """Register the campaign, board and task pages, demo data, handlers of outreach and link events, recipients,
-    and the model holding opportunities' custom field values."""
+    """Register the campaign, board, task and template pages, demo data, handlers of outreach and link events,
+    recipients, and the model holding opportunities' custom field values."""
     from crm.campaigns import (  # noqa: F401
         automation,
+        cli,
         demo,
         recipients,
         views,
         views_personal,
         views_pipeline,
         views_tasks,
+        views_templates,
         views_wonlink,
     )
     from crm.campaigns.models import Opportunity

@@ -11,7 +11,7 @@ from tests.support.isolation import covers, factory_row
 
 campaign = factory_row(CampaignFactory, "campaign_id", "outreach.sequence", "outreach.launch_page")
 site = factory_row(SiteFactory, "site_id", "outreach.thread", "outreach.mark_thread_read")
-template = factory_row(TemplateFactory, "template_id", "outreach.edit_template", "outreach.delete_template")
+template = factory_row(TemplateFactory, "template_id", "campaigns.edit_template", "campaigns.delete_template")
 sender = factory_row(SenderFactory, "sender_id", "outreach.edit_sender", "outreach.test_sender_connection",
                      "outreach.sender_mailbox")
 suppression = factory_row(SuppressionFactory, "suppression_id", "outreach.remove_suppression")
