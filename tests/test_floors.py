@@ -47,7 +47,6 @@ KNOWN: set[tuple[str, str]] = {
     ("crm.outreach.thread_queries", "crm.prospects.models"),
     ("crm.outreach.views.inbox", "crm.campaigns.stages"),
     ("crm.outreach.views.inbox", "crm.prospects.models"),
-    ("crm.outreach.views.public", "crm.prospects.models"),
     # the import's backlink rows go through links' own service (crm.links.importrows), but prospects still calls
     # it sideways: the file's links should be handed to links from the floor above (or by a signal).
     ("crm.prospects.importing.plan", "crm.links.importrows"),

@@ -14,6 +14,7 @@ def init_app(app) -> None:
         views_pipeline,
         views_tasks,
         views_templates,
+        views_unsubscribe,
         views_wonlink,
     )
     from crm.campaigns.models import Opportunity
