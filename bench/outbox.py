@@ -182,10 +182,18 @@ def kept_alive_rate(host: str, requests: int, workers: int) -> float:
     local = threading.local()
 
     def post(_):
-        if getattr(local, "connection", None) is None:
-            local.connection = http.client.HTTPConnection(parts.netloc, timeout=10)
-        local.connection.request("POST", "/v3/mail/send", _RAW_BODY, {"Content-Type": "application/json"})
-        local.connection.getresponse().read()
+        for tries_left in (2, 1, 0):  # a connection the busy fake reset is opened again, its time counted
+            if getattr(local, "connection", None) is None:
+                local.connection = http.client.HTTPConnection(parts.netloc, timeout=10)
+            try:
+                local.connection.request("POST", "/v3/mail/send", _RAW_BODY, {"Content-Type": "application/json"})
+                local.connection.getresponse().read()
+                return
+            except ConnectionResetError:
+                local.connection.close()
+                local.connection = None
+                if not tries_left:
+                    raise
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:

@@ -24,9 +24,9 @@ from crm.api.schemas import (
 )
 from crm.campaigns import board, pipeline, services
 from crm.campaigns.models import CAMPAIGN_STATUSES, STAGES, Campaign, Opportunity
+from crm.campaigns.reporting.report import build_report
 from crm.campaigns.services import CampaignError
 from crm.extensions import db
-from crm.reports.campaign import build_report
 
 CampaignQuery = create_model(
     "CampaignQuery", __base__=Query,

@@ -2,10 +2,11 @@
 
 
 def init_app(app) -> None:
-    """Register the campaign, board, task, sequence and launch pages, demo data, handlers of outreach and link
-    events, recipients, and the model holding opportunities' custom field values."""
+    """Register the campaign, board, task, sequence, launch and template pages, demo data, handlers of outreach
+    and link events, recipients, and the model holding opportunities' custom field values."""
     from crm.campaigns import (  # noqa: F401
         automation,
+        cli,
         demo,
         recipients,
         views,
@@ -13,6 +14,8 @@ def init_app(app) -> None:
         views_personal,
         views_pipeline,
         views_tasks,
+        views_templates,
+        views_unsubscribe,
         views_wonlink,
     )
     from crm.campaigns.models import Opportunity

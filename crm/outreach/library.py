@@ -12,7 +12,6 @@ from crm.accounts import audit
 from crm.accounts.models import Workspace
 from crm.extensions import db
 from crm.outreach import composing, rendering, suppression, variants
-from crm.outreach.field_names import defined_keys
 from crm.outreach.merge_names import undefined_keys
 from crm.outreach.models import SenderIdentity, Sequence, SequenceStep, StepVariant, Suppression, Template
 from crm.outreach.sequencing import render_step
@@ -56,11 +55,13 @@ def template_problems(subject: str, body: str, defined: dict[str, list[str]] | N
     return errors, warnings
 
 
-def save_template(workspace_id: int, template: Template | None, name: str, subject: str, body: str) -> tuple[
-    Template, list[str]
-]:
-    """Create or change a template; refuses one that cannot render; commits. Returns it and any warnings."""
-    errors, warnings = template_problems(subject, body, defined_keys(workspace_id))
+def save_template(workspace_id: int, template: Template | None, name: str, subject: str, body: str,
+                  defined: dict[str, list[str]] | None = None) -> tuple[Template, list[str]]:
+    """Create or change a template; refuses one that cannot render; commits. Returns it and any warnings.
+
+    defined: the workspace's custom field keys by scope (prospects' definitions, handed down by the caller).
+    """
+    errors, warnings = template_problems(subject, body, defined)
     if errors:
         raise LibraryError(" ".join(errors))
     template = template or Template(workspace_id=workspace_id)

@@ -94,13 +94,30 @@ def writer_turns(app: Flask) -> AbstractContextManager:
         return threading.Lock() if db.engine.dialect.name == "sqlite" else nullcontext()
 
 
+def _prepare(row: OutboundMessage, settings: dict, backends: dict, default: MailBackend, config):
+    """The message and backend for a claimed row, or the outcome to record at once when it cannot be sent now."""
+    try:
+        if row.sender_id not in settings:
+            settings[row.sender_id] = composing.Settings.from_config(config, _reply_domain(row.sender_id))
+        message = composing.build(row, settings[row.sender_id], _references(row))
+    except ValueError as exc:  # a row that can never make a valid message fails at once, with the reason
+        return None, None, SendOutcome(FAILED, reason=str(exc))
+    try:
+        backend = _sender_backend(row.sender_id, default, backends)
+    except ValueError as exc:  # the sender's stored account cannot be used now: try again later
+        return None, None, retry_later(utcnow(), row.attempts + 1, str(exc)[:500])
+    return message, backend, None
+
+
 def send_rows(rows: list[OutboundMessage], worker: str, backend: MailBackend, now: datetime | None = None,
               writes: AbstractContextManager | None = None) -> Counter:
     """Send claimed rows one by one: build, mark the request started, send, record. Returns counts.
 
     The rows come detached from the claim with their values loaded; nothing here reads them again. `writes`
-    is held around each write (see `writer_turns`). The batch's events ("message sent") go in one dispatch at its
-    end, not one transaction per message.
+    is held around the writes (see `writer_turns`). One turn of it records a message's outcome and then marks the
+    next message's request started, each committed on its own and in that order, so a crash at any point
+    leaves the rows as it would with a turn for each write, and the threads hand the database over half as often.
+    The batch's events ("message sent") go in one dispatch at its end, not one transaction per message.
     """
     writes = writes if writes is not None else nullcontext()
     with events.held() as waiting:
@@ -114,41 +131,43 @@ def send_rows(rows: list[OutboundMessage], worker: str, backend: MailBackend, no
 def _send_each(rows: list[OutboundMessage], worker: str, backend: MailBackend, now: datetime | None,
                writes: AbstractContextManager) -> Counter:
     counts: Counter = Counter()
-    config, settings, backends, default = current_app.config, {}, {}, backend
-    for row in rows:
-        row_id = row.id
-        try:
-            if row.sender_id not in settings:
-                settings[row.sender_id] = composing.Settings.from_config(config, _reply_domain(row.sender_id))
-            message = composing.build(row, settings[row.sender_id], _references(row))
-        except ValueError as exc:  # a row that can never make a valid message fails at once, with the reason
-            with writes:
-                counts[recording.record_outcome(row, worker, SendOutcome(FAILED, reason=str(exc)), now)] += 1
-            continue
-        try:
-            backend = _sender_backend(row.sender_id, default, backends)
-        except ValueError as exc:  # the sender's stored account cannot be used now: try again later
-            outcome = retry_later(utcnow(), row.attempts + 1, str(exc)[:500])
-            with writes:
-                counts[recording.record_outcome(row, worker, outcome, now)] += 1
-            continue
-        attempt = row.attempts + 1
-        _checkpoint("claimed", row_id)
-        with writes:
-            started = recording.start_request(row_id, worker, now)
-        if not started:
-            counts["lost_lease"] += 1
-            continue
-        _checkpoint("request_started", row_id)
-        try:
-            outcome = backend.send(message, attempt=attempt)
-        except Exception as exc:  # noqa: BLE001 - whatever broke, the request may have left: treat it as unknown
-            outcome = SendOutcome(RETRY, retry_at=utcnow() + timedelta(minutes=5), maybe_sent=True,
-                                  reason=f"the mail backend failed: {type(exc).__name__}: {exc}"[:500])
-        _checkpoint("accepted" if outcome.accepted else "answered", row_id)
-        with writes:
+    config, settings, backends = current_app.config, {}, {}
+    answered = None  # the last sent row, its outcome and attempt, recorded at the start of the next turn
+
+    def record_answered() -> None:
+        nonlocal answered
+        if answered is not None:
+            row, outcome, attempt = answered
+            answered = None
             counts[recording.record_outcome(row, worker, outcome, now, attempts=attempt)] += 1
-        _checkpoint("recorded", row_id)
+            _checkpoint("recorded", row.id)
+
+    try:
+        for row in rows:
+            message, row_backend, refused = _prepare(row, settings, backends, backend, config)
+            with writes:
+                record_answered()
+                if refused is not None:
+                    counts[recording.record_outcome(row, worker, refused, now)] += 1
+                    continue
+                _checkpoint("claimed", row.id)
+                started = recording.start_request(row.id, worker, now)
+            if not started:
+                counts["lost_lease"] += 1
+                continue
+            _checkpoint("request_started", row.id)
+            attempt = row.attempts + 1
+            try:
+                outcome = row_backend.send(message, attempt=attempt)
+            except Exception as exc:  # noqa: BLE001 - whatever broke, the request may have left: treat it as unknown
+                outcome = SendOutcome(RETRY, retry_at=utcnow() + timedelta(minutes=5), maybe_sent=True,
+                                      reason=f"the mail backend failed: {type(exc).__name__}: {exc}"[:500])
+            _checkpoint("accepted" if outcome.accepted else "answered", row.id)
+            answered = (row, outcome, attempt)
+    finally:  # the last answer, or the one before an unexpected error, is written all the same
+        if answered is not None:
+            with writes:
+                record_answered()
     return counts
 
 

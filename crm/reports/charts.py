@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from crm.reports.campaign import CampaignReport
-from crm.reports.headlines import Headline
+from crm.campaigns.reporting.headlines import Headline
+from crm.campaigns.reporting.report import CampaignReport
 
 Column = tuple[str, str]
 

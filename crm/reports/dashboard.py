@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import and_, case, func, literal, or_, select
 
 from crm.campaigns.models import Campaign, Task
+from crm.campaigns.reporting import figures
+from crm.campaigns.reporting.figures import LIVE_STATUSES, LOST_STATUSES, UNCERTAIN_STATUSES
 from crm.db import utcnow
 from crm.extensions import db
 from crm.links.models import Backlink
-from crm.reports import figures
-from crm.reports.figures import LIVE_STATUSES, LOST_STATUSES, UNCERTAIN_STATUSES
 from crm.reports.harmful import harm_candidates
 
 TASKS_DUE_WITHIN = timedelta(days=7)

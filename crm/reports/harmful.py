@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import String, and_, cast, func, or_, select
 
+from crm.campaigns.reporting import figures
+from crm.campaigns.reporting.figures import ON_PAGE_STATUSES
 from crm.db import utcnow
 from crm.extensions import db
 from crm.links.models import Backlink
 from crm.net.domains import normalise_host, registrable_domain
 from crm.net.urls import host_of
 from crm.quality.disavow import LOW_SCORE_BELOW, DisavowEntry, disavow_file, normalise_domain, normalise_url
-from crm.reports import figures
-from crm.reports.figures import ON_PAGE_STATUSES
 from crm.reports.models import DisavowDecision
 
 DECISIONS = ("disavow", "keep")

@@ -16,14 +16,15 @@ from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from crm.campaigns.models import Campaign
+from crm.campaigns.reporting import figures, headlines
+from crm.campaigns.reporting.figures import Spend
+from crm.campaigns.reporting.headlines import Headline
+from crm.campaigns.reporting.queries import LinkFigures
 from crm.db import utcnow
 from crm.extensions import db
-from crm.reports import dashboard, figures, headlines
+from crm.reports import dashboard
 from crm.reports.dashboard import AttentionLink, LinkSummary, MonthFigures
-from crm.reports.figures import Spend
-from crm.reports.headlines import Headline
 from crm.reports.models import ReportFigures
-from crm.reports.queries import LinkFigures
 
 MAX_AGE = timedelta(minutes=5)
 LINKS_KEY = "links"

@@ -12,12 +12,13 @@ from crm.accounts import audit
 from crm.accounts.auth import normalise_email
 from crm.accounts.models import User, Workspace
 from crm.campaigns.models import Campaign
+from crm.campaigns.reporting import headlines
 from crm.db import utcnow
 from crm.extensions import db
 from crm.mail import delivery
 from crm.mail.link_safety import REAL_BACKENDS, unsafe_base_url_reason
 from crm.mail.message import Address
-from crm.reports import headlines, sharing
+from crm.reports import sharing
 from crm.reports.models import ReportSchedule
 
 log = logging.getLogger(__name__)

@@ -13,12 +13,13 @@ from crm.accounts.forms import ActionForm
 from crm.accounts.logo import logo_response
 from crm.accounts.models import Workspace
 from crm.campaigns.models import Campaign
+from crm.campaigns.reporting import headlines
+from crm.campaigns.reporting.report import build_report
 from crm.csvexport import iter_csv
 from crm.extensions import db
 from crm.ops.services import worker_status
-from crm.reports import charts, headlines, precomputed, schedules, sharing
+from crm.reports import charts, precomputed, schedules, sharing
 from crm.reports import dashboard as board
-from crm.reports.campaign import build_report
 from crm.reports.forms import ReportScheduleForm, ShareLinkForm, ShareNotesForm
 from crm.reports.models import ShareLink
 

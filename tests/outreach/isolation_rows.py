@@ -9,7 +9,7 @@ from tests.prospects.factories import ContactFactory, SiteFactory
 from tests.support.isolation import covers, factory_row
 
 site = factory_row(SiteFactory, "site_id", "outreach.thread", "outreach.mark_thread_read")
-template = factory_row(TemplateFactory, "template_id", "outreach.edit_template", "outreach.delete_template")
+template = factory_row(TemplateFactory, "template_id", "campaigns.edit_template", "campaigns.delete_template")
 sender = factory_row(SenderFactory, "sender_id", "outreach.edit_sender", "outreach.test_sender_connection",
                      "outreach.sender_mailbox")
 suppression = factory_row(SuppressionFactory, "suppression_id", "outreach.remove_suppression")

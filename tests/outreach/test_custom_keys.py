@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from crm.extensions import db
 from crm.outreach import library
 from crm.outreach.models import Template
+from crm.prospects.fielddefs import defined_keys
 from crm.prospects.models import Contact, Site
 from tests.conftest import csrf_token
 from tests.outreach.world import build
@@ -22,18 +23,23 @@ def _render(runner, *args):
     return json.loads(result.output)
 
 
+def _save(team, body: str):
+    """Save a template as the template page does, with the workspace's custom field keys handed down."""
+    return library.save_template(team.workspace_id, None, "Pitch", "Hi", body, defined_keys(team.workspace_id))
+
+
 def test_a_misspelt_key_is_refused_at_save_naming_the_closest(ctx, team):
     CustomFieldFactory(workspace_id=team.workspace_id, entity="contact", key="budget", label="Budget")
     with pytest.raises(library.LibraryError) as caught:
-        library.save_template(team.workspace_id, None, "Pitch", "Hi", "We pay {{ custom.budjet }}.")
+        _save(team, "We pay {{ custom.budjet }}.")
     assert "custom.budjet" in str(caught.value) and "did you mean custom.budget?" in str(caught.value)
     assert db.session.scalar(select(func.count(Template.id))) == 0
-    saved, _ = library.save_template(team.workspace_id, None, "Pitch", "Hi", "We pay {{ custom.budget }}.")
+    saved, _ = _save(team, "We pay {{ custom.budget }}.")
     assert saved.id
 
 
 def test_keys_without_definitions_behave_as_before(ctx, team):
-    saved, _ = library.save_template(team.workspace_id, None, "Pitch", "Hi", "{{ custom.anything | default('x') }}")
+    saved, _ = _save(team, "{{ custom.anything | default('x') }}")
     assert saved.id
 
 
@@ -41,7 +47,7 @@ def test_a_scoped_key_is_checked_against_that_record_only(ctx, team):
     CustomFieldFactory(workspace_id=team.workspace_id, entity="site", key="niche", label="Niche")
     CustomFieldFactory(workspace_id=team.workspace_id, entity="contact", key="budget", label="Budget")
     with pytest.raises(library.LibraryError) as caught:
-        library.save_template(team.workspace_id, None, "Pitch", "Hi", "{{ site.custom.budget }}")
+        _save(team, "{{ site.custom.budget }}")
     assert "site.custom.budget is not a defined custom field" in str(caught.value)
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from crm.campaigns.numbers import campaign_numbers
+from crm.campaigns.reporting.report import reply_rows
 from crm.extensions import db
 from crm.mail import delivery
 from crm.outreach import suppression
 from crm.outreach.models import OutboundMessage, Reply
-from crm.reports.campaign import reply_rows
 from crm.timeline import Activity
 from tests.conftest import csrf_token
 from tests.outreach.test_inbound_webhook import sent  # noqa: F401 - the fixture: three pitches sent

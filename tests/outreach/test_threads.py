@@ -8,11 +8,11 @@ from sqlalchemy import event, func, select
 
 from crm.accounts.models import User
 from crm.campaigns.numbers import campaign_numbers
+from crm.campaigns.reporting.report import reply_rows
 from crm.extensions import db
 from crm.outreach import threads
 from crm.outreach.models import Reply, Thread
 from crm.outreach.thread_queries import Filters
-from crm.reports.campaign import reply_rows
 from tests.conftest import csrf_token
 from tests.outreach.test_inbound_webhook import sent  # noqa: F401 - the fixture: pitches sent in two campaigns
 from tests.outreach.webhooks import inbound_url, parse_form

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from crm.campaigns import ledger
+from crm.campaigns.reporting.figures import add_months, month_start
 from crm.db import utcnow
 from crm.extensions import db
-from crm.reports.figures import add_months, month_start
 from tests.campaigns.factories import CampaignFactory, CostFactory, OpportunityFactory, TargetPageFactory, TaskFactory
 from tests.links.factories import BacklinkFactory, LinkCheckFactory
 from tests.outreach.factories import ReplyFactory, SentMessageFactory, SequenceFactory, StepFactory, TemplateFactory

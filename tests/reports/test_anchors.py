@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crm.reports.anchors import anchor_mix, brand_terms, classify_anchor, exact_match_risk, normalise_anchor
+from crm.campaigns.reporting.anchors import anchor_mix, brand_terms, classify_anchor, exact_match_risk, normalise_anchor
 
 WANTED = ["best running shoes", "trail running guide", "Acme Running"]
 BRANDS = brand_terms(["Acme"], ["https://www.acme-running.example/guide", "https://shop.acme.co.uk/"])

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 
 from crm.campaigns import costs, pipeline
 from crm.campaigns.models import Campaign, Cost, Opportunity
+from crm.campaigns.reporting.headlines import campaign_headline
 from crm.extensions import db
 from crm.links import backlinks
 from crm.links.bulkinput import BacklinkInput
-from crm.reports.headlines import campaign_headline
 from tests.campaigns.factories import CampaignFactory, OpportunityFactory
 
 pytestmark = pytest.mark.both_databases

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 
 from crm.accounts.models import Workspace
 from crm.campaigns.models import Campaign
+from crm.campaigns.reporting.report import build_report
 from crm.extensions import db
 from crm.links.models import Backlink, LinkCheck
 from crm.reports import harmful
-from crm.reports.campaign import build_report
 
 
 def _counts():

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from crm.reports import figures
+from crm.campaigns.reporting import figures
 from crm.reports.filters import money, number, percent
 
 

@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from crm import events
 from crm.campaigns.models import Campaign
+from crm.campaigns.reporting import headlines
 from crm.db import utcnow
 from crm.extensions import db
 from crm.links.models import Backlink
-from crm.reports import headlines, precomputed
+from crm.reports import precomputed
 from crm.reports.models import ReportFigures
 from tests.support.announcing import announce_now
 

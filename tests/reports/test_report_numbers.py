@@ -8,9 +8,9 @@ import pytest
 
 from crm.accounts.models import Workspace
 from crm.campaigns.models import Campaign
+from crm.campaigns.reporting import headlines
+from crm.campaigns.reporting.report import build_report
 from crm.extensions import db
-from crm.reports import headlines
-from crm.reports.campaign import build_report
 from tests.reports.scenario import EXPECTED
 
 pytestmark = pytest.mark.both_databases

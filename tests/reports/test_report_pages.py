@@ -123,8 +123,8 @@ def test_campaign_numbers_of_the_campaigns_feature_agree(app, scenario):
     services = pytest.importorskip("crm.campaigns.services")
     from crm.accounts.models import Workspace
     from crm.campaigns.models import Campaign
+    from crm.campaigns.reporting.report import build_report
     from crm.extensions import db
-    from crm.reports.campaign import build_report
 
     with app.app_context():
         theirs = services.campaign_numbers(scenario.campaign_id)

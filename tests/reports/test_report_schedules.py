@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import select
 
 from crm.campaigns.models import Campaign
+from crm.campaigns.reporting.headlines import campaign_headline
 from crm.extensions import db
 from crm.reports import schedules
-from crm.reports.headlines import campaign_headline
 from crm.reports.models import ReportSchedule, ShareLink
 from tests.conftest import csrf_token
 

@@ -11,8 +11,8 @@ import pytest
 
 from crm.accounts.models import Workspace
 from crm.campaigns.models import Campaign
+from crm.campaigns.reporting.report import build_report
 from crm.extensions import db
-from crm.reports.campaign import build_report
 from crm.reports.filters import money, percent
 from crm.reports.models import ShareLink
 from tests.conftest import csrf_token, login

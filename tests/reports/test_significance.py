@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crm.reports.significance import two_proportion_p, winner
+from crm.campaigns.reporting.significance import two_proportion_p, winner
 
 # (replies A, sent A, replies B, sent B, p): the same p as a 2x2 chi-square test without continuity correction.
 KNOWN = [

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from crm.campaigns.definitions import CLICKED_STATUSES, OPENED_STATUSES, REPLY_KINDS
+from crm.campaigns.reporting.variants import variant_tests
 from crm.db import utcnow
 from crm.extensions import db
 from crm.outreach.models import OutboundMessage, Reply
-from crm.reports.variants import variant_tests
 from tests.campaigns.factories import CampaignFactory
 from tests.conftest import csrf_token
 from tests.outreach.factories import MessageFactory, SenderFactory, SequenceFactory, TemplateFactory

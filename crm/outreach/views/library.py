@@ -1,122 +1,19 @@
-"""Templates with a live preview, sender identities, the suppression list and the outreach settings page."""
+"""Sender identities, the suppression list and the outreach settings page.
+
+The template pages stand with campaigns (crm/campaigns/views_templates.py): their preview reads contacts.
+"""
 
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 
 from crm.accounts.current import can, current_workspace, get_scoped_or_404, require_role, scoped
 from crm.accounts.forms import ActionForm
 from crm.extensions import db
-from crm.outreach import identities, inbound_addresses, library, mailboxes, queries, suppression
-from crm.outreach.forms import MailboxForm, SenderForm, SuppressionForm, TemplateForm
-from crm.outreach.launching import merged_context
-from crm.outreach.merge_values import MERGE_FIELDS
-from crm.outreach.models import SenderIdentity, Suppression, Template
-from crm.outreach.recipients import Recipient, basic_context, recipients_for
+from crm.outreach import identities, inbound_addresses, library, mailboxes, suppression
+from crm.outreach.forms import MailboxForm, SenderForm, SuppressionForm
+from crm.outreach.models import SenderIdentity, Suppression
 from crm.outreach.views import bp
-from crm.prospects.models import Contact
-
-
-def _preview_choices(workspace_id: int) -> list[SelectChoice]:
-    """Recipients to preview a template for: campaign recipients when campaigns supplies them, else contacts."""
-    pairs = [(row, r) for row in queries.campaigns(workspace_id, 20) for r in recipients_for(workspace_id, row.id)[:50]]
-    emails = dict(db.session.execute(select(Contact.id, Contact.email).where(
-        Contact.workspace_id == workspace_id, Contact.id.in_({r.contact_id for _, r in pairs} or {0}))).all())
-    choices = [SelectChoice(f"{row.id}:{r.contact_id}", f"{row.name}: {emails[r.contact_id]}") for row, r in pairs
-               if r.contact_id in emails]
-    if not choices:
-        contacts = db.session.scalars(scoped(Contact).order_by(Contact.id).limit(100))
-        choices = [SelectChoice(f"0:{c.id}", c.email) for c in contacts]
-    return choices
-
-
-def _context_for(workspace_id: int, choice: str) -> tuple[dict, int | None]:
-    campaign_id, _, contact_id = (choice or "").partition(":")
-    if not contact_id.isdigit():
-        return {}, None
-    contact = db.session.get(Contact, int(contact_id))
-    if contact is None or contact.workspace_id != workspace_id:
-        return {}, None
-    if campaign_id.isdigit() and int(campaign_id) and queries.campaign(workspace_id, int(campaign_id)):
-        found = [r for r in recipients_for(workspace_id, int(campaign_id)) if r.contact_id == contact.id]
-        if found:
-            return merged_context(contact, found[0]), contact.id
-    own = Recipient(None, contact.id, contact.site_id, basic_context(contact, contact.site))
-    return merged_context(contact, own), contact.id
-
-
-@bp.get("/outreach/templates")
-@require_role("viewer")
-def templates():
-    """The workspace's templates."""
-    rows = db.session.scalars(scoped(Template).order_by(Template.name)).all()
-    return render_template("outreach/templates.html", templates=rows, action_form=ActionForm(),
-                           campaigns=queries.campaigns(current_workspace().id, 20))
-
-
-def _edit(template: Template | None):
-    workspace = current_workspace()
-    form = TemplateForm(obj=template)
-    form.recipient.choices = _preview_choices(workspace.id)
-    warnings: list[str] = []
-    if form.validate_on_submit():
-        try:
-            saved, warnings = library.save_template(workspace.id, template, form.name.data, form.subject.data or "",
-                                                    form.body.data)
-        except library.LibraryError as exc:
-            flash(f"Not saved: {exc}", "danger")
-        else:
-            flash(f"Template {saved.name} saved.", "success")
-            for warning in warnings:
-                flash(f"Before sending: {warning}", "warning")
-            return redirect(url_for("outreach.edit_template", template_id=saved.id))
-    return render_template("outreach/template_form.html", form=form, template=template, fields=MERGE_FIELDS)
-
-
-@bp.route("/outreach/templates/new", methods=["GET", "POST"])
-@require_role("member")
-def new_template():
-    """Write a new template."""
-    return _edit(None)
-
-
-@bp.route("/outreach/templates/<int:template_id>", methods=["GET", "POST"])
-@require_role("member")
-def edit_template(template_id: int):
-    """Change a template."""
-    return _edit(get_scoped_or_404(Template, template_id))
-
-
-@bp.post("/outreach/templates/<int:template_id>/delete")
-@require_role("member")
-def delete_template(template_id: int):
-    """Delete a template no sequence uses."""
-    template = get_scoped_or_404(Template, template_id)
-    if ActionForm().validate_on_submit():
-        try:
-            library.delete_template(template.workspace_id, template)
-        except library.LibraryError as exc:
-            flash(str(exc), "warning")
-        else:
-            flash("Template deleted.", "success")
-    return redirect(url_for("outreach.templates"))
-
-
-@bp.post("/outreach/templates/preview")
-@require_role("viewer")
-def preview():
-    """The template as one recipient would get it, or the reasons it would not be sent (an htmx partial)."""
-    workspace = current_workspace()
-    form = TemplateForm()
-    context, contact_id = _context_for(workspace.id, form.recipient.data)
-    senders = scoped(SenderIdentity).where(SenderIdentity.active.is_(True)).order_by(SenderIdentity.id)
-    sender = db.session.scalar(senders)
-    position = 2 if request.form.get("follow_up") else 1
-    shown = library.preview(workspace.id, form.subject.data or "", form.body.data or "", context, sender, contact_id,
-                            position) if contact_id else None
-    return render_template("outreach/_preview.html", preview=shown, sender=sender)
 
 
 @bp.get("/outreach/senders")

@@ -10,11 +10,11 @@ from sqlalchemy import and_, case, func, or_, select
 
 from crm.campaigns import numbers
 from crm.campaigns.models import Campaign, Cost
+from crm.campaigns.reporting import figures
+from crm.campaigns.reporting.figures import LIVE_STATUSES, Spend
 from crm.extensions import db
 from crm.links.models import Backlink
 from crm.outreach.models import OutboundMessage
-from crm.reports import figures
-from crm.reports.figures import LIVE_STATUSES, Spend
 
 
 def _flag(condition):

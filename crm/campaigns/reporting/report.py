@@ -9,15 +9,15 @@ from datetime import UTC, date, datetime
 from sqlalchemy import and_, case, exists, func, or_, select
 
 from crm.campaigns.models import Campaign, Opportunity, TargetPage
+from crm.campaigns.reporting import figures
+from crm.campaigns.reporting.anchors import AnchorMix, anchor_mix, anchor_rules, brand_terms
+from crm.campaigns.reporting.figures import COUNTED_REPLY_KINDS, LIVE_STATUSES, Bucket, MonthPoint
+from crm.campaigns.reporting.headlines import Headline, campaign_headline
+from crm.campaigns.reporting.variants import VariantTest, variant_tests
 from crm.db import utcnow
 from crm.extensions import db
 from crm.links.models import Backlink, LinkCheck
 from crm.outreach.models import OutboundMessage, Reply, Sequence, Template
-from crm.reports import figures
-from crm.reports.anchors import AnchorMix, anchor_mix, anchor_rules, brand_terms
-from crm.reports.figures import COUNTED_REPLY_KINDS, LIVE_STATUSES, Bucket, MonthPoint
-from crm.reports.headlines import Headline, campaign_headline
-from crm.reports.variants import VariantTest, variant_tests
 
 _NEVER = datetime.min.replace(tzinfo=UTC)
 

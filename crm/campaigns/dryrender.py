@@ -1,24 +1,26 @@
-"""Render one email for one contact exactly as it would be sent, without sending or saving anything."""
+"""Render one email for one contact exactly as it would be sent, without sending or saving anything.
+
+It stands with campaigns: it reads a campaign, its recipients and the contact (prospects), and hands them to
+outreach's rendering as plain values.
+"""
 
 from __future__ import annotations
 
 import contextlib
 
-from sqlalchemy import column, func, select, table
+from sqlalchemy import func, select
 
+from crm.campaigns.models import Campaign
 from crm.extensions import db
 from crm.outreach import library, suppression
-from crm.outreach.field_names import defined_keys
 from crm.outreach.launching import merged_context
 from crm.outreach.merge_names import undefined_keys
 from crm.outreach.models import Template
 from crm.outreach.recipients import Recipient, recipients_for
 from crm.outreach.rendering import RenderError, fields_used
 from crm.outreach.sequencing import render_step
+from crm.prospects.fielddefs import defined_keys
 from crm.prospects.models import Contact
-
-# Read by name only: outreach does not import campaigns (DESIGN §2), so the campaign table is named, not modelled.
-_CAMPAIGN = table("campaign", column("id"), column("name"), column("workspace_id"))
 
 
 class DryRenderError(ValueError):
@@ -32,8 +34,8 @@ def _problem(field: str, why: str) -> dict[str, str]:
 def _recipient(workspace_id: int, contact: Contact, campaign: str | None) -> tuple[Recipient, int | None]:
     if not campaign:
         return Recipient(None, contact.id, contact.site_id), None
-    campaign_id = db.session.scalar(select(_CAMPAIGN.c.id).where(
-        _CAMPAIGN.c.workspace_id == workspace_id, _CAMPAIGN.c.name == campaign))
+    campaign_id = db.session.scalar(select(Campaign.id).where(
+        Campaign.workspace_id == workspace_id, Campaign.name == campaign))
     if campaign_id is None:
         raise DryRenderError(f"no campaign named {campaign!r} in this workspace")
     found = [r for r in recipients_for(workspace_id, campaign_id) if r.contact_id == contact.id]

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from crm.campaigns import definitions
 from crm.campaigns.models import Campaign
+from crm.campaigns.reporting import figures, queries
+from crm.campaigns.reporting.figures import FunnelStep, Spend
+from crm.campaigns.reporting.queries import LinkFigures
 from crm.extensions import db
-from crm.reports import figures, queries
-from crm.reports.figures import FunnelStep, Spend
-from crm.reports.queries import LinkFigures
 
 ACTIVE_STATUSES = ("active", "paused")
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import case, exists, func, select
 
 from crm.campaigns.definitions import CLICKED_STATUSES, OPENED_STATUSES, REPLY_KINDS
+from crm.campaigns.reporting import figures
+from crm.campaigns.reporting.significance import TEST_NAME, Verdict, winner
 from crm.extensions import db
 from crm.outreach.models import OutboundMessage, Reply, Sequence, Template
-from crm.reports import figures
-from crm.reports.significance import TEST_NAME, Verdict, winner
 
 
 @dataclass(frozen=True)
