@@ -35,9 +35,7 @@ KNOWN: set[tuple[str, str]] = {
     # outreach reaching prospects (and campaigns): to go when mail moves to crm/mail and outreach asks by values.
     ("crm.outreach.answering", "crm.campaigns.models"),
     ("crm.outreach.answering", "crm.prospects.models"),
-    ("crm.outreach.demo", "crm.prospects.models"),
     ("crm.outreach.outbox", "crm.prospects.models"),
-    ("crm.outreach.queries", "crm.prospects.models"),
     ("crm.outreach.thread_queries", "crm.prospects.models"),
     ("crm.outreach.views.inbox", "crm.campaigns.stages"),
     ("crm.outreach.views.inbox", "crm.prospects.models"),

@@ -3,12 +3,12 @@
 
 def init_app(app) -> None:
     """Register the campaign, board, task, sequence, launch and template pages, demo data, handlers of outreach
-    and link events, recipients, and the model holding opportunities' custom field values."""
+    and link events, and the model holding opportunities' custom field values."""
     from crm.campaigns import (  # noqa: F401
         automation,
         cli,
         demo,
-        recipients,
+        demo_outreach,
         views,
         views_launch,
         views_personal,
@@ -24,4 +24,3 @@ def init_app(app) -> None:
     app.register_blueprint(views.bp)
     fielddefs.register_holder("opportunity", Opportunity)  # the delete page counts the cards' values
     automation.connect()
-    recipients.register()
