@@ -59,6 +59,7 @@ class CapPlanner:
         self.zone = identities.sender_zone(sender)
         self.window = identities.sending_window(sender)
         self._counts: dict = {}
+        self._opens: dict = {}  # next_send_time is pure: a launch asks it the same (earliest, zone) for everyone
 
     def _planned(self, moment: datetime) -> int:
         day = moment.astimezone(self.zone).date()
@@ -68,7 +69,9 @@ class CapPlanner:
 
     def slot(self, earliest: datetime, window_tz: ZoneInfo, take: bool = True) -> datetime:
         """The first instant at or after `earliest` inside the window with room under the cap; counts it if `take`."""
-        at = next_send_time(earliest, self.window, window_tz)
+        at = self._opens.get((earliest, window_tz))
+        if at is None:
+            at = self._opens[earliest, window_tz] = next_send_time(earliest, self.window, window_tz)
         cap = self.sender.daily_cap or 0
         for _ in range(400):
             if not cap or self._planned(at) < cap:
