@@ -190,7 +190,7 @@ def checklist(workspace_id: int, sequence_id: int, recipients: list[Recipient], 
         if contact.is_role_address:
             notes.append("A role address (info@, editor@...), not a person.")
         checks.append(RecipientCheck(
-            recipient=recipient, email=contact.email, name=contact.name,
+            recipient=recipient, email=contact.email, name=person.name,
             site_domain=contact.site.domain if contact.site else recipient.context.get("site_domain", ""),
             reasons=verdict.reasons, notes=tuple(notes), send_at=verdict.send_at, context=person.context,
             first=verdict.first,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from crm.mail.message import Address, OutgoingMessage, make_message_id, text_to_html, thread_headers
 from crm.mail.message import unsubscribe_headers as list_unsubscribe_headers
@@ -40,9 +41,14 @@ def unsubscribe_url(settings: Settings, workspace_id: int, contact_id: int) -> s
     return f"{settings.base_url}/u/{unsubscribe_token(settings.secret_key, workspace_id, contact_id)}"
 
 
+@lru_cache(maxsize=64)  # a launch puts the same workspace's address in thousands of footers
+def _address_line(postal_address: str) -> str:
+    return " ".join(line.strip() for line in (postal_address or "").splitlines() if line.strip())
+
+
 def footer(postal_address: str, unsubscribe_link: str) -> str:
     """The footer every message carries: who we are, where, and how to stop further mail."""
-    address = " ".join(line.strip() for line in (postal_address or "").splitlines() if line.strip())
+    address = _address_line(postal_address)
     return f"{FOOTER_SEPARATOR}{address}\nTo stop receiving these emails, unsubscribe: {unsubscribe_link}\n"
 
 

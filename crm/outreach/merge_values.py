@@ -40,7 +40,7 @@ class Values:
 def prepare(context: Mapping[str, object]) -> Values:
     """Check and flatten a plain dict of strings for rendering; TypeError/ValueError on values that are not text."""
     variables, known = _normalise_context(context)
-    return Values(variables, frozenset(known))
+    return Values(variables, known)
 
 
 @lru_cache(maxsize=4096)  # a launch sees the same few field names for every recipient: check each name once
@@ -73,10 +73,10 @@ def _text(name: str, value: object) -> str:
     return value if value.strip() else ""  # whitespace-only counts as blank, for `or` as much as default
 
 
-def _normalise_context(context: Mapping[str, object]) -> tuple[dict[str, str], set[str]]:
+def _normalise_context(context: Mapping[str, object]) -> tuple[dict[str, str], frozenset[str]]:
     """Flatten a plain dict of strings into render variables; return them and the known field names."""
     flat: dict[str, str] = dict(_BLANK_FIELDS)
-    known = set(MERGE_FIELDS)
+    names: list[str] = []  # every field the context names, in order: the known set is worked out once per list
     for name, value in context.items():
         if name == "custom" or name in _SCOPED:
             if value is None:
@@ -86,10 +86,17 @@ def _normalise_context(context: Mapping[str, object]) -> tuple[dict[str, str], s
             prefix = _SCOPED.get(name, "")
             for key, custom_value in value.items():
                 field_name, variable = _custom_name(prefix, key)
-                flat[variable] = _text(field_name, custom_value)
-                known.add(field_name)
+                # the usual value, a short non-blank string, is taken as it is (the test in _text, inlined)
+                ok = type(custom_value) is str and len(custom_value) <= MAX_VALUE_LENGTH and not custom_value.isspace()
+                flat[variable] = custom_value if ok else _text(field_name, custom_value)
+                names.append(field_name)
             continue
-        flat[_plain_name(name)] = _text(name, value)
-        known.add(name)
-    return flat, known
+        ok = type(value) is str and len(value) <= MAX_VALUE_LENGTH and not value.isspace()
+        flat[_plain_name(name)] = value if ok else _text(name, value)
+        names.append(name)
+    return flat, _known(tuple(names))
 
+
+@lru_cache(maxsize=1024)  # a launch's recipients name the same fields: one set for them all
+def _known(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(MERGE_FIELDS).union(names)

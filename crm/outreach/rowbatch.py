@@ -30,16 +30,14 @@ def _driver_values(column, values: list, dialect) -> list:
     process = column.type.dialect_impl(dialect).bind_processor(dialect)
     if process is None:
         return values
-    seen: dict = {}
-    out = []
-    for value in values:
-        try:
-            if value not in seen:
-                seen[value] = process(value)
-            out.append(seen[value])
-        except TypeError:  # a dict or list (JSON): converted on its own
-            out.append(process(value))
-    return out
+    try:
+        distinct = set(values)
+    except TypeError:  # a dict or list (JSON): each converted on its own
+        return [process(value) for value in values]
+    if len(distinct) == 1:
+        return [process(values[0])] * len(values)
+    converted = {value: process(value) for value in distinct}
+    return list(map(converted.__getitem__, values))
 
 
 def insert_rows(table: Table, rows: list[dict]) -> None:

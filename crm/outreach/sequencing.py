@@ -59,6 +59,7 @@ class CapPlanner:
         self.zone = identities.sender_zone(sender)
         self.window = identities.sending_window(sender)
         self._counts: dict = {}
+        self._opens: dict = {}  # next_send_time is pure: a launch asks it the same (earliest, zone) for everyone
 
     def _planned(self, moment: datetime) -> int:
         day = moment.astimezone(self.zone).date()
@@ -68,7 +69,9 @@ class CapPlanner:
 
     def slot(self, earliest: datetime, window_tz: ZoneInfo, take: bool = True) -> datetime:
         """The first instant at or after `earliest` inside the window with room under the cap; counts it if `take`."""
-        at = next_send_time(earliest, self.window, window_tz)
+        at = self._opens.get((earliest, window_tz))
+        if at is None:
+            at = self._opens[earliest, window_tz] = next_send_time(earliest, self.window, window_tz)
         cap = self.sender.daily_cap or 0
         for _ in range(400):
             if not cap or self._planned(at) < cap:
@@ -108,23 +111,33 @@ class _Shared:
         return cls(workspace.postal_address, composing.Settings.from_config(current_app.config, sender.reply_domain))
 
 
+def same_values(step: SequenceStep, sender: SenderIdentity) -> dict:
+    """The columns every outbox row of one step and sender shares, read once for a launch's thousands of rows."""
+    return {"step_id": step.id, "step_position": step.position, "sender_id": sender.id,
+            "from_email": sender.from_email, "from_name": sender.from_name, "status": "queued"}
+
+
 def message_values(enrollment, step: SequenceStep, label: str, template_id: int, rendered: rendering.Rendered,
                    contact, at: datetime, sender: SenderIdentity, shared: _Shared,
-                   earlier: list[OutboundMessage] | tuple = ()) -> dict:
-    """The column values of one rendered, scheduled outbox row; `enrollment` has the Enrollment's fields."""
-    key = idempotency_key(enrollment.campaign_id, step.position, enrollment.contact_id)
+                   earlier: list[OutboundMessage] | tuple = (), same: dict | None = None) -> dict:
+    """The column values of one rendered, scheduled outbox row; `enrollment` has the Enrollment's fields.
+
+    `same` is same_values(step, sender), when the caller writes many rows of that step and sender.
+    """
+    same = same or same_values(step, sender)
+    key = idempotency_key(enrollment.campaign_id, same["step_position"], enrollment.contact_id)
     unsubscribe = composing.unsubscribe_url(shared.settings, enrollment.workspace_id, enrollment.contact_id)
     return {
-        "workspace_id": enrollment.workspace_id, "idempotency_key": key, "campaign_id": enrollment.campaign_id,
-        "sequence_id": enrollment.sequence_id, "step_id": step.id, "step_position": step.position,
+        **same, "workspace_id": enrollment.workspace_id, "idempotency_key": key,
+        "campaign_id": enrollment.campaign_id, "sequence_id": enrollment.sequence_id,
         "template_id": template_id, "variant": label, "enrollment_id": enrollment.id,
         "opportunity_id": enrollment.opportunity_id, "contact_id": enrollment.contact_id,
-        "site_id": enrollment.site_id, "sender_id": sender.id, "to_email": contact.email, "to_name": contact.name,
-        "from_email": sender.from_email, "from_name": sender.from_name, "subject": rendered.subject,
+        "site_id": enrollment.site_id, "to_email": contact.email, "to_name": contact.name,
+        "subject": rendered.subject,
         "body_text": composing.with_footer(rendered.body, shared.postal_address, unsubscribe),
-        "message_id_header": composing.message_id_for(key, sender.from_email),
+        "message_id_header": composing.message_id_for(key, same["from_email"]),
         "in_reply_to": earlier[-1].message_id_header if earlier else "",
-        "status": "queued", "due_at": at, "next_attempt_at": at,
+        "due_at": at, "next_attempt_at": at,
     }
 
 
@@ -219,11 +232,11 @@ def queue_first_steps(sequence: Sequence, step: SequenceStep, pitches: list[Firs
     } for p in pitches])
     contact_ids = [p.contact.id for p in pitches]
     enrolled = _ids_by(enrollments.c.contact_id, contact_ids, enrollments.c.sequence_id == sequence.id)
-    shared = _Shared.of(ws, sender)
+    shared, same = _Shared.of(ws, sender), same_values(step, sender)
     rowbatch.insert_rows(outbox, [message_values(
         _Enrolled(enrolled[p.contact.id], ws, sequence.campaign_id, sequence.id, p.opportunity_id, p.contact.id,
-                  p.contact.site_id), step, p.label, p.template_id, p.rendered, p.contact, p.at, sender, shared)
-        for p in pitches])
+                  p.contact.site_id), step, p.label, p.template_id, p.rendered, p.contact, p.at, sender, shared,
+        same=same) for p in pitches])
     if shared.settings.reply_domain:  # the row id goes into the signed Reply-To token
         queued = _ids_by(outbox.c.enrollment_id, [enrolled[c] for c in contact_ids])
         db.session.execute(update(OutboundMessage), [

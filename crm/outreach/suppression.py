@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from crm.extensions import db
 from crm.net.domains import normalise_host, registrable_domain
@@ -49,6 +49,27 @@ def _suffixes(host: str) -> list[str]:
     return [".".join(parts[i:]) for i in range(len(parts))]
 
 
+_READ_WHOLE_LIST_FROM = 100  # addresses asked about at once from which reading a short list beats matching values
+
+
+def _rows_for(workspace_id: int, addresses: set[str]) -> list[Suppression]:
+    """The entries that may cover these addresses: the whole list in scope when it is the shorter, by value otherwise.
+
+    A launch asks about thousands of addresses while a workspace's list is usually far shorter, and matching
+    thousands of values costs more than reading the list.
+    """
+    query = select(Suppression).where(_scope(workspace_id)).order_by(Suppression.id)
+    if len(addresses) >= _READ_WHOLE_LIST_FROM:
+        listed = db.session.scalar(select(func.count()).select_from(Suppression).where(_scope(workspace_id)))
+        if listed <= len(addresses):
+            return list(db.session.scalars(query))
+    domains = {d for found in _above(addresses).values() for d in found}
+    return list(db.session.scalars(query.where(or_(
+        (Suppression.kind == "address") & Suppression.value.in_(addresses),
+        (Suppression.kind == "domain") & Suppression.value.in_(domains or {""}),
+    ))))
+
+
 def find_many(workspace_id: int, emails: Iterable[str]) -> dict[str, Suppression]:
     """The suppression entry (address first, then domain) covering each of these addresses, where one does.
 
@@ -58,20 +79,10 @@ def find_many(workspace_id: int, emails: Iterable[str]) -> dict[str, Suppression
     addresses = {normalise_address(e) for e in emails if e}
     if not addresses:
         return {}
-    hosts = {a: normalise_host(a.rpartition("@")[2]) for a in addresses}
-    above = {a: _suffixes(h) for a, h in hosts.items() if h}
-    domains = {d for found in above.values() for d in found}
-    rows = db.session.scalars(
-        select(Suppression).where(
-            _scope(workspace_id),
-            or_(
-                (Suppression.kind == "address") & Suppression.value.in_(addresses),
-                (Suppression.kind == "domain") & Suppression.value.in_(domains or {""}),
-            ),
-        ).order_by(Suppression.id)
-    ).all()
+    rows = _rows_for(workspace_id, addresses)
     by_address = {r.value: r for r in rows if r.kind == "address"}
     by_domain = {r.value: r for r in rows if r.kind == "domain"}
+    above = _above(addresses) if by_domain else {}
     found: dict[str, Suppression] = {}
     for address in addresses:
         hit = by_address.get(address)
@@ -80,6 +91,12 @@ def find_many(workspace_id: int, emails: Iterable[str]) -> dict[str, Suppression
         if hit is not None:
             found[address] = hit
     return found
+
+
+def _above(addresses: set[str]) -> dict[str, list[str]]:
+    """Each address's host and every parent of it, for addresses that have a host."""
+    hosts = {a: normalise_host(a.rpartition("@")[2]) for a in addresses}
+    return {a: _suffixes(h) for a, h in hosts.items() if h}
 
 
 def find(workspace_id: int, email: str) -> Suppression | None:

@@ -25,7 +25,8 @@ _PLAIN = re.compile(
     r"(?P<local>[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*)"
     r"@(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})"
 )
-_SPECIAL_USE = tuple(email_validator.SPECIAL_USE_DOMAIN_NAMES)
+_SPECIAL_USE = frozenset(email_validator.SPECIAL_USE_DOMAIN_NAMES)
+_UNDER_SPECIAL_USE = tuple("." + d for d in sorted(_SPECIAL_USE))  # str.endswith takes them all at once
 
 
 def _plain(text: str) -> str | None:
@@ -34,7 +35,7 @@ def _plain(text: str) -> str | None:
     if found is None or len(text) > 254 or len(found["local"]) > 64 or "--" in found["domain"]:
         return None
     domain = found["domain"].lower()
-    if len(domain) > 253 or any(domain == d or domain.endswith("." + d) for d in _SPECIAL_USE):
+    if len(domain) > 253 or domain in _SPECIAL_USE or domain.endswith(_UNDER_SPECIAL_USE):
         return None
     return f"{found['local']}@{domain}"
 
