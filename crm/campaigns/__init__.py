@@ -3,12 +3,12 @@
 
 def init_app(app) -> None:
     """Register the campaign, board, task, sequence, launch, template and inbox pages, demo data, handlers of
-    outreach and link events, recipients, and the model holding opportunities' custom field values."""
+    outreach and link events, and the model holding opportunities' custom field values."""
     from crm.campaigns import (  # noqa: F401
         automation,
         cli,
         demo,
-        recipients,
+        demo_outreach,
         views,
         views_inbox,
         views_launch,
@@ -25,4 +25,3 @@ def init_app(app) -> None:
     app.register_blueprint(views.bp)
     fielddefs.register_holder("opportunity", Opportunity)  # the delete page counts the cards' values
     automation.connect()
-    recipients.register()

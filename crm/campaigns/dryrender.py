@@ -11,12 +11,13 @@ import contextlib
 from sqlalchemy import func, select
 
 from crm.campaigns.models import Campaign
+from crm.campaigns.recipients import with_contact
 from crm.extensions import db
 from crm.outreach import library, suppression
 from crm.outreach.launching import merged_context
 from crm.outreach.merge_names import undefined_keys
 from crm.outreach.models import Template
-from crm.outreach.recipients import Recipient, recipients_for
+from crm.outreach.recipients import Recipient
 from crm.outreach.rendering import RenderError, fields_used
 from crm.outreach.sequencing import render_step
 from crm.prospects.fielddefs import defined_keys
@@ -38,7 +39,7 @@ def _recipient(workspace_id: int, contact: Contact, campaign: str | None) -> tup
         Campaign.workspace_id == workspace_id, Campaign.name == campaign))
     if campaign_id is None:
         raise DryRenderError(f"no campaign named {campaign!r} in this workspace")
-    found = [r for r in recipients_for(workspace_id, campaign_id) if r.contact_id == contact.id]
+    found = [r for r in with_contact(workspace_id, campaign_id) if r.contact_id == contact.id]
     return (found[0] if found else Recipient(None, contact.id, contact.site_id)), campaign_id
 
 

@@ -3,8 +3,7 @@
 The launch (crm.campaigns.launching) takes them from here and hands them down to outreach. Each recipient
 carries the fields only campaigns knows: the target page we want a link to, the anchor we would like, and the
 card's personal first line and P.S. Cards without a contact are listed too (with no contact id), so the launch
-checklist can say it skips them. Outreach's template preview and dry render still ask through the hook outreach
-offers (crm.outreach.recipients), which register() fills.
+checklist can say it skips them. The template preview, the dry render and the demo take those with a contact.
 """
 
 from __future__ import annotations
@@ -61,6 +60,6 @@ def campaign_recipients(workspace_id: int, campaign_id: int) -> list[outreach_re
     ]
 
 
-def register() -> None:
-    """Tell outreach where a campaign's recipients come from."""
-    outreach_recipients.set_recipient_source(campaign_recipients)
+def with_contact(workspace_id: int, campaign_id: int) -> list[outreach_recipients.Recipient]:
+    """The campaign's recipients that have a contact, in board order."""
+    return [r for r in campaign_recipients(workspace_id, campaign_id) if r.contact_id is not None]

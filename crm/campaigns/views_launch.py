@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from crm.accounts.current import can, current_workspace, get_scoped_or_404, require_role, scoped
 from crm.accounts.forms import ActionForm
+from crm.campaigns.enrolled import enrollments
 from crm.campaigns.launching import LaunchError, checklist, launch
 from crm.campaigns.models import Campaign
 from crm.campaigns.recipients import campaign_recipients
@@ -111,7 +112,7 @@ def launch_page(campaign_id: int):
     sender = db.session.scalar(select(SenderIdentity).where(SenderIdentity.id == current.sender_id))
     return render_template(
         "campaigns/launch.html", campaign=campaign, sequence=current, checks=checks, form=form,
-        enrollments=queries.enrollments(workspace.id, current.id),
+        enrollments=enrollments(workspace.id, current.id),
         enrollment_counts=queries.enrollment_counts(workspace.id, current.id), sender=sender,
         window=identities.describe_window(sender) if sender else "", skip_labels=skips.LABELS,
     )

@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from crm.accounts.current import current_workspace, get_scoped_or_404, require_role, scoped
 from crm.accounts.forms import ActionForm
 from crm.campaigns.models import Campaign
+from crm.campaigns.recipients import with_contact
 from crm.campaigns.views import bp
 from crm.extensions import db
 from crm.outreach import library
@@ -20,7 +21,7 @@ from crm.outreach.forms import TemplateForm
 from crm.outreach.launching import merged_context
 from crm.outreach.merge_values import MERGE_FIELDS
 from crm.outreach.models import SenderIdentity, Template
-from crm.outreach.recipients import Recipient, basic_context, recipients_for
+from crm.outreach.recipients import Recipient, basic_context
 from crm.prospects.fielddefs import defined_keys
 from crm.prospects.models import Contact
 
@@ -32,8 +33,8 @@ def _campaigns(workspace_id: int, limit: int = 20) -> list[Campaign]:
 
 
 def _preview_choices(workspace_id: int) -> list[SelectChoice]:
-    """Recipients to preview a template for: campaign recipients when campaigns supplies them, else contacts."""
-    pairs = [(row, r) for row in _campaigns(workspace_id) for r in recipients_for(workspace_id, row.id)[:50]]
+    """Recipients to preview a template for: the campaigns' recipients, else the workspace's contacts."""
+    pairs = [(row, r) for row in _campaigns(workspace_id) for r in with_contact(workspace_id, row.id)[:50]]
     emails = dict(db.session.execute(select(Contact.id, Contact.email).where(
         Contact.workspace_id == workspace_id, Contact.id.in_({r.contact_id for _, r in pairs} or {0}))).all())
     choices = [SelectChoice(f"{row.id}:{r.contact_id}", f"{row.name}: {emails[r.contact_id]}") for row, r in pairs
@@ -53,7 +54,7 @@ def _context_for(workspace_id: int, choice: str) -> tuple[dict, int | None]:
         return {}, None
     campaign = db.session.get(Campaign, int(campaign_id)) if campaign_id.isdigit() and int(campaign_id) else None
     if campaign is not None and campaign.workspace_id == workspace_id:
-        found = [r for r in recipients_for(workspace_id, int(campaign_id)) if r.contact_id == contact.id]
+        found = [r for r in with_contact(workspace_id, int(campaign_id)) if r.contact_id == contact.id]
         if found:
             return merged_context(contact, found[0]), contact.id
     own = Recipient(None, contact.id, contact.site_id, basic_context(contact, contact.site))

@@ -1,27 +1,26 @@
 """Demo data for outreach: templates, a sender, a sequence for the demo campaign, mail sent, due and replied to.
 
-Runs after the prospects and campaigns demo steps and uses what they made; when a workspace has no campaign
-or too few contacts (a fresh checkout without those features' demo data) it adds a minimal campaign and a few
-sites of its own, all at .example domains, so a demo can never mail a real address. Safe to run twice.
+Outreach reads no campaign or prospect here (DESIGN §2): campaigns' demo step (crm.campaigns.demo_outreach) calls
+prepare() for the templates and the sender, chooses the campaign, and hands its people down to fill() as plain
+Addressee values. Safe to run twice.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from crm.accounts.models import Workspace
 from crm.db import utcnow
-from crm.demo import demo_step
 from crm.extensions import db
-from crm.outreach import recipients, stopping, threads
-from crm.outreach.launching import merged_context
+from crm.outreach import stopping, threads
+from crm.outreach.launching import Addressee
 from crm.outreach.models import Enrollment, Reply, SenderIdentity, Sequence, SequenceStep, Template
 from crm.outreach.recording import mark_sent
 from crm.outreach.sequencing import CapPlanner, queue_step
-from crm.prospects.models import Contact, Site
 
 TEMPLATES = {
     "Guest post: first email": (
@@ -44,17 +43,6 @@ TEMPLATES = {
         "{{ site_domain }}, just reply to this email.\n\nAll the best,\n{{ sender_name }}",
     ),
 }
-DEMO_SITES = [
-    ("gardenjoy.example", "ana@gardenjoy.example", "Ana", "Müller"),
-    ("urbanleaf.example", "ben@urbanleaf.example", "Ben", "Okafor"),
-    ("soilandseed.example", "editor@soilandseed.example", "", ""),
-    ("balconyblooms.example", "chloe@balconyblooms.example", "Chloé", "Martin"),
-    ("growdaily.example", "dev@growdaily.example", "Dev", "Patel"),
-    ("compostcorner.example", "emma@compostcorner.example", "Emma", "Lind"),
-    ("seedswap.example", "farid@seedswap.example", "Farid", "Haddad"),
-    ("plotnotes.example", "grace@plotnotes.example", "Grace", "Kim"),
-]
-PEOPLE = 8
 
 
 def _templates(workspace: Workspace, counts: Counter) -> list[Template]:
@@ -81,61 +69,10 @@ def _sender(workspace: Workspace, counts: Counter) -> SenderIdentity:
     return row
 
 
-def _campaign_id(workspace: Workspace, sender: SenderIdentity) -> int:
-    """The first campaign with no sequence yet (or the demo's own), else a new one."""
-    table = db.metadata.tables["campaign"]
-    others = select(Sequence.campaign_id).where(Sequence.workspace_id == workspace.id,
-                                                Sequence.sender_id.is_distinct_from(sender.id))
-    found = db.session.scalar(select(table.c.id).where(table.c.workspace_id == workspace.id,
-                                                       table.c.id.not_in(others)).order_by(table.c.id))
-    if found is not None:
-        return found
-    now = utcnow()
-    return db.session.execute(insert(table).values(
-        workspace_id=workspace.id, name="Spring guest posts", kind="guest_post", status="active", currency="USD",
-        description="Made by the outreach demo.", created_at=now, updated_at=now,
-    )).inserted_primary_key[0]
-
-
-def _contacts(workspace: Workspace) -> list[Contact]:
-    for domain, email, first, last in DEMO_SITES:
-        if db.session.scalar(select(Contact.id).where(Contact.workspace_id == workspace.id, Contact.email == email)):
-            continue
-        site = db.session.scalar(select(Site).where(Site.workspace_id == workspace.id, Site.domain == domain))
-        if site is None:
-            site = Site(workspace_id=workspace.id, domain=domain, homepage=f"https://{domain}/")
-            db.session.add(site)
-        db.session.add(Contact(workspace_id=workspace.id, site=site, email=email, first_name=first, last_name=last,
-                               is_role_address=not first, source="demo"))
-    db.session.flush()
-    return list(db.session.scalars(select(Contact).where(
-        Contact.workspace_id == workspace.id, Contact.email.in_([e for _, e, _, _ in DEMO_SITES])
-    ).order_by(Contact.id)))
-
-
-def _people(workspace: Workspace, campaign_id: int) -> list[tuple[Contact, recipients.Recipient]]:
-    """The campaign's recipients (from campaigns, else its opportunities), topped up with demo contacts."""
-    found = recipients.recipients_for(workspace.id, campaign_id)
-    if not found:
-        table = db.metadata.tables["opportunity"]
-        rows = db.session.execute(select(table.c.id, table.c.contact_id, table.c.site_id).where(
-            table.c.campaign_id == campaign_id, table.c.contact_id.is_not(None)).order_by(table.c.id))
-        found = [recipients.Recipient(opp_id, contact_id, site_id) for opp_id, contact_id, site_id in rows]
-    people = []
-    for recipient in found:
-        contact = db.session.get(Contact, recipient.contact_id)
-        if contact is not None and contact.status == "ok" and contact.site.status == "active":
-            people.append((contact, recipient))
-    if len(people) < PEOPLE:
-        taken = {c.id for c, _ in people}
-        people += [(c, recipients.Recipient(None, c.id, c.site_id)) for c in _contacts(workspace) if c.id not in taken]
-    for index, (contact, recipient) in enumerate(people):
-        if "page_title" not in recipient.context:
-            context = {"page_title": f"10 easy wins for {contact.site.domain.split('.')[0]} readers",
-                       **recipient.context}
-            people[index] = (contact, recipients.Recipient(recipient.opportunity_id, contact.id, contact.site_id,
-                                                           context))
-    return people[:PEOPLE]
+def campaigns_in_use(workspace_id: int, sender_id: int):
+    """The ids of campaigns whose sequence is another sender's, which the demo leaves alone (a select for a query)."""
+    return select(Sequence.campaign_id).where(Sequence.workspace_id == workspace_id,
+                                              Sequence.sender_id.is_distinct_from(sender_id))
 
 
 def _sequence(workspace: Workspace, campaign_id: int, sender: SenderIdentity, templates: list[Template]) -> Sequence:
@@ -169,30 +106,42 @@ def _reply(enrollment: Enrollment, message, kind: str, subject: str, text: str, 
 STORIES = [(6, "replied"), (5, "away"), (8, "follow-up due"), (2, "waiting")]
 
 
-@demo_step("outreach")
-def demo_outreach(workspace: Workspace) -> dict[str, int]:
-    """Add outreach demo data to the workspace; returns counts of what was made."""
+@dataclass
+class Kit:
+    """What the demo's sequence is made of: its templates and sender, and the counts of what was made so far."""
+
+    templates: list[Template]
+    sender: SenderIdentity
+    counts: Counter = field(default_factory=Counter)
+
+
+def prepare(workspace: Workspace) -> Kit:
+    """The demo's templates and sender, made unless the workspace has them."""
     counts: Counter = Counter()
-    now = utcnow()
     templates = _templates(workspace, counts)
     sender = _sender(workspace, counts)
     db.session.flush()
-    campaign_id = _campaign_id(workspace, sender)
-    sequence = _sequence(workspace, campaign_id, sender, templates)
-    planner = CapPlanner(sender)
+    return Kit(templates, sender, counts)
+
+
+def fill(workspace: Workspace, kit: Kit, campaign_id: int, people: list[Addressee]) -> dict[str, int]:
+    """The campaign's sequence and mail for these people: sent, due, replied to; returns counts of what was made."""
+    counts, now = kit.counts, utcnow()
+    sequence = _sequence(workspace, campaign_id, kit.sender, kit.templates)
+    planner = CapPlanner(kit.sender)
     first = sequence.steps[0]
-    for index, (contact, recipient) in enumerate(_people(workspace, campaign_id)):
+    for index, person in enumerate(people):
         if db.session.scalar(select(Enrollment.id).where(Enrollment.sequence_id == sequence.id,
-                                                         Enrollment.contact_id == contact.id)):
+                                                         Enrollment.contact_id == person.id)):
             continue
         days_ago, story = STORIES[index] if index < len(STORIES) else (0, "due")
         enrolled = now - timedelta(days=days_ago)
-        enrollment = Enrollment(workspace_id=workspace.id, sequence=sequence, opportunity_id=recipient.opportunity_id,
-                                contact_id=contact.id, site_id=contact.site_id, created_at=enrolled,
-                                context=merged_context(contact, recipient))
+        enrollment = Enrollment(workspace_id=workspace.id, sequence=sequence, opportunity_id=person.opportunity_id,
+                                contact_id=person.id, site_id=person.site_id, created_at=enrolled,
+                                context=person.context)
         db.session.add(enrollment)
         db.session.flush()
-        message = queue_step(enrollment, first, enrolled, planner, contact.timezone).message
+        message = queue_step(enrollment, first, enrolled, planner, person.timezone).message
         counts["enrollments"] += 1
         if message is None or story == "due":
             counts["messages_due"] += message is not None
@@ -203,14 +152,14 @@ def demo_outreach(workspace: Workspace) -> dict[str, int]:
             _reply(enrollment, message, "human", f"Re: {message.subject}",
                    "Hi Sam,\n\nSounds good! Send me your three topics and I'll pick one.\n\nAna",
                    now - timedelta(days=2))
-            stopping.stop_enrollments(workspace.id, "replied", site_id=contact.site_id)
+            stopping.stop_enrollments(workspace.id, "replied", site_id=person.site_id)
             counts["replies"] += 1
         elif story == "away":
             back = (now + timedelta(days=4)).date()
             _reply(enrollment, message, "out_of_office", "Automatic reply: Out of office",
                    f"I'm out of the office until {back:%d %B}, with limited access to email.", now - timedelta(days=4),
                    return_on=back)
-            stopping.pause_contact(workspace.id, contact.id, now + timedelta(days=5), f"out of office until {back}")
+            stopping.pause_contact(workspace.id, person.id, now + timedelta(days=5), f"out of office until {back}")
             counts["replies"] += 1
         elif story == "follow-up due":
             db.session.refresh(enrollment)

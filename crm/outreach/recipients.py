@@ -1,14 +1,12 @@
 """Who a sequence goes to, as plain Recipient values, and their merge fields as the renderer takes them.
 
-Outreach never imports campaigns (DESIGN §2): the launch is campaigns' (crm.campaigns.launching), which hands
-each recipient down. The template preview, the dry render and the outreach demo still ask for a campaign's
-recipients through ``recipients_for``, which campaigns fills with ``set_recipient_source``; that hook goes when
-they are handed their recipients too.
+Outreach never imports campaigns (DESIGN §2): campaigns lists a campaign's recipients (crm.campaigns.recipients)
+and hands them down, to the launch, the template preview, the dry render and the demo alike.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from crm.outreach.merge_names import CUSTOM_PREFIX, SCOPES
@@ -29,22 +27,6 @@ class Recipient:
 
 _CUSTOM_WORD = CUSTOM_PREFIX.rstrip(".")
 _SCOPE_SEP = "." + CUSTOM_PREFIX
-
-RecipientSource = Callable[[int, int], list[Recipient]]
-_source: RecipientSource | None = None
-
-
-def set_recipient_source(fn: RecipientSource | None) -> None:
-    """Register the function that lists a campaign's recipients: fn(workspace_id, campaign_id) -> [Recipient]."""
-    global _source
-    _source = fn
-
-
-def recipients_for(workspace_id: int, campaign_id: int) -> list[Recipient]:
-    """The campaign's recipients with a contact, from the registered source; empty when none is registered."""
-    if _source is None:
-        return []
-    return [r for r in _source(workspace_id, campaign_id) if r.contact_id is not None]
 
 
 def basic_context(contact, site) -> dict[str, str]:

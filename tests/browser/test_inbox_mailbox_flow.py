@@ -21,7 +21,7 @@ from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory, W
 from tests.mail import mailbox
 from tests.mail.dovecot import remove, start_dovecot
 from tests.mail.smtpd import start_smtpd
-from tests.outreach.world import build, use_opportunity_recipients
+from tests.outreach.world import build
 
 
 @pytest.fixture
@@ -37,7 +37,6 @@ def servers():
 def pitched(live_app, servers):
     """Mia's workspace sent one pitch through her own SMTP account; her IMAP account is the Dovecot mailbox."""
     imap_server, smtp_server = servers
-    restore = use_opportunity_recipients()
     live_app.config.update(SMTP_CA_FILE=str(smtp_server.cert), IMAP_CA_FILE=str(imap_server.cert),
                            PUBLIC_BASE_URL="https://crm.example.com", REPLY_DOMAIN="replies.example.com")
     with live_app.app_context():
@@ -53,7 +52,6 @@ def pitched(live_app, servers):
         row = db.session.scalar(select(OutboundMessage))
         db.session.expunge(row)
     yield row
-    restore()
 
 
 def test_a_reply_polled_from_the_mailbox_is_answered_from_the_thread_and_arrives_threaded(live_app, page, servers,

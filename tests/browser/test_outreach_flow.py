@@ -15,14 +15,12 @@ from tests.browser.steps import save_sequence, sign_in
 from tests.campaigns.factories import CampaignFactory, OpportunityFactory, TargetPageFactory
 from tests.outreach.factories import SenderFactory, TemplateFactory
 from tests.outreach.webhooks import inbound_url, parse_form
-from tests.outreach.world import use_opportunity_recipients
 from tests.prospects.factories import ContactFactory, SiteFactory
 
 
 @pytest.fixture
 def campaign(live_app):
     """A member of a workspace with a sender identity and a campaign of two opportunities."""
-    restore = use_opportunity_recipients()
     with live_app.app_context():
         workspace = WorkspaceFactory(name="Green Acres", postal_address="9 Garden Row, Leeds LS1 1AA")
         MembershipFactory(user=UserFactory(email="mia@agency.example"), workspace=workspace, role="member")
@@ -38,7 +36,6 @@ def campaign(live_app):
             OpportunityFactory(campaign=row, workspace_id=workspace.id, contact=contact, site=site, target_page=target)
         db.session.commit()
         yield row.id
-    restore()
 
 
 def test_template_preview_launch_outbox_and_a_reply_stops_the_sequence(live_app, page, campaign):

@@ -1,11 +1,10 @@
-"""The campaign's recipients as outreach's launch page asks for them: prospects, their contact, and merge fields."""
+"""The campaign's recipients as campaigns hands them down to outreach: prospects, their contact, and merge fields."""
 
 from __future__ import annotations
 
 import pytest
 
-from crm.campaigns.recipients import campaign_recipients
-from crm.outreach import recipients
+from crm.campaigns.recipients import campaign_recipients, with_contact
 from tests.campaigns.factories import CampaignFactory, OpportunityFactory, TargetPageFactory
 from tests.prospects.factories import ContactFactory, SiteFactory
 
@@ -32,7 +31,7 @@ def test_outreach_gets_the_prospects_with_a_contact_and_their_target_page(app, t
         bare = card("prospect", contact=False, position=3)
         card("pitched", page=guide)
         card("declined")
-        found = recipients.recipients_for(ws, campaign.id)
+        found = with_contact(ws, campaign.id)
         assert [r.opportunity_id for r in found] == [first.id, second.id]
         assert found[0].contact_id == first.contact_id and found[0].site_id == first.site_id
         blank_lines = {"personal_line": "", "personal_ps": ""}
@@ -43,7 +42,7 @@ def test_outreach_gets_the_prospects_with_a_contact_and_their_target_page(app, t
         listed = campaign_recipients(ws, campaign.id)  # what the launch checklist lists
         assert [(r.opportunity_id, r.contact_id) for r in listed][-1] == (bare.id, None)
         assert listed[-1].context["site_domain"] == bare.site.domain
-        assert recipients.recipients_for(team.rival_workspace_id, campaign.id) == []
+        assert with_contact(team.rival_workspace_id, campaign.id) == []
 
 
 def test_the_cards_personal_line_and_ps_reach_the_merge_fields(app, team):
@@ -54,6 +53,6 @@ def test_the_cards_personal_line_and_ps_reach_the_merge_fields(app, team):
         person = ContactFactory(workspace_id=ws, site=site)
         OpportunityFactory(workspace_id=ws, campaign=campaign, site=site, contact_id=person.id,
                            personal_line="  Your raised-bed guide got me digging.  ", personal_ps="P.S. Nice photos.")
-        (found,) = recipients.recipients_for(ws, campaign.id)
+        (found,) = with_contact(ws, campaign.id)
         assert found.context["personal_line"] == "Your raised-bed guide got me digging."
         assert found.context["personal_ps"] == "P.S. Nice photos."

@@ -184,26 +184,22 @@ def test_every_message_the_product_builds_is_accepted(prism, app, team):
     from crm.extensions import db
     from crm.outreach import sending
     from crm.outreach.models import OutboundMessage
-    from tests.outreach.world import build, use_opportunity_recipients
+    from tests.outreach.world import build
 
     app.config.update(MAIL_BACKEND="sendgrid", SENDGRID_API_KEY=API_KEY, SENDGRID_API_HOST=prism, SENDGRID_TIMEOUT=10,
                       PUBLIC_BASE_URL="https://crm.example.com", REPLY_DOMAIN="replies.example.com")
     monday = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-    restore = use_opportunity_recipients()
-    try:
-        with app.app_context():
-            world = build(team.workspace_id, people=2, from_email="sam@agency.example.com", reply_domain="")
-            launching.launch(world.workspace_id, world.sequence_id, world.recipients(), None, monday)
-            for day in (0, 3, 10):  # the first pitch, then each follow-up as it comes due
-                sending.send_due(now=monday + timedelta(days=day), workers=1)
-            rows = db.session.scalars(select(OutboundMessage).order_by(OutboundMessage.id)).all()
-            assert len(rows) == 6
-            assert {(r.step_position, r.status) for r in rows} == {(1, "sent"), (2, "sent"), (3, "sent")}, [
-                r.last_error for r in rows]
-            assert all(r.reply_to.endswith("@replies.example.com") for r in rows)
-            assert all(r.in_reply_to for r in rows if r.step_position > 1)
-    finally:
-        restore()
+    with app.app_context():
+        world = build(team.workspace_id, people=2, from_email="sam@agency.example.com", reply_domain="")
+        launching.launch(world.workspace_id, world.sequence_id, world.recipients(), None, monday)
+        for day in (0, 3, 10):  # the first pitch, then each follow-up as it comes due
+            sending.send_due(now=monday + timedelta(days=day), workers=1)
+        rows = db.session.scalars(select(OutboundMessage).order_by(OutboundMessage.id)).all()
+        assert len(rows) == 6
+        assert {(r.step_position, r.status) for r in rows} == {(1, "sent"), (2, "sent"), (3, "sent")}, [
+            r.last_error for r in rows]
+        assert all(r.reply_to.endswith("@replies.example.com") for r in rows)
+        assert all(r.in_reply_to for r in rows if r.step_position > 1)
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,6 @@ from crm.outreach import mailboxes, sending
 from crm.outreach.models import OutboundMessage, SenderIdentity
 from crm.outreach.tokens import reply_address, unsubscribe_token
 from tests.mail.dovecot import remove, start_dovecot
-from tests.outreach.conftest import recipient_source  # noqa: F401 - campaigns' recipients, as outreach tests use
 from tests.outreach.world import build
 
 SECRET = "outreach-tests-secret"
@@ -37,7 +36,7 @@ def connect_mailbox(app, sender_email: str, server, scheme: str = "imaps") -> No
 
 
 @pytest.fixture
-def pitched(app, team, recipient_source, dovecot):  # noqa: F811 - the fixture imported above
+def pitched(app, team, dovecot):
     """Acme sent three first pitches from a sender whose mailbox is the test Dovecot."""
     with app.app_context():
         world = build(team.workspace_id, people=3)

@@ -29,6 +29,16 @@ def test_smtp_says_which_step_failed(smtpd):
     assert _by_step(check_smtp(closed, None, timeout=3))["tcp"] is False
 
 
+def test_a_host_that_does_not_exist_fails_at_dns_and_nothing_after_is_tried(smtpd):
+    missing = make_account("smtp", "mail.agency.invalid", 587, smtpd.user, smtpd.password, "starttls")
+    results = check_smtp(missing, None, timeout=3)
+    assert _by_step(results) == {"dns": False, "tcp": None, "tls": None, "auth": None}
+    assert results[0].label == "SMTP DNS" and "mail.agency.invalid was not found" in results[0].detail
+    imap_missing = ImapAccount("imap.agency.invalid", 993, "ana", "secret", "tls", None)
+    assert _by_step(check_imap(imap_missing, timeout=3)) == {"dns": False, "tcp": None, "tls": None, "auth": None,
+                                                              "folder": None}
+
+
 def test_imap_against_dovecot(dovecot):
     good = ImapAccount("127.0.0.1", dovecot.tls_port, dovecot.user, dovecot.password, "tls", str(dovecot.cert))
     assert _by_step(check_imap(good, timeout=5)) == {"dns": True, "tcp": True, "tls": True, "auth": True,

@@ -13,8 +13,7 @@ from tests.mail.test_smtp_sending import _rows, _world
 from tests.outreach.webhooks import inbound_url, parse_form
 
 
-def test_the_answer_reaches_the_smtp_server_with_in_reply_to_and_references(app, team, client, as_role,
-                                                                            recipient_source, smtpd):
+def test_the_answer_reaches_the_smtp_server_with_in_reply_to_and_references(app, team, client, as_role, smtpd):
     _world(app, team, smtpd)
     with app.app_context():
         assert sending.send_due(workers=1)["sent"] == 2

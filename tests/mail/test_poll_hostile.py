@@ -184,7 +184,7 @@ def _saved(app) -> tuple[int, int]:
         return db.session.scalar(select(func.count(Reply.id))), inbox.last_uid
 
 
-def test_a_worker_killed_in_the_middle_of_a_batch_resumes_without_doubles_or_gaps(app, team, recipient_source,
+def test_a_worker_killed_in_the_middle_of_a_batch_resumes_without_doubles_or_gaps(app, team,
                                                                                    dovecot):
     rows = _killed_worker(app, team, dovecot, "flushed")
     # the 7th reply was written but its batch (UIDs 11-20) never committed: the first batch alone is saved
@@ -194,7 +194,7 @@ def test_a_worker_killed_in_the_middle_of_a_batch_resumes_without_doubles_or_gap
     assert sorted(r.message_id for r in _replies(app)) == sorted(r.id for r in rows)
 
 
-def test_a_worker_killed_after_a_batch_committed_resumes_past_it(app, team, recipient_source, dovecot):
+def test_a_worker_killed_after_a_batch_committed_resumes_past_it(app, team, dovecot):
     rows = _killed_worker(app, team, dovecot, "announced")
     assert _saved(app) == (10, 20)  # the second batch's replies were saved with the UID past them
     resumed = _poll(app)
@@ -202,7 +202,7 @@ def test_a_worker_killed_after_a_batch_committed_resumes_past_it(app, team, reci
     assert sorted(r.message_id for r in _replies(app)) == sorted(r.id for r in rows)
 
 
-def test_an_unmarked_spam_folder_is_polled_by_its_name(app, team, recipient_source):
+def test_an_unmarked_spam_folder_is_polled_by_its_name(app, team):
     from crm.campaigns import launching
     from crm.outreach import sending
     from tests.mail.conftest import connect_mailbox

@@ -34,7 +34,7 @@ def _rows(app):
         return rows
 
 
-def test_a_sender_with_its_own_account_sends_through_it_over_verified_starttls(app, team, recipient_source, smtpd):
+def test_a_sender_with_its_own_account_sends_through_it_over_verified_starttls(app, team, smtpd):
     _world(app, team, smtpd, from_name="Ana Müller")
     with app.app_context():
         counts = sending.send_due(workers=1)
@@ -55,7 +55,7 @@ def test_a_sender_with_its_own_account_sends_through_it_over_verified_starttls(a
         assert "https://crm.example.com/u/" in parsed.get_body(("plain",)).get_content()
 
 
-def test_a_wrong_password_keeps_the_mail_queued_for_a_retry_with_the_reason(app, team, recipient_source, smtpd):
+def test_a_wrong_password_keeps_the_mail_queued_for_a_retry_with_the_reason(app, team, smtpd):
     _world(app, team, smtpd, password="not-it")
     with app.app_context():
         counts = sending.send_due(workers=1)
@@ -64,7 +64,7 @@ def test_a_wrong_password_keeps_the_mail_queued_for_a_retry_with_the_reason(app,
     assert all(r.status == "queued" and "authentication failed" in (r.last_error or "") for r in rows)
 
 
-def test_an_untrusted_certificate_is_refused(app, team, recipient_source, smtpd):
+def test_an_untrusted_certificate_is_refused(app, team, smtpd):
     _world(app, team, smtpd)
     app.config["SMTP_CA_FILE"] = ""  # the test certificate is not in the system store
     with app.app_context():
@@ -73,7 +73,7 @@ def test_an_untrusted_certificate_is_refused(app, team, recipient_source, smtpd)
     assert all("certificate" in (r.last_error or "") for r in _rows(app))
 
 
-def test_send_due_sends_nothing_while_unsubscribe_links_would_point_to_loopback(app, team, recipient_source, smtpd):
+def test_send_due_sends_nothing_while_unsubscribe_links_would_point_to_loopback(app, team, smtpd):
     _world(app, team, smtpd)
     app.config["PUBLIC_BASE_URL"] = "http://127.0.0.1:5000"
     result = app.test_cli_runner().invoke(args=["outreach", "send-due"])
@@ -85,7 +85,7 @@ def test_send_due_sends_nothing_while_unsubscribe_links_would_point_to_loopback(
     assert not smtpd.messages and all(r.status == "queued" for r in _rows(app))
 
 
-def test_the_launch_checklist_names_the_unreachable_unsubscribe_link(app, team, recipient_source, smtpd):
+def test_the_launch_checklist_names_the_unreachable_unsubscribe_link(app, team, smtpd):
     world = _world(app, team, smtpd)
     app.config["PUBLIC_BASE_URL"] = "https://10.0.0.5"
     with app.app_context():

@@ -276,10 +276,10 @@ def conversations_before_threads(conn):
 
 def threads_before_the_event_queue(conn):
     """Threads written before the event queue stay (checked by their own seed); the queue starts empty."""
-    threads = conn.execute(text("SELECT COUNT(*) FROM thread")).scalar()
+    threads = set(conn.execute(text("SELECT id FROM thread")).scalars())
 
     def check(conn):
-        assert conn.execute(text("SELECT COUNT(*) FROM thread")).scalar() == threads
+        assert threads <= set(conn.execute(text("SELECT id FROM thread")).scalars())
         assert conn.execute(text("SELECT COUNT(*) FROM pending_event")).scalar() == 0
         conn.execute(text("INSERT INTO pending_event (workspace_id, signal, payload, created_at) VALUES "
                           "(920, 'message-sent', '{}', :t)"), {"t": "2026-02-01 12:00:00"})
@@ -288,8 +288,66 @@ def threads_before_the_event_queue(conn):
     return check
 
 
+def pitches_before_threads_from_the_first_pitch(conn):
+    """Conversations pitched while threads began only at a reply: a pitch and its follow-up with no answer yet, a
+    message still queued, and a conversation whose reply already made its thread."""
+    t = {"t": "2026-01-01 10:00:00"}
+    conn.execute(text(
+        "INSERT INTO workspace (id, name, postal_address, recontact_days, created_at, updated_at) "
+        "VALUES (930, 'Before pitch threads', '', 90, :t, :t)"
+    ), t)
+    conn.execute(text(
+        "INSERT INTO site (id, workspace_id, domain, homepage, status, notes, created_at, updated_at) "
+        "VALUES (930, 930, 'pitch-seed.example', 'https://pitch-seed.example/', 'active', '', :t, :t)"
+    ), t)
+    for contact_id in (930, 931, 932):
+        conn.execute(text(
+            "INSERT INTO contact (id, workspace_id, site_id, email, first_name, last_name, position, "
+            "is_role_address, found_on, source, status, timezone, created_at, updated_at) VALUES (:id, 930, 930, "
+            ":email, '', '', '', false, '', 'manual', 'ok', '', :t, :t)"
+        ), {"id": contact_id, "email": f"c{contact_id}@pitch-seed.example", **t})
+    conn.execute(text(
+        "INSERT INTO campaign (id, workspace_id, name, kind, status, currency, description, created_at, updated_at) "
+        "VALUES (930, 930, 'Autumn guest posts', 'guest_post', 'active', 'USD', '', :t, :t)"
+    ), t)
+    conn.execute(text(
+        "INSERT INTO opportunity (id, workspace_id, campaign_id, site_id, contact_id, owner_id, stage, "
+        "stage_changed_at, position, notes, currency, created_at, updated_at) VALUES (930, 930, 930, 930, 930, 900, "
+        "'pitched', :t, 0, '', 'USD', :t, :t)"
+    ), t)
+    for mid, contact, opp, step, status, sent_at in (
+            (930, 930, 930, 0, "sent", "2026-01-02 09:00:00"), (931, 930, 930, 1, "sent", "2026-01-05 09:00:00"),
+            (932, 931, None, 0, "queued", None), (933, 932, None, 0, "sent", "2026-01-03 09:00:00")):
+        conn.execute(text(
+            "INSERT INTO outbound_message (id, workspace_id, idempotency_key, step_position, opportunity_id, "
+            "campaign_id, contact_id, site_id, to_email, to_name, from_email, from_name, reply_to, subject, "
+            "body_text, message_id_header, in_reply_to, status, attempts, due_at, next_attempt_at, sent_at, "
+            "last_error, created_at, updated_at) VALUES (:id, 930, :key, :step, :opp, :campaign, :contact, 930, "
+            "'x@pitch-seed.example', '', 'ana@agency.example', 'Ana', '', 'Hello', 'Hi', :mid, '', :status, 1, :t, "
+            ":t, :sent, '', :t, :t)"
+        ), {"id": mid, "key": f"pitch-seed-{mid}", "step": step, "opp": opp, "campaign": 930 if opp else None,
+            "contact": contact, "mid": f"<pitch-seed-{mid}@agency.example>", "status": status, "sent": sent_at, **t})
+    conn.execute(text(
+        "INSERT INTO thread (workspace_id, thread_key, contact_id, opportunity_id, campaign_id, site_id, state, "
+        "owner_id, last_inbound_at, last_outbound_at, last_activity_at, created_at, updated_at) VALUES (930, "
+        "'932:-', 932, NULL, NULL, 930, 'needs_reply', NULL, :r, :s, :r, :r, :r)"
+    ), {"r": "2026-01-04 12:00:00", "s": "2026-01-03 09:00:00"})
+
+    def check(conn):
+        rows = conn.execute(text(
+            "SELECT thread_key, contact_id, opportunity_id, campaign_id, owner_id, state, created_at, "
+            "last_outbound_at FROM thread WHERE workspace_id = 930 ORDER BY thread_key"
+        )).all()
+        assert [tuple(r[:6]) for r in rows] == [("930:930", 930, 930, 930, 900, "waiting"),
+                                                ("932:-", 932, None, None, None, "needs_reply")]
+        assert str(rows[0][6]).startswith("2026-01-02 09:00") and str(rows[0][7]).startswith("2026-01-05 09:00")
+
+    return check
+
+
 SEEDS = {"15f329872188": accounts, "reports_1": instance_admins, "audit_1": sites_before_search,
          "fields_1": senders_before_mailboxes, "smtp_1": costs_before_ledger, "share_1": contacts_before_profiles,
          "contactinfo_1": cards_before_personal_lines,
          "personal_1": messages_before_variants,
-         "variants_1": conversations_before_threads, "threads_1": threads_before_the_event_queue}
+         "variants_1": conversations_before_threads, "threads_1": threads_before_the_event_queue,
+         "events_1": pitches_before_threads_from_the_first_pitch}

@@ -55,7 +55,7 @@ def fake(app, httpserver):
 
 
 @pytest.fixture
-def queued(app, team, recipient_source, fake):
+def queued(app, team, fake):
     with app.app_context():
         world = build(team.workspace_id, people=3)
         launching.launch(world.workspace_id, world.sequence_id, world.recipients(), None)

@@ -115,7 +115,7 @@ def test_a_failing_subscriber_is_undone_alone(ctx, team):
     assert _undelivered() == 0
 
 
-def test_a_worker_killed_before_dispatch_is_covered_by_the_overdue_sweep(app, team, recipient_source,
+def test_a_worker_killed_before_dispatch_is_covered_by_the_overdue_sweep(app, team,
                                                                          fake_sendgrid):  # noqa: F811
     fake_sendgrid.expect_request(SEND, method="POST").respond_with_handler(
         lambda request: Response("", status=202, headers={"X-Message-Id": "sg-1"}))

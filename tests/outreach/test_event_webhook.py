@@ -18,7 +18,7 @@ from tests.outreach.world import build
 
 
 @pytest.fixture
-def sent(app, team, recipient_source):
+def sent(app, team):
     """Two first pitches sent through the file backend; the webhook key configured."""
     app.config["SENDGRID_WEBHOOK_PUBLIC_KEY"] = console_key()
     with app.app_context():

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.both_databases
 
 
 @pytest.fixture
-def acme_sent(app, team, recipient_source):
+def acme_sent(app, team):
     """Acme has sent two first pitches (file backend); Rival has sent nothing."""
     with app.app_context():
         world = build(team.workspace_id, people=2)

@@ -19,7 +19,7 @@ from tests.prospects.factories import ContactFactory
 
 
 @pytest.fixture
-def sent(app, team, recipient_source):
+def sent(app, team):
     """Three first pitches sent (file backend); a colleague at the first site is enrolled too."""
     with app.app_context():
         world = build(team.workspace_id, people=3)

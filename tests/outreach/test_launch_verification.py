@@ -14,7 +14,7 @@ pytestmark = pytest.mark.both_databases
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 
 
-def test_invalid_blocks_accept_all_warns_and_valid_or_unchecked_go(ctx, team, recipient_source):
+def test_invalid_blocks_accept_all_warns_and_valid_or_unchecked_go(ctx, team):
     world = build(team.workspace_id, people=4)
     contacts = [db.session.get(Contact, cid) for cid in world.contact_ids]
     for contact, verdict in zip(contacts, ("invalid", "accept_all", "valid", ""), strict=True):

@@ -23,7 +23,7 @@ def _reasons(check) -> str:
     return " | ".join(check.problems)
 
 
-def test_a_clean_campaign_is_ready_for_everyone(ctx, team, recipient_source):
+def test_a_clean_campaign_is_ready_for_everyone(ctx, team):
     world = build(team.workspace_id)
     result = launching.checklist(world.workspace_id, world.sequence_id, world.recipients(), NOW)
     assert result.sequence_problems == ()
@@ -31,7 +31,7 @@ def test_a_clean_campaign_is_ready_for_everyone(ctx, team, recipient_source):
     assert all(check.send_at == NOW for check in result.ready)
 
 
-def test_every_reason_a_message_would_not_go_is_listed(ctx, team, recipient_source):
+def test_every_reason_a_message_would_not_go_is_listed(ctx, team):
     world = build(team.workspace_id, people=6)
     contacts = [db.session.get(Contact, cid) for cid in world.contact_ids]
     contacts[0].first_name = ""  # the pitch has a fallback for first_name, so this one is fine
@@ -57,7 +57,7 @@ def test_every_reason_a_message_would_not_go_is_listed(ctx, team, recipient_sour
                                          ("suppressed",), ("missing_field",)]
 
 
-def test_unresolved_merge_fields_block_the_send(ctx, team, recipient_source):
+def test_unresolved_merge_fields_block_the_send(ctx, team):
     world = build(team.workspace_id, people=1,
                   steps=((0, ("Hello [First Name]", "Hi {first_name}, about {{ site_domain }}")),))
     check = launching.checklist(world.workspace_id, world.sequence_id, world.recipients(), NOW).recipients[0]
@@ -65,14 +65,14 @@ def test_unresolved_merge_fields_block_the_send(ctx, team, recipient_source):
     assert "unresolved merge field: {first_name}" in _reasons(check)
 
 
-def test_a_follow_up_that_cannot_render_is_caught_before_launch(ctx, team, recipient_source):
+def test_a_follow_up_that_cannot_render_is_caught_before_launch(ctx, team):
     world = build(team.workspace_id, people=1,
                   steps=((0, ("Hi", "Hello {{ site_domain }}")), (3, ("", "Re {{ custom.budget }}"))))
     check = launching.checklist(world.workspace_id, world.sequence_id, world.recipients(), NOW).recipients[0]
     assert "Follow-up 1" in _reasons(check) and "custom.budget" in _reasons(check)
 
 
-def test_sequence_level_problems_stop_the_launch(ctx, team, recipient_source):
+def test_sequence_level_problems_stop_the_launch(ctx, team):
     world = build(team.workspace_id, people=1)
     db.session.get(Workspace, team.workspace_id).postal_address = ""
     db.session.get(SenderIdentity, world.sender_id).active = False
@@ -85,7 +85,7 @@ def test_sequence_level_problems_stop_the_launch(ctx, team, recipient_source):
     assert db.session.scalar(select(func.count(OutboundMessage.id))) == 0
 
 
-def test_launch_enrols_and_queues_the_first_pitch_once(ctx, team, recipient_source):
+def test_launch_enrols_and_queues_the_first_pitch_once(ctx, team):
     world = build(team.workspace_id)
     result = launching.launch(world.workspace_id, world.sequence_id, world.recipients(), team.user_ids["member"], NOW)
     assert result.enrolled == 3 and result.skipped == ()
@@ -109,7 +109,7 @@ def test_launch_enrols_and_queues_the_first_pitch_once(ctx, team, recipient_sour
     assert db.session.scalar(select(func.count(OutboundMessage.id))) == 3
 
 
-def test_daily_cap_and_window_spread_the_first_pitches(ctx, team, recipient_source):
+def test_daily_cap_and_window_spread_the_first_pitches(ctx, team):
     world = build(team.workspace_id, people=5, daily_cap=2, window_days="12345", window_start="09:00",
                   window_end="17:00", timezone="Europe/London")
     saturday = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -119,7 +119,7 @@ def test_daily_cap_and_window_spread_the_first_pitches(ctx, team, recipient_sour
     assert due == [monday_nine] * 2 + [monday_nine + timedelta(days=1)] * 2 + [monday_nine + timedelta(days=2)]
 
 
-def test_a_recipient_listed_twice_gets_one_message(ctx, team, recipient_source):
+def test_a_recipient_listed_twice_gets_one_message(ctx, team):
     world = build(team.workspace_id, people=1)
     twice = world.recipients() * 2
     checks = launching.checklist(world.workspace_id, world.sequence_id, twice, NOW).recipients
@@ -127,7 +127,7 @@ def test_a_recipient_listed_twice_gets_one_message(ctx, team, recipient_source):
     assert launching.launch(world.workspace_id, world.sequence_id, twice, None, NOW).enrolled == 1
 
 
-def test_recipients_from_another_workspace_are_refused(ctx, team, recipient_source):
+def test_recipients_from_another_workspace_are_refused(ctx, team):
     world = build(team.workspace_id, people=1)
     rival = build(team.rival_workspace_id, people=1)
     check = launching.checklist(world.workspace_id, world.sequence_id, rival.recipients(), NOW).recipients[0]
@@ -136,13 +136,13 @@ def test_recipients_from_another_workspace_are_refused(ctx, team, recipient_sour
         launching.checklist(world.workspace_id, rival.sequence_id, world.recipients(), NOW)
 
 
-def test_a_template_used_by_a_step_is_not_affected_by_other_templates(ctx, team, recipient_source):
+def test_a_template_used_by_a_step_is_not_affected_by_other_templates(ctx, team):
     world = build(team.workspace_id, people=1)
     TemplateFactory(workspace_id=team.workspace_id, body="{{ broken")  # unrelated drafts never block a launch
     assert launching.checklist(world.workspace_id, world.sequence_id, world.recipients(), NOW).can_launch
 
 
-def test_a_launch_that_fails_at_its_last_write_leaves_nothing_behind(ctx, team, recipient_source):
+def test_a_launch_that_fails_at_its_last_write_leaves_nothing_behind(ctx, team):
     from sqlalchemy.exc import IntegrityError
 
     from crm.outreach.models import Sequence

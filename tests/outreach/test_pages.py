@@ -21,7 +21,7 @@ PAGES = ["/outbox", "/inbox", "/outreach/templates", "/outreach/templates/new", 
 
 
 @pytest.fixture
-def sent(app, team, recipient_source):
+def sent(app, team):
     with app.app_context():
         world = build(team.workspace_id, people=2)
         launching.launch(world.workspace_id, world.sequence_id, world.recipients(), None)
@@ -169,7 +169,7 @@ def test_the_suppression_list_takes_addresses_and_domains(app, as_role, team):
         assert db.session.scalar(select(func.count(Suppression.id))) == 2
 
 
-def test_the_sequence_editor_and_launch_page(app, as_role, team, recipient_source):
+def test_the_sequence_editor_and_launch_page(app, as_role, team):
     with app.app_context():
         world = build(team.workspace_id, people=2)
         pitch = TemplateFactory(workspace_id=team.workspace_id, subject="Hi {{ site_domain }}",

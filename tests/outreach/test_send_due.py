@@ -55,7 +55,7 @@ def rows(app):
         return found
 
 
-def test_accepted_messages_are_sent_once_with_everything_the_recipient_needs(app, team, recipient_source,
+def test_accepted_messages_are_sent_once_with_everything_the_recipient_needs(app, team,
                                                                              fake_sendgrid):
     counter = iter(range(100))
     fake_sendgrid.expect_request(SEND, method="POST").respond_with_handler(
@@ -93,7 +93,7 @@ def test_accepted_messages_are_sent_once_with_everything_the_recipient_needs(app
     assert send_due(app)["claimed"] == 0 and len(fake_sendgrid.log) == 2  # nothing goes twice
 
 
-def test_rate_limit_waits_until_the_reset_time(app, team, recipient_source, fake_sendgrid):
+def test_rate_limit_waits_until_the_reset_time(app, team, fake_sendgrid):
     reset = int((datetime.now(UTC) + timedelta(seconds=90)).timestamp())
     answer(fake_sendgrid, 429, {"X-RateLimit-Reset": str(reset)}, '{"errors":[{"message":"too many"}]}')
     launched(app, team, people=1)
@@ -106,7 +106,7 @@ def test_rate_limit_waits_until_the_reset_time(app, team, recipient_source, fake
 
 
 @pytest.mark.parametrize("status", [500, 503])
-def test_server_errors_retry_with_backoff_then_give_up(app, team, recipient_source, fake_sendgrid, status):
+def test_server_errors_retry_with_backoff_then_give_up(app, team, fake_sendgrid, status):
     answer(fake_sendgrid, status)
     launched(app, team, people=1)
     before = utcnow()
@@ -124,7 +124,7 @@ def test_server_errors_retry_with_backoff_then_give_up(app, team, recipient_sour
 
 @pytest.mark.parametrize(("status", "words"), [(400, "from: not verified"), (401, "API key"),
                                                 (403, "sender identity"), (413, "too large")])
-def test_lasting_errors_fail_at_once_with_the_reason_shown(app, team, as_role, recipient_source, fake_sendgrid,
+def test_lasting_errors_fail_at_once_with_the_reason_shown(app, team, as_role, fake_sendgrid,
                                                            status, words):
     answer(fake_sendgrid, status, body='{"errors":[{"field":"from","message":"not verified"}]}')
     launched(app, team, people=1)
@@ -138,7 +138,7 @@ def test_lasting_errors_fail_at_once_with_the_reason_shown(app, team, as_role, r
     assert send_due(app)["claimed"] == 0 and len(fake_sendgrid.log) == 1
 
 
-def test_a_timeout_leaves_the_message_unknown_and_it_is_never_resent_blindly(app, team, recipient_source,
+def test_a_timeout_leaves_the_message_unknown_and_it_is_never_resent_blindly(app, team,
                                                                              fake_sendgrid):
     release = threading.Event()
 
@@ -159,7 +159,7 @@ def test_a_timeout_leaves_the_message_unknown_and_it_is_never_resent_blindly(app
     assert len(fake_sendgrid.log) == 1
 
 
-def test_suppression_added_after_queueing_is_caught_inside_the_claim(app, team, recipient_source, fake_sendgrid):
+def test_suppression_added_after_queueing_is_caught_inside_the_claim(app, team, fake_sendgrid):
     answer(fake_sendgrid, 202)
     launched(app, team, people=2)
     first = rows(app)[0]
@@ -173,7 +173,7 @@ def test_suppression_added_after_queueing_is_caught_inside_the_claim(app, team, 
     assert rows(app)[0].status == "cancelled" and "suppressed" in rows(app)[0].last_error
 
 
-def test_the_command_prints_one_json_object(app, team, runner, recipient_source, fake_sendgrid):
+def test_the_command_prints_one_json_object(app, team, runner, fake_sendgrid):
     answer(fake_sendgrid, 202)
     launched(app, team, people=2)
     result = runner.invoke(args=["outreach", "send-due", "--workers", "2"])
@@ -189,7 +189,7 @@ def test_sendgrid_without_a_key_is_a_clear_error(app, runner):
     assert result.exit_code != 0 and "SENDGRID_API_KEY" in result.output and "Traceback" not in result.output
 
 
-def test_an_operator_suppresses_everywhere_from_the_command_line(app, team, runner, recipient_source, fake_sendgrid):
+def test_an_operator_suppresses_everywhere_from_the_command_line(app, team, runner, fake_sendgrid):
     answer(fake_sendgrid, 202)
     launched(app, team, people=2)
     first = rows(app)[0]

@@ -39,7 +39,7 @@ def _statuses(app) -> dict[int, dict[str, str]]:
         return found
 
 
-def test_send_now_leaves_other_workspaces_due_mail_queued(app, team, as_role, runner, recipient_source, provider):
+def test_send_now_leaves_other_workspaces_due_mail_queued(app, team, as_role, runner, provider):
     with app.app_context():
         for workspace_id in (team.workspace_id, team.rival_workspace_id):
             world = build(workspace_id, people=2)

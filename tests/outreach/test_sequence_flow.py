@@ -31,7 +31,7 @@ def reply(row, *, subject=None, text="Thanks, interested!", headers=None) -> Inb
 
 
 @pytest.fixture
-def launched(ctx, team, recipient_source):
+def launched(ctx, team):
     world = build(team.workspace_id, people=2)
     launching.launch(world.workspace_id, world.sequence_id, world.recipients(), None, MONDAY)
     assert sending.send_due(now=MONDAY, workers=1)["sent"] == 2

@@ -37,7 +37,7 @@ def _save(client, campaign_id: int, data: dict, follow: bool = False):
 
 
 @pytest.mark.both_databases
-def test_a_step_splits_recipients_between_its_variants_and_each_keeps_theirs(app, as_role, team, recipient_source):
+def test_a_step_splits_recipients_between_its_variants_and_each_keeps_theirs(app, as_role, team):
     with app.app_context():
         world = build(team.workspace_id, people=30)
         ids = _templates(team.workspace_id)
@@ -87,8 +87,7 @@ def test_a_step_splits_recipients_between_its_variants_and_each_keeps_theirs(app
         assert again == chosen
 
 
-def test_variants_are_saved_only_when_each_has_its_own_template_from_this_workspace(app, as_role, team,
-                                                                                    recipient_source):
+def test_variants_are_saved_only_when_each_has_its_own_template_from_this_workspace(app, as_role, team):
     with app.app_context():
         world = build(team.workspace_id, people=1)
         ids = _templates(team.workspace_id)

@@ -15,7 +15,7 @@ from tests.outreach.world import build
 
 
 @pytest.fixture
-def queued(app, team, recipient_source):
+def queued(app, team):
     with app.app_context():
         world = build(team.workspace_id, people=2)
         launching.launch(world.workspace_id, world.sequence_id, world.recipients(), None)

@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from crm.campaigns.models import Opportunity
 from crm.extensions import db
-from crm.outreach import recipients
 from crm.outreach.recipients import Recipient
 from tests.campaigns.factories import CampaignFactory, OpportunityFactory, TargetPageFactory
 from tests.outreach.factories import SenderFactory, SequenceFactory, StepFactory, TemplateFactory
@@ -80,9 +79,3 @@ def build(workspace_id: int, people: int = 3, steps=((0, PITCH), (3, FOLLOW_UP),
                  [o.contact_id for o in opportunities], [o.site_id for o in opportunities],
                  [o.id for o in opportunities])
 
-
-def use_opportunity_recipients():
-    """Register opportunity_recipients as the source; returns a function restoring the previous one."""
-    previous = recipients._source
-    recipients.set_recipient_source(opportunity_recipients)
-    return lambda: recipients.set_recipient_source(previous)

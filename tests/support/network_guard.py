@@ -54,6 +54,9 @@ def _sendto(self, data, *args):
 
 def _getaddrinfo(host, *args, **kwargs):
     name = host.decode() if isinstance(host, bytes) else host
+    if name is not None and str(name).rstrip(".").lower().endswith(".invalid"):
+        # RFC 6761: no name under .invalid exists, so answer as every resolver must, without asking one
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
     if name is not None and not _is_loopback(str(name)):
         try:
             ipaddress.ip_address(str(name))  # a literal address is checked when connecting

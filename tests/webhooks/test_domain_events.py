@@ -70,15 +70,11 @@ def _launched(team):
     """A campaign whose two pitches went out; the cards are pitched."""
     from crm.campaigns import launching
     from crm.outreach import sending
-    from tests.outreach.world import build, use_opportunity_recipients
+    from tests.outreach.world import build
 
-    restore = use_opportunity_recipients()
-    try:
-        world = build(team.workspace_id, people=2)
-        launching.launch(world.workspace_id, world.sequence_id, world.recipients(), None, MONDAY)
-        assert sending.send_due(now=MONDAY, workers=1)["sent"] == 2
-    finally:
-        restore()
+    world = build(team.workspace_id, people=2)
+    launching.launch(world.workspace_id, world.sequence_id, world.recipients(), None, MONDAY)
+    assert sending.send_due(now=MONDAY, workers=1)["sent"] == 2
     return world
 
 
