@@ -2,14 +2,15 @@
 
 
 def init_app(app) -> None:
-    """Register the campaign, board, task, sequence, launch and template pages, demo data, handlers of outreach
-    and link events, and the model holding opportunities' custom field values."""
+    """Register the campaign, board, task, sequence, launch, template and inbox pages, demo data, handlers of
+    outreach and link events, and the model holding opportunities' custom field values."""
     from crm.campaigns import (  # noqa: F401
         automation,
         cli,
         demo,
         demo_outreach,
         views,
+        views_inbox,
         views_launch,
         views_personal,
         views_pipeline,

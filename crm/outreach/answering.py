@@ -1,5 +1,8 @@
 """Answering a conversation from the inbox: one contact's thread, and a reply sent through the outbox's own path.
 
+Who the answer goes to comes in as plain values (a `Correspondent`, read by campaigns from the contact), so
+outreach reads none of prospects' or campaigns' tables here; it adds its own refusals (suppression, sending off).
+
 An answer is an outbox row like any pitch (step 0, no enrollment, no campaign, so campaign figures and reply
 counts never see it), built by `composing.build` and sent by `sending.send_rows` through the sender's SMTP
 account or the workspace default backend. It carries In-Reply-To and References from the message answered.
@@ -16,13 +19,11 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from crm.campaigns.models import Campaign, Opportunity
 from crm.db import utcnow
 from crm.extensions import db
 from crm.mail import delivery
 from crm.outreach import composing, outbox, sending, suppression, threads
 from crm.outreach.models import OutboundMessage, Reply, SenderIdentity, Thread
-from crm.prospects.models import Contact, Site
 
 ANSWER_STEP = 0  # the step position of an answer written in the inbox: not a sequence step
 MAX_BODY = 50_000
@@ -34,25 +35,13 @@ class AnswerError(ValueError):
 
 
 @dataclass(frozen=True)
-class ThreadContext:
-    """What a thread links to: its contact, site, opportunity and the opportunity's campaign."""
+class Correspondent:
+    """The contact a thread's answer goes to, as plain values: their id, address, status and site."""
 
-    thread: Thread
-    contact: Contact
-    site: Site | None
-    opportunity: Opportunity | None
-    campaign: Campaign | None
-
-
-def context(thread: Thread) -> ThreadContext:
-    """The thread's contact, site, opportunity and campaign (all of the thread's workspace)."""
-    opportunity = db.session.get(Opportunity, thread.opportunity_id) if thread.opportunity_id else None
-    if opportunity is not None and opportunity.workspace_id != thread.workspace_id:
-        opportunity = None
-    campaign = db.session.get(Campaign, opportunity.campaign_id) if opportunity is not None else None
-    contact = db.session.get(Contact, thread.contact_id)
-    site = db.session.get(Site, thread.site_id or contact.site_id)
-    return ThreadContext(thread, contact, site, opportunity, campaign)
+    contact_id: int
+    email: str
+    status: str  # ok, bounced, unsubscribed or do_not_contact: anything but ok refuses the answer
+    site_id: int | None
 
 
 def _header_ids(reply: Reply, name: str) -> list[str]:
@@ -74,7 +63,7 @@ def references_for(row: OutboundMessage) -> list[str]:
     return _header_ids(reply, "references") or _header_ids(reply, "in-reply-to")
 
 
-def refusal(workspace_id: int, contact: Contact) -> str | None:
+def refusal(workspace_id: int, contact: Correspondent) -> str | None:
     """Why this contact must not be written to, or None."""
     hit = suppression.find(workspace_id, contact.email)
     if hit is not None:
@@ -95,13 +84,16 @@ def _already(workspace_id: int, key: str) -> OutboundMessage | None:
         OutboundMessage.workspace_id == workspace_id, OutboundMessage.idempotency_key == key))
 
 
-def send_answer(thread: Thread, body: str, draft: str = "") -> OutboundMessage:
+def send_answer(thread: Thread, contact: Correspondent, body: str, draft: str = "") -> OutboundMessage:
     """Answer the thread's last inbound message now through the sender's path; returns the row (sent, or
     failed/retry). The thread then waits for the contact.
 
-    `draft` names one composer: the same draft posted again returns the answer it already made, unsent twice.
+    `contact` is the thread's contact. `draft` names one composer: the same draft posted again returns the answer
+    it already made, unsent twice.
     """
-    workspace_id, contact = thread.workspace_id, db.session.get(Contact, thread.contact_id)
+    workspace_id = thread.workspace_id
+    if contact.contact_id != thread.contact_id:
+        raise ValueError("the correspondent is not the thread's contact")
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
         raise AnswerError("Write something before sending.")
@@ -130,7 +122,7 @@ def send_answer(thread: Thread, body: str, draft: str = "") -> OutboundMessage:
     now = utcnow()
     row = OutboundMessage(
         workspace_id=workspace_id, idempotency_key=key, step_position=ANSWER_STEP,
-        opportunity_id=ours.opportunity_id, contact_id=contact.id, site_id=contact.site_id, sender_id=sender.id,
+        opportunity_id=ours.opportunity_id, contact_id=contact.contact_id, site_id=contact.site_id, sender_id=sender.id,
         to_email=contact.email, to_name=ours.to_name if ours.to_email == contact.email else "",
         from_email=sender.from_email, from_name=sender.from_name, subject=reply_subject(reply.subject or ours.subject),
         body_text=body, message_id_header=composing.message_id_for(key, sender.from_email),

@@ -1,18 +1,15 @@
-"""The inbox's list of threads: filters (state, mine, campaign), what each row shows, and a thread's neighbours."""
+"""The inbox's filters (state, mine, campaign) over outreach's threads, a thread's neighbours, and who may own one."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select
 
 from crm.accounts.models import Membership, User
 from crm.extensions import db
-from crm.outreach.models import THREAD_STATES, Thread, ThreadUnread
-from crm.outreach.threads import unread_join
-from crm.prospects.models import Contact, Site
+from crm.outreach.models import THREAD_STATES, Thread
 
 LIMIT = 200
 
@@ -40,32 +37,9 @@ class Filters:
         return {k: v for k, v in values.items() if v}
 
 
-@dataclass(frozen=True)
-class Row:
-    """One thread as the inbox lists it."""
-
-    id: int
-    email: str
-    name: str
-    domain: str
-    state: str
-    owner: str
-    campaign: str
-    stage: str
-    last_activity_at: datetime
-    unread: bool
-
-
-def _query(workspace_id: int, user_id: int, filters: Filters):
-    opportunity, campaign = db.metadata.tables["opportunity"], db.metadata.tables["campaign"]
-    query = unread_join(select(
-        Thread.id, Contact.email, Contact.first_name, Contact.last_name, Site.domain, Thread.state, User.name,
-        User.email, campaign.c.name, opportunity.c.stage, Thread.last_activity_at,
-        ThreadUnread.thread_id.is_not(None).label("unread"),
-    ), user_id).join(Contact, Contact.id == Thread.contact_id).outerjoin(Site, Site.id == Thread.site_id) \
-        .outerjoin(User, User.id == Thread.owner_id) \
-        .outerjoin(opportunity, opportunity.c.id == Thread.opportunity_id) \
-        .outerjoin(campaign, campaign.c.id == Thread.campaign_id).where(Thread.workspace_id == workspace_id)
+def filtered(query, workspace_id: int, user_id: int, filters: Filters):
+    """A select over threads narrowed to the workspace and the filters, the most recently active first."""
+    query = query.where(Thread.workspace_id == workspace_id)
     if filters.state:
         query = query.where(Thread.state == filters.state)
     if filters.mine:
@@ -75,16 +49,9 @@ def _query(workspace_id: int, user_id: int, filters: Filters):
     return query.order_by(Thread.last_activity_at.desc(), Thread.id.desc())
 
 
-def listing(workspace_id: int, user_id: int, filters: Filters, limit: int = LIMIT) -> list[Row]:
-    """The workspace's threads matching the filters, the most recently active first."""
-    rows = db.session.execute(_query(workspace_id, user_id, filters).limit(limit))
-    return [Row(r[0], r[1], f"{r[2]} {r[3]}".strip(), r[4] or "", r[5], r[6] or r[7] or "", r[8] or "", r[9] or "",
-                r[10], bool(r[11])) for r in rows]
-
-
 def neighbours(workspace_id: int, user_id: int, filters: Filters, thread_id: int) -> tuple[int | None, int | None]:
     """The threads listed just before and after this one under the same filters (None at either end)."""
-    ids = list(db.session.scalars(_query(workspace_id, user_id, filters).with_only_columns(Thread.id).limit(LIMIT)))
+    ids = list(db.session.scalars(filtered(select(Thread.id), workspace_id, user_id, filters).limit(LIMIT)))
     if thread_id not in ids:
         return None, ids[0] if ids else None
     at = ids.index(thread_id)
@@ -96,12 +63,3 @@ def members(workspace_id: int) -> list[tuple[int, str]]:
     rows = db.session.execute(select(User.id, User.name, User.email).join(Membership, Membership.user_id == User.id)
                               .where(Membership.workspace_id == workspace_id).order_by(User.name, User.email))
     return [(uid, name or email) for uid, name, email in rows]
-
-
-def campaigns_with_threads(workspace_id: int) -> list[tuple[int, str]]:
-    """The campaigns the workspace's threads belong to, for the campaign filter."""
-    campaign = db.metadata.tables["campaign"]
-    rows = db.session.execute(select(campaign.c.id, campaign.c.name).where(
-        campaign.c.id.in_(select(Thread.campaign_id).where(Thread.workspace_id == workspace_id)))
-        .order_by(campaign.c.name))
-    return [tuple(r) for r in rows]

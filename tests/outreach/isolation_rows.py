@@ -3,12 +3,10 @@
 import uuid
 
 from crm.extensions import db
-from crm.outreach.models import Reply, Snippet, Thread
+from crm.outreach.models import Reply, Snippet
 from tests.outreach.factories import MessageFactory, SenderFactory, SuppressionFactory, TemplateFactory
-from tests.prospects.factories import ContactFactory, SiteFactory
 from tests.support.isolation import covers, factory_row
 
-site = factory_row(SiteFactory, "site_id", "outreach.thread", "outreach.mark_thread_read")
 template = factory_row(TemplateFactory, "template_id", "campaigns.edit_template", "campaigns.delete_template")
 sender = factory_row(SenderFactory, "sender_id", "outreach.edit_sender", "outreach.test_sender_connection",
                      "outreach.sender_mailbox")
@@ -22,9 +20,6 @@ def message(workspace_id):
     return {"message_id": row.id}, row
 
 
-contact = factory_row(ContactFactory, "contact_id", "outreach.contact_thread", "outreach.answer_contact")
-
-
 @covers("outreach.mark_reply_positive")
 def reply(workspace_id):
     message = MessageFactory(workspace_id=workspace_id, status="sent")
@@ -33,16 +28,6 @@ def reply(workspace_id):
     db.session.add(row)
     db.session.commit()
     return {"reply_id": row.id}, row
-
-
-@covers("outreach.show_thread", "outreach.answer_thread", "outreach.set_thread_state", "outreach.set_thread_owner")
-def thread(workspace_id):
-    contact = ContactFactory(workspace_id=workspace_id)
-    row = Thread(workspace_id=workspace_id, thread_key=f"{contact.id}:-", contact_id=contact.id,
-                 site_id=contact.site_id, state="needs_reply")
-    db.session.add(row)
-    db.session.commit()
-    return {"thread_id": row.id}, row
 
 
 @covers("outreach.edit_snippet", "outreach.update_snippet", "outreach.delete_snippet")

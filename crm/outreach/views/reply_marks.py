@@ -25,5 +25,5 @@ def mark_reply_positive(reply_id: int):
         else:
             flash("Reply marked positive." if positive else "Positive mark taken away.", "success")
     if reply.site_id is not None:
-        return redirect(url_for("outreach.thread", site_id=reply.site_id))
-    return redirect(url_for("outreach.inbox"))
+        return redirect(url_for("campaigns.thread", site_id=reply.site_id))
+    return redirect(url_for("campaigns.inbox"))
