@@ -36,7 +36,6 @@ KNOWN: set[tuple[str, str]] = {
     ("crm.outreach.answering", "crm.campaigns.models"),
     ("crm.outreach.answering", "crm.prospects.models"),
     ("crm.outreach.demo", "crm.prospects.models"),
-    ("crm.outreach.outbox", "crm.prospects.models"),
     ("crm.outreach.queries", "crm.prospects.models"),
     ("crm.outreach.thread_queries", "crm.prospects.models"),
     ("crm.outreach.views.inbox", "crm.campaigns.stages"),

@@ -288,8 +288,47 @@ def threads_before_the_event_queue(conn):
     return check
 
 
+def statuses_before_outreach_kept_them(conn):
+    """A blocked site, a do-not-contact contact and mail queued to a contact with a time zone, written while the
+    outbox still read prospects' statuses: after the upgrade, outreach's own copy refuses the same mail."""
+    t = {"t": "2026-01-01 10:00:00"}
+    conn.execute(text(
+        "INSERT INTO site (id, workspace_id, domain, homepage, status, notes, created_at, updated_at) "
+        "VALUES (930, 900, 'blocked-seed.example', '', 'blocked', '', :t, :t)"
+    ), t)
+    for contact_id, site_id, address, status, zone in (
+            (930, 930, "ed@blocked-seed.example", "ok", ""), (931, 900, "no@oldspokes.com", "do_not_contact", ""),
+            (932, 900, "kai@oldspokes.com", "ok", "Europe/Berlin")):
+        conn.execute(text(
+            "INSERT INTO contact (id, workspace_id, site_id, email, first_name, last_name, position, "
+            "is_role_address, found_on, source, status, timezone, created_at, updated_at) VALUES (:id, 900, :site, "
+            ":email, '', '', '', false, '', 'manual', :status, :zone, :t, :t)"
+        ), {"id": contact_id, "site": site_id, "email": address, "status": status, "zone": zone, **t})
+    for mid, contact_id, status in ((930, 932, "queued"), (931, 932, "sent")):
+        conn.execute(text(
+            "INSERT INTO outbound_message (id, workspace_id, idempotency_key, step_position, contact_id, site_id, "
+            "to_email, to_name, from_email, from_name, reply_to, subject, body_text, message_id_header, in_reply_to, "
+            "status, attempts, due_at, next_attempt_at, last_error, variant, created_at, updated_at) VALUES (:id, 900, "
+            ":key, 1, :contact, 900, 'kai@oldspokes.com', '', 'ana@agency.example', 'Ana', '', 'Hello', 'Hi', '', "
+            "'', :status, 0, :t, :t, '', '', :t, :t)"
+        ), {"id": mid, "key": f"seed-screen-{mid}", "contact": contact_id, "status": status, **t})
+
+    def check(conn):
+        blocks = conn.execute(text(
+            "SELECT contact_id, site_id, status, workspace_id FROM recipient_block "
+            "WHERE contact_id IN (900, 901, 930, 931, 932) OR site_id IN (900, 930) ORDER BY id"
+        )).all()
+        assert sorted(map(tuple, blocks), key=str) == [(931, None, "do_not_contact", 900), (None, 930, "blocked", 900)]
+        zones = dict(conn.execute(text(
+            "SELECT id, recipient_timezone FROM outbound_message WHERE id IN (930, 931)")).all())
+        assert zones == {930: "Europe/Berlin", 931: ""}  # mail still to send keeps its contact's zone
+
+    return check
+
+
 SEEDS = {"15f329872188": accounts, "reports_1": instance_admins, "audit_1": sites_before_search,
          "fields_1": senders_before_mailboxes, "smtp_1": costs_before_ledger, "share_1": contacts_before_profiles,
          "contactinfo_1": cards_before_personal_lines,
          "personal_1": messages_before_variants,
-         "variants_1": conversations_before_threads, "threads_1": threads_before_the_event_queue}
+         "variants_1": conversations_before_threads, "threads_1": threads_before_the_event_queue,
+         "events_1": statuses_before_outreach_kept_them}
