@@ -63,7 +63,11 @@ link_cost_set = _signal("link-cost-set")
 # reason: "" for a person's move, else why it moved ("reply received", "link verified live", ...)
 stage_changed = _signal("stage-changed")  # opportunity_id, campaign_id, site_id, from_stage, to_stage, reason
 
-# Prospects announces this when a background import has finished.
+# Prospects announces these. A contact's or site's status changed (any status but ok/active forbids mail):
+# outreach keeps its own copy, so the outbox never reads prospects' tables. `at` orders late deliveries.
+contact_status_changed = _signal("contact-status-changed")  # contact_ids, status, at
+site_status_changed = _signal("site-status-changed")  # site_ids, status, at
+# a background import has finished
 import_finished = _signal("import-finished")  # job_id, format, new, updated, skipped, errors
 
 # Accounts announces this when someone becomes a member of a workspace.

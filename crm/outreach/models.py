@@ -160,6 +160,8 @@ class OutboundMessage(WorkspaceScoped, TimestampMixin, db.Model):
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="SET NULL"), index=True)
     sender_id: Mapped[int | None] = mapped_column(ForeignKey("sender_identity.id", ondelete="SET NULL"))
     to_email: Mapped[str] = mapped_column(String(254))
+    # the contact's time zone when the row was queued: the sending window of a sender that follows the recipient's
+    recipient_timezone: Mapped[str] = mapped_column(String(64), default="", server_default="")
     to_name: Mapped[str] = mapped_column(String(200), default="")
     from_email: Mapped[str] = mapped_column(String(254))
     from_name: Mapped[str] = mapped_column(String(200), default="")
@@ -242,6 +244,19 @@ class Suppression(db.Model):
     reason: Mapped[str] = mapped_column(String(30))  # unsubscribe, bounce, spam_report, manual, do_not_contact
     source: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RecipientBlock(WorkspaceScoped, db.Model):
+    """A contact's or a site's status as prospects last announced it (one of the two ids set): any status but
+    ok/active forbids mail, so the outbox refuses it without reading prospects' tables."""
+
+    __tablename__ = "recipient_block"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), unique=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[str] = mapped_column(String(20))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # when prospects changed it
 
 
 class InboundAddress(TimestampMixin, db.Model):

@@ -16,11 +16,10 @@ from sqlalchemy import select, update
 
 from crm.db import utcnow
 from crm.extensions import db
-from crm.outreach import identities, suppression
+from crm.outreach import blocks, identities, suppression
 from crm.outreach.models import Enrollment, OutboundMessage, SenderIdentity
 from crm.outreach.scheduling import day_bounds, next_send_time
 from crm.outreach.stopping import stop_enrollments
-from crm.prospects.models import Contact, Site
 
 LEASE_SECONDS = 300  # longer than a batch of sends at the backend's timeout; a lapsed lease means a dead worker
 _NO_SYNC = {"synchronize_session": False}
@@ -67,15 +66,15 @@ def _cancel(row: OutboundMessage, why: str) -> None:
 
 
 def _screen(rows: list[OutboundMessage], now: datetime, counts: Counter) -> list[OutboundMessage]:
-    """Suppression, stopped or paused sequences, sender, window and cap, checked while the rows are claimed."""
+    """Suppression, stopped or paused sequences, sender, window and cap, checked while the rows are claimed.
+
+    A contact's or site's status comes from outreach's own copy of it (crm.outreach.blocks), not prospects' rows.
+    """
     by_workspace: dict[int, list[OutboundMessage]] = {}
     for row in rows:
         by_workspace.setdefault(row.workspace_id, []).append(row)
     suppressed = {ws: suppression.find_many(ws, [r.to_email for r in group]) for ws, group in by_workspace.items()}
-    contacts = {c.id: c for c in db.session.scalars(select(Contact).where(
-        Contact.id.in_({r.contact_id for r in rows if r.contact_id} or {0})))}
-    sites = {s.id: s for s in db.session.scalars(select(Site).where(
-        Site.id.in_({r.site_id for r in rows if r.site_id} or {0})))}
+    contacts, sites = blocks.find({r.contact_id for r in rows if r.contact_id}, {r.site_id for r in rows if r.site_id})
     enrollments = {e.id: e for e in db.session.scalars(select(Enrollment).where(
         Enrollment.id.in_({r.enrollment_id for r in rows if r.enrollment_id} or {0})))}
     senders = {s.id: s for s in db.session.scalars(select(SenderIdentity).where(
@@ -83,14 +82,13 @@ def _screen(rows: list[OutboundMessage], now: datetime, counts: Counter) -> list
     sent_today: dict[int, int] = {}
     sendable = []
     for row in rows:
-        contact, site = contacts.get(row.contact_id), sites.get(row.site_id)
         enrollment, sender = enrollments.get(row.enrollment_id), senders.get(row.sender_id)
         hit = suppressed[row.workspace_id].get(suppression.normalise_address(row.to_email))
         blocked = (
             suppression.describe(hit) if hit is not None
-            else "the contact was removed" if row.contact_id is None or contact is None
-            else f"the contact is marked {contact.status}" if contact.status != "ok"
-            else f"the site is marked {site.status}" if site is not None and site.status != "active"
+            else "the contact was removed" if row.contact_id is None
+            else f"the contact is marked {contacts[row.contact_id]}" if row.contact_id in contacts
+            else f"the site is marked {sites[row.site_id]}" if row.site_id in sites
             else None
         )
         if blocked:
@@ -112,7 +110,7 @@ def _screen(rows: list[OutboundMessage], now: datetime, counts: Counter) -> list
             counts["held"] += 1
             continue
         try:
-            window, zone = identities.sending_window(sender), identities.window_zone(sender, contact.timezone)
+            window, zone = identities.sending_window(sender), identities.window_zone(sender, row.recipient_timezone)
             if not window.contains(now, zone):
                 _release(row, next_send_time(now, window, zone), "held: outside the sending window")
                 counts["held"] += 1

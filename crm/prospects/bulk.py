@@ -12,7 +12,7 @@ from sqlalchemy import and_, delete, exists, func, insert, literal, select, upda
 
 from crm.db import all_or_nothing, utcnow
 from crm.extensions import db
-from crm.prospects import listing
+from crm.prospects import listing, statuses
 from crm.prospects.filters import SiteFilter
 from crm.prospects.models import SITE_STATUSES, Site, Tag, site_tag
 from crm.prospects.sites import STATUS_LABELS, SiteError, check_owner, get_or_create_tags, parse_tags
@@ -91,8 +91,10 @@ def apply(workspace_id: int, action: str, *, site_ids: Sequence[int] | None = No
     else:
         if value not in SITE_STATUSES:
             raise BulkError("Choose a status.")
+        changed = db.session.scalars(select(Site.id).where(Site.id.in_(id_list), Site.status != value)).all()
         db.session.execute(update(Site).where(Site.id.in_(id_list)).values(status=value, updated_at=utcnow())
                            .execution_options(synchronize_session=False))
+        statuses.sites_changed(workspace_id, changed, value)
         _record(workspace_id, id_list, f"Status set to {STATUS_LABELS[value]} (bulk action)", actor_id)
     db.session.commit()
     return affected

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from crm import timeline
 from crm.db import all_or_nothing
 from crm.extensions import db
-from crm.prospects import contactinfo
+from crm.prospects import contactinfo, statuses
 from crm.prospects.emails import EmailError, is_role_address, validate_email
 from crm.prospects.models import CONTACT_STATUSES, EDITABLE_VERIFICATIONS, Contact, Site
 
@@ -79,6 +79,8 @@ def add(site: Site, email: str, *, first_name: str = "", last_name: str = "", po
                       **profiles(**profile))
     db.session.add(contact)
     db.session.flush()
+    if status != "ok":
+        statuses.contacts_changed(site.workspace_id, [contact.id], status)
     timeline.record(site.workspace_id, "contact_added", f"Contact {email} added", site_id=site.id,
                     contact_id=contact.id, actor_id=actor_id)
     db.session.commit()
@@ -96,6 +98,7 @@ def update(contact: Contact, *, email: str, first_name: str, last_name: str, pos
     changed = []
     if contact.status != status:
         changed.append(f"status {contact.status} → {status}")
+        statuses.contacts_changed(contact.workspace_id, [contact.id], status)
     if contact.email != email:
         changed.append(f"address {contact.email} → {email}")
     contact.email, contact.is_role_address = email, is_role_address(email)

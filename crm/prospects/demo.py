@@ -12,6 +12,7 @@ from crm.accounts.models import Workspace
 from crm.db import utcnow
 from crm.demo import demo_step
 from crm.extensions import db
+from crm.prospects import statuses
 from crm.prospects.emails import is_role_address
 from crm.prospects.models import Contact, Site, SiteMetric, SitePage
 from crm.prospects.sites import get_or_create_tags
@@ -97,6 +98,8 @@ def make(workspace: Workspace) -> dict[str, int]:
         site.tags = get_or_create_tags(workspace.id, [t.strip() for t in tags.split(",")])
         db.session.add(site)
         db.session.flush()
+        if site.status != "active":
+            statuses.sites_changed(workspace.id, [site.id], site.status)
         for metric, (value, source) in figures.items():
             earlier = value * rnd.uniform(0.75, 1.0) if metric != "spam" else value
             db.session.add_all([

@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 from crm import timeline
 from crm.db import all_or_nothing
 from crm.extensions import db
-from crm.prospects import metrics
+from crm.prospects import metrics, statuses
 from crm.prospects.models import SITE_METRIC_COLUMNS, Contact, Site, SiteMetric, SitePage, site_tag
 
 # Tables of other features with a site_id column, moved by name (absent tables are skipped).
@@ -122,6 +122,7 @@ def merge(keep: Site, drop: Site, actor_id: int | None = None) -> dict[str, int]
             setattr(keep, column, getattr(drop, column))
     if _STATUS_WEIGHT.get(drop.status, 0) > _STATUS_WEIGHT.get(keep.status, 0):
         keep.status = drop.status  # the more cautious status wins: never contact a site someone blocked
+        statuses.sites_changed(keep.workspace_id, [keep.id], keep.status)
     keep.owner_id = keep.owner_id or drop.owner_id
     keep.name = keep.name or drop.name
     if drop.last_contacted_at and (keep.last_contacted_at is None or drop.last_contacted_at > keep.last_contacted_at):

@@ -11,6 +11,7 @@ from crm import timeline
 from crm.accounts.models import Membership, User
 from crm.db import all_or_nothing
 from crm.extensions import db
+from crm.prospects import statuses
 from crm.prospects.importing import cells
 from crm.prospects.importing.plan import TAG_MAX
 from crm.prospects.models import SITE_STATUSES, Site, Tag
@@ -114,6 +115,7 @@ def update(site: Site, *, status: str, owner_id: int | None, name: str, homepage
     changes = []
     if status != site.status:
         changes.append(f"status {STATUS_LABELS[site.status]} → {STATUS_LABELS[status]}")
+        statuses.sites_changed(site.workspace_id, [site.id], status)
     if owner_id != site.owner_id:
         owner = db.session.get(User, owner_id) if owner_id else None
         changes.append(f"owner {owner.display_name if owner else 'nobody'}")

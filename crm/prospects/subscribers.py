@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, func, or_, select, update
 
 from crm import events
 from crm.extensions import db
+from crm.prospects import statuses
 from crm.prospects.models import Contact, Site
 
 # which contact status each suppression reason leaves behind (a do-not-contact stays as it is)
@@ -45,8 +46,9 @@ def on_address_blocked(workspace_id, email=None, reason="", **_):
     status = CONTACT_STATUS_FOR.get(reason, "do_not_contact")
     for contact in db.session.scalars(select(Contact).where(Contact.workspace_id == workspace_id,
                                                             func.lower(Contact.email) == email.lower())):
-        if contact.status != "do_not_contact":
+        if contact.status not in ("do_not_contact", status):
             contact.status = status
+            statuses.contacts_changed(workspace_id, [contact.id], status)
 
 
 def connect() -> None:

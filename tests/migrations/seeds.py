@@ -294,53 +294,91 @@ def pitches_before_threads_from_the_first_pitch(conn):
     t = {"t": "2026-01-01 10:00:00"}
     conn.execute(text(
         "INSERT INTO workspace (id, name, postal_address, recontact_days, created_at, updated_at) "
-        "VALUES (930, 'Before pitch threads', '', 90, :t, :t)"
+        "VALUES (940, 'Before pitch threads', '', 90, :t, :t)"
     ), t)
     conn.execute(text(
         "INSERT INTO site (id, workspace_id, domain, homepage, status, notes, created_at, updated_at) "
-        "VALUES (930, 930, 'pitch-seed.example', 'https://pitch-seed.example/', 'active', '', :t, :t)"
+        "VALUES (940, 940, 'pitch-seed.example', 'https://pitch-seed.example/', 'active', '', :t, :t)"
     ), t)
-    for contact_id in (930, 931, 932):
+    for contact_id in (940, 941, 942):
         conn.execute(text(
             "INSERT INTO contact (id, workspace_id, site_id, email, first_name, last_name, position, "
-            "is_role_address, found_on, source, status, timezone, created_at, updated_at) VALUES (:id, 930, 930, "
+            "is_role_address, found_on, source, status, timezone, created_at, updated_at) VALUES (:id, 940, 940, "
             ":email, '', '', '', false, '', 'manual', 'ok', '', :t, :t)"
         ), {"id": contact_id, "email": f"c{contact_id}@pitch-seed.example", **t})
     conn.execute(text(
         "INSERT INTO campaign (id, workspace_id, name, kind, status, currency, description, created_at, updated_at) "
-        "VALUES (930, 930, 'Autumn guest posts', 'guest_post', 'active', 'USD', '', :t, :t)"
+        "VALUES (940, 940, 'Autumn guest posts', 'guest_post', 'active', 'USD', '', :t, :t)"
     ), t)
     conn.execute(text(
         "INSERT INTO opportunity (id, workspace_id, campaign_id, site_id, contact_id, owner_id, stage, "
-        "stage_changed_at, position, notes, currency, created_at, updated_at) VALUES (930, 930, 930, 930, 930, 900, "
+        "stage_changed_at, position, notes, currency, created_at, updated_at) VALUES (940, 940, 940, 940, 940, 900, "
         "'pitched', :t, 0, '', 'USD', :t, :t)"
     ), t)
     for mid, contact, opp, step, status, sent_at in (
-            (930, 930, 930, 0, "sent", "2026-01-02 09:00:00"), (931, 930, 930, 1, "sent", "2026-01-05 09:00:00"),
-            (932, 931, None, 0, "queued", None), (933, 932, None, 0, "sent", "2026-01-03 09:00:00")):
+            (940, 940, 940, 0, "sent", "2026-01-02 09:00:00"), (941, 940, 940, 1, "sent", "2026-01-05 09:00:00"),
+            (942, 941, None, 0, "queued", None), (943, 942, None, 0, "sent", "2026-01-03 09:00:00")):
         conn.execute(text(
             "INSERT INTO outbound_message (id, workspace_id, idempotency_key, step_position, opportunity_id, "
             "campaign_id, contact_id, site_id, to_email, to_name, from_email, from_name, reply_to, subject, "
             "body_text, message_id_header, in_reply_to, status, attempts, due_at, next_attempt_at, sent_at, "
-            "last_error, created_at, updated_at) VALUES (:id, 930, :key, :step, :opp, :campaign, :contact, 930, "
+            "last_error, created_at, updated_at) VALUES (:id, 940, :key, :step, :opp, :campaign, :contact, 940, "
             "'x@pitch-seed.example', '', 'ana@agency.example', 'Ana', '', 'Hello', 'Hi', :mid, '', :status, 1, :t, "
             ":t, :sent, '', :t, :t)"
-        ), {"id": mid, "key": f"pitch-seed-{mid}", "step": step, "opp": opp, "campaign": 930 if opp else None,
+        ), {"id": mid, "key": f"pitch-seed-{mid}", "step": step, "opp": opp, "campaign": 940 if opp else None,
             "contact": contact, "mid": f"<pitch-seed-{mid}@agency.example>", "status": status, "sent": sent_at, **t})
     conn.execute(text(
         "INSERT INTO thread (workspace_id, thread_key, contact_id, opportunity_id, campaign_id, site_id, state, "
-        "owner_id, last_inbound_at, last_outbound_at, last_activity_at, created_at, updated_at) VALUES (930, "
-        "'932:-', 932, NULL, NULL, 930, 'needs_reply', NULL, :r, :s, :r, :r, :r)"
+        "owner_id, last_inbound_at, last_outbound_at, last_activity_at, created_at, updated_at) VALUES (940, "
+        "'942:-', 942, NULL, NULL, 940, 'needs_reply', NULL, :r, :s, :r, :r, :r)"
     ), {"r": "2026-01-04 12:00:00", "s": "2026-01-03 09:00:00"})
 
     def check(conn):
         rows = conn.execute(text(
             "SELECT thread_key, contact_id, opportunity_id, campaign_id, owner_id, state, created_at, "
-            "last_outbound_at FROM thread WHERE workspace_id = 930 ORDER BY thread_key"
+            "last_outbound_at FROM thread WHERE workspace_id = 940 ORDER BY thread_key"
         )).all()
-        assert [tuple(r[:6]) for r in rows] == [("930:930", 930, 930, 930, 900, "waiting"),
-                                                ("932:-", 932, None, None, None, "needs_reply")]
+        assert [tuple(r[:6]) for r in rows] == [("940:940", 940, 940, 940, 900, "waiting"),
+                                                ("942:-", 942, None, None, None, "needs_reply")]
         assert str(rows[0][6]).startswith("2026-01-02 09:00") and str(rows[0][7]).startswith("2026-01-05 09:00")
+
+    return check
+
+
+def statuses_before_outreach_kept_them(conn):
+    """A blocked site, a do-not-contact contact and mail queued to a contact with a time zone, written while the
+    outbox still read prospects' statuses: after the upgrade, outreach's own copy refuses the same mail."""
+    t = {"t": "2026-01-01 10:00:00"}
+    conn.execute(text(
+        "INSERT INTO site (id, workspace_id, domain, homepage, status, notes, created_at, updated_at) "
+        "VALUES (930, 900, 'blocked-seed.example', '', 'blocked', '', :t, :t)"
+    ), t)
+    for contact_id, site_id, address, status, zone in (
+            (930, 930, "ed@blocked-seed.example", "ok", ""), (931, 900, "no@oldspokes.com", "do_not_contact", ""),
+            (932, 900, "kai@oldspokes.com", "ok", "Europe/Berlin")):
+        conn.execute(text(
+            "INSERT INTO contact (id, workspace_id, site_id, email, first_name, last_name, position, "
+            "is_role_address, found_on, source, status, timezone, created_at, updated_at) VALUES (:id, 900, :site, "
+            ":email, '', '', '', false, '', 'manual', :status, :zone, :t, :t)"
+        ), {"id": contact_id, "site": site_id, "email": address, "status": status, "zone": zone, **t})
+    for mid, contact_id, status in ((930, 932, "queued"), (931, 932, "sent")):
+        conn.execute(text(
+            "INSERT INTO outbound_message (id, workspace_id, idempotency_key, step_position, contact_id, site_id, "
+            "to_email, to_name, from_email, from_name, reply_to, subject, body_text, message_id_header, in_reply_to, "
+            "status, attempts, due_at, next_attempt_at, last_error, variant, created_at, updated_at) VALUES (:id, 900, "
+            ":key, 1, :contact, 900, 'kai@oldspokes.com', '', 'ana@agency.example', 'Ana', '', 'Hello', 'Hi', '', "
+            "'', :status, 0, :t, :t, '', '', :t, :t)"
+        ), {"id": mid, "key": f"seed-screen-{mid}", "contact": contact_id, "status": status, **t})
+
+    def check(conn):
+        blocks = conn.execute(text(
+            "SELECT contact_id, site_id, status, workspace_id FROM recipient_block "
+            "WHERE contact_id IN (900, 901, 930, 931, 932) OR site_id IN (900, 930) ORDER BY id"
+        )).all()
+        assert sorted(map(tuple, blocks), key=str) == [(931, None, "do_not_contact", 900), (None, 930, "blocked", 900)]
+        zones = dict(conn.execute(text(
+            "SELECT id, recipient_timezone FROM outbound_message WHERE id IN (930, 931)")).all())
+        assert zones == {930: "Europe/Berlin", 931: ""}  # mail still to send keeps its contact's zone
 
     return check
 
@@ -350,4 +388,5 @@ SEEDS = {"15f329872188": accounts, "reports_1": instance_admins, "audit_1": site
          "contactinfo_1": cards_before_personal_lines,
          "personal_1": messages_before_variants,
          "variants_1": conversations_before_threads, "threads_1": threads_before_the_event_queue,
-         "events_1": pitches_before_threads_from_the_first_pitch}
+         "events_1": pitches_before_threads_from_the_first_pitch,
+         "threads_2": statuses_before_outreach_kept_them}
