@@ -49,7 +49,7 @@ def _send(app, **kwargs):
         return sending.send_due(**kwargs)
 
 
-def test_a_contact_marked_do_not_contact_after_queueing_is_not_mailed_until_ok_again(app, team, recipient_source):
+def test_a_contact_marked_do_not_contact_after_queueing_is_not_mailed_until_ok_again(app, team):
     world = _launched(app, team)
     barred, other = world.contact_ids
     _set_contact(app, barred, "do_not_contact")
@@ -63,7 +63,7 @@ def test_a_contact_marked_do_not_contact_after_queueing_is_not_mailed_until_ok_a
         assert blocks.find([barred], []) == ({}, {})  # ok again: nothing forbids the next mail
 
 
-def test_a_site_blocked_by_hand_or_in_bulk_stops_its_mail(app, team, recipient_source):
+def test_a_site_blocked_by_hand_or_in_bulk_stops_its_mail(app, team):
     world = _launched(app, team, people=3)
     by_hand, in_bulk, untouched = world.site_ids
     _set_site(app, by_hand, "blocked")
@@ -80,7 +80,7 @@ def test_a_site_blocked_by_hand_or_in_bulk_stops_its_mail(app, team, recipient_s
         assert blocks.find([], [by_hand, in_bulk, untouched]) == ({}, {in_bulk: "do_not_contact"})
 
 
-def test_a_status_set_when_the_contact_is_added_counts_too(app, team, recipient_source):
+def test_a_status_set_when_the_contact_is_added_counts_too(app, team):
     with app.app_context():
         world = build(team.workspace_id, people=1)
         site = db.session.get(Site, world.site_ids[0])
@@ -88,7 +88,7 @@ def test_a_status_set_when_the_contact_is_added_counts_too(app, team, recipient_
         assert blocks.find([added.id], []) == ({added.id: "unsubscribed"}, {})
 
 
-def test_a_late_delivered_change_never_overwrites_a_newer_one(app, team, recipient_source):
+def test_a_late_delivered_change_never_overwrites_a_newer_one(app, team):
     world = _launched(app, team, people=1)
     contact_id = world.contact_ids[0]
     with app.app_context():
@@ -102,7 +102,7 @@ def test_a_late_delivered_change_never_overwrites_a_newer_one(app, team, recipie
     assert _send(app)["sent"] == 1
 
 
-def test_the_window_follows_the_zone_the_contact_had_when_queued(app, team, recipient_source):
+def test_the_window_follows_the_zone_the_contact_had_when_queued(app, team):
     with app.app_context():
         world = build(team.workspace_id, people=1, use_recipient_timezone=True, window_start="09:00",
                       window_end="17:00", timezone="UTC", daily_cap=0, window_days="1234567")
